@@ -1,0 +1,51 @@
+# Lao rural e-commerce platform: the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAO_VERSION := 8.0
+DEMO_DB ?= demo
+MODULES := $(notdir $(wildcard addons/lao_*))
+# Test databases are cached per backend and per state of the modules' code,
+# so a changed field or view never reuses a stale cache.
+CODE_HASH = $(shell cat $$(find addons -name '*.py' -o -name '*.xml' -o -name '*.cfg' | sort) | sha1sum | cut -c1-12)
+BACKEND = $(if $(findstring postgresql,$(TRYTOND_DATABASE__URI)),postgresql,sqlite)
+
+.PHONY: install demo test test-postgresql bench clean
+
+install: $(VENV)/.installed var/sao/package/dist
+
+$(VENV)/.installed: requirements.txt $(wildcard addons/*/pyproject.toml)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/pip install -q -r requirements.txt $(foreach m,$(MODULES),-e addons/$(m)) 2>&1 \
+		| grep -v '^WARNING: Location' || true
+	$(BIN)/python -c 'import trytond.modules.lao_b2b'
+	touch $@
+
+var/sao/package/dist:
+	mkdir -p var/sao
+	cd var/sao && npm pack --silent tryton-sao@$(SAO_VERSION) >/dev/null \
+		&& tar xzf tryton-sao-*.tgz \
+		&& cd package && npm install --silent --omit=dev --legacy-peer-deps >/dev/null
+	test -d $@
+
+demo: install
+	$(BIN)/python scripts/demo.py --database $(DEMO_DB)
+
+test: install
+	mkdir -p var/cache
+	DB_NAME=$${DB_NAME:-$(if $(findstring postgresql,$(BACKEND)),test,:memory:)} \
+	TRYTOND_DATABASE__URI=$${TRYTOND_DATABASE__URI:-sqlite://} \
+	DB_CACHE=$${DB_CACHE:-$(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)} \
+	TEST_NETWORK=0 \
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests
+
+test-postgresql:
+	TRYTOND_DATABASE__URI=postgresql://postgres@127.0.0.1:5432/ $(MAKE) test
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var/db var/cache test-artifacts

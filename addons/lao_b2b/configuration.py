@@ -1,0 +1,46 @@
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    "Lao B2B Configuration"
+    __name__ = 'lao.b2b.configuration'
+
+    recognition_sequence = fields.Many2One(
+        'ir.sequence', "Recognition Sequence", required=True,
+        domain=[
+            ('sequence_type', '=', Eval('recognition_sequence_type', -1)),
+            ],
+        help="Numbers the certifications of recognition of e-commerce "
+        "issued to approved vendors.")
+    recognition_sequence_type = fields.Function(
+        fields.Many2One('ir.sequence.type', "Recognition Sequence Type"),
+        'get_recognition_sequence_type')
+    vendor_chart_template = fields.Many2One(
+        'account.account.template', "Vendor Chart of Accounts",
+        required=True, domain=[('parent', '=', None)],
+        help="The chart of accounts template given to each new vendor.")
+
+    @classmethod
+    def default_recognition_sequence(cls):
+        return cls._get_id('lao_b2b', 'sequence_recognition')
+
+    @classmethod
+    def default_vendor_chart_template(cls):
+        return cls._get_id('account', 'account_template_root_en')
+
+    @classmethod
+    def default_recognition_sequence_type(cls):
+        return cls._get_id('lao_b2b', 'sequence_type_recognition')
+
+    def get_recognition_sequence_type(self, name):
+        return self.default_recognition_sequence_type()
+
+    @staticmethod
+    def _get_id(module, fs_id):
+        ModelData = Pool().get('ir.model.data')
+        try:
+            return ModelData.get_id(module, fs_id)
+        except KeyError:
+            return None

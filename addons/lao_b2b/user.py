@@ -1,0 +1,169 @@
+"""Vendor-manager users and their log-in invitations.
+
+A vendor manager never receives a password: an invitation is queued and its
+worker e-mails a one-time link to choose one.  Only the SHA-256 hash of the
+link's token is stored, so neither the database nor the logs hold anything
+that opens the account.
+"""
+import datetime as dt
+import hashlib
+import secrets
+from email.message import EmailMessage
+from urllib.parse import quote
+
+from trytond import config
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.sendmail import send_message_transactional
+from trytond.transaction import Transaction
+from trytond.url import http_host
+
+from .exceptions import InvitationError
+
+INVITATION_STATES = [
+    ('queued', "Queued"),
+    ('sent', "Sent"),
+    ('accepted', "Accepted"),
+    ('cancelled', "Cancelled"),
+    ]
+INVITATION_VALIDITY = dt.timedelta(days=7)
+
+# The groups a vendor manager needs to run its own business
+VENDOR_MANAGER_GROUPS = [
+    ('lao_b2b', 'group_cooperative_manager'),
+    ('product', 'group_product_admin'),
+    ('sale', 'group_sale'),
+    ('stock', 'group_stock'),
+    ('account', 'group_account'),
+    ]
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode('utf-8')).hexdigest()
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    @classmethod
+    def create_vendor_manager(cls, application):
+        "Create the user that manages the company of an approved vendor"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+
+        company = application.company
+        login = application.email
+        if cls.search([('login', '=', login)], limit=1):
+            login = f'{application.email}#{application.recognition_number}'
+        employee = Employee(
+            company=company,
+            party=Party(name=gettext(
+                    'lao_b2b.msg_vendor_manager_name', vendor=company.rec_name)))
+        employee.save()
+        user = cls(
+            name=employee.party.name,
+            login=login,
+            email=application.email,
+            companies=[company],
+            company=company,
+            employees=[employee],
+            employee=employee,
+            groups=[ModelData.get_id(m, g) for m, g in VENDOR_MANAGER_GROUPS],
+            )
+        user.save()
+        return user
+
+    @classmethod
+    def invite(cls, users):
+        "Queue an invitation to choose a password for each user"
+        Invitation = Pool().get('res.user.invitation')
+        invitations = Invitation.create([
+                {'user': u.id, 'email': u.email} for u in users if u.email])
+        Invitation.__queue__.send(invitations)
+        return invitations
+
+
+class Invitation(ModelSQL, ModelView):
+    "User Invitation"
+    __name__ = 'res.user.invitation'
+
+    user = fields.Many2One(
+        'res.user', "User", required=True, ondelete='CASCADE', readonly=True)
+    email = fields.Char("E-Mail", required=True, readonly=True)
+    token_hash = fields.Char("Token Hash", readonly=True, strip=False)
+    expires_at = fields.Timestamp("Expires At", readonly=True)
+    state = fields.Selection(
+        INVITATION_STATES, "State", required=True, readonly=True)
+    sent_at = fields.Timestamp("Sent At", readonly=True)
+    accepted_at = fields.Timestamp("Accepted At", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.token_hash, Index.Equality())))
+        cls._order.insert(0, ('id', 'DESC'))
+
+    @staticmethod
+    def default_state():
+        return 'queued'
+
+    @classmethod
+    def send(cls, invitations):
+        """Issue a fresh token for each queued invitation and e-mail its link
+
+        Runs in the queue worker so that the clear token exists only in the
+        message."""
+        now = dt.datetime.now()
+        database = Transaction().database.name
+        for invitation in invitations:
+            if invitation.state not in {'queued', 'sent'}:
+                continue
+            token = secrets.token_urlsafe(32)
+            invitation.token_hash = hash_token(token)
+            invitation.expires_at = now + INVITATION_VALIDITY
+            invitation.state = 'sent'
+            invitation.sent_at = now
+            url = '%s/%s/lao_b2b/invitation/%s' % (
+                http_host(), quote(database), token)
+            send_message_transactional(invitation._message(url))
+        cls.save(invitations)
+
+    def _message(self, url):
+        lang = self.user.language.code if self.user.language else None
+        with Transaction().set_context(language=lang):
+            msg = EmailMessage()
+            msg['From'] = config.get('email', 'from')
+            msg['To'] = self.email
+            msg['Subject'] = gettext('lao_b2b.msg_invitation_subject')
+            msg.set_content(gettext(
+                    'lao_b2b.msg_invitation_body',
+                    name=self.user.name, login=self.user.login, url=url,
+                    days=INVITATION_VALIDITY.days))
+        return msg
+
+    @classmethod
+    def from_token(cls, token):
+        "Return the valid invitation of token or raise InvitationError"
+        invitations = cls.search([
+                ('token_hash', '=', hash_token(token or '')),
+                ('state', '=', 'sent'),
+                ], limit=1)
+        if (not invitations
+                or invitations[0].expires_at < dt.datetime.now()):
+            raise InvitationError(gettext('lao_b2b.msg_invitation_invalid'))
+        return invitations[0]
+
+    def accept(self, password, confirmation):
+        "Set the user's password from the invitation and close it"
+        User = Pool().get('res.user')
+        if password != confirmation:
+            raise InvitationError(gettext('lao_b2b.msg_password_mismatch'))
+        User.write([self.user], {'password': password})
+        self.state = 'accepted'
+        self.accepted_at = dt.datetime.now()
+        self.token_hash = None
+        self.save()

@@ -1,0 +1,523 @@
+"""Vendor applications and their government vetting.
+
+A vendor (cooperative, company, individual producer or farmer group) applies
+with the documents that Decree 296/GOV and Instruction 0479/MOIC ask for.  A
+reviewer of the Ministry of Industry and Commerce approves it, which issues a
+recognition number and provisions the vendor's own Tryton company, or rejects
+it with a written reason.  Every decision is kept in an immutable log.
+"""
+import datetime as dt
+import re
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import (
+    ApplicationError, DecisionLogAccessError, DocumentError)
+
+VENDOR_TYPES = [
+    ('cooperative', "Cooperative"),
+    ('company', "Company"),
+    ('individual', "Individual Producer"),
+    ('farmer_group', "Farmer Group"),
+    ]
+
+DOCUMENT_KINDS = [
+    ('registration_certificate', "Enterprise Registration Certificate"),
+    ('id_card', "ID Card"),
+    ('family_book', "Family Book"),
+    ('business_licence', "Business Licence"),
+    ('payment_service_certificate', "Certificate to Use Payment Services"),
+    ]
+
+APPLICATION_STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Submitted"),
+    ('approved', "Approved"),
+    ('rejected', "Rejected"),
+    ('suspended', "Suspended"),
+    ]
+
+_editable = {'readonly': ~Eval('state').in_(['draft', 'rejected'])}
+
+
+class Decision(ModelSQL, ModelView):
+    "Vetting Decision"
+    __name__ = 'lao.decision'
+    _rec_name = 'to_state'
+
+    resource = fields.Reference(
+        "Resource", selection='get_resources', required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    date = fields.Timestamp("Date", required=True, readonly=True)
+    from_state = fields.Char("From State", readonly=True)
+    to_state = fields.Char("To State", required=True, readonly=True)
+    reason = fields.Text("Reason", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('date', 'DESC'))
+        cls._order.insert(1, ('id', 'DESC'))
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.resource, Index.Equality())))
+
+    @classmethod
+    def get_resources(cls):
+        "Models whose workflow decisions are logged"
+        pool = Pool()
+        Model = pool.get('ir.model')
+        models = cls._resource_models()
+        return [(None, '')] + [
+            (m, Model.get_name(m)) for m in models]
+
+    @classmethod
+    def _resource_models(cls):
+        return ['lao.vendor.application']
+
+    @classmethod
+    def log(cls, records, from_states, to_state, reason=None):
+        """Record that records moved from their state to to_state
+
+        from_states maps each record to the state it had."""
+        user = Transaction().user
+        now = dt.datetime.now()
+        with without_check_access():
+            cls.create([{
+                        'resource': str(record),
+                        'user': user or None,
+                        'date': now,
+                        'from_state': from_states[record],
+                        'to_state': to_state,
+                        'reason': reason,
+                        } for record in records])
+
+    @staticmethod
+    def default_date():
+        return dt.datetime.now()
+
+    @classmethod
+    def check_modification(cls, mode, decisions, values=None, external=False):
+        super().check_modification(
+            mode, decisions, values=values, external=external)
+        if mode in {'write', 'delete'}:
+            raise DecisionLogAccessError(
+                gettext('lao_b2b.msg_decision_immutable'))
+
+
+class WorkflowDecisionMixin:
+    "Log every state transition of the model to lao.decision"
+    __slots__ = ()
+    decisions = fields.One2Many(
+        'lao.decision', 'resource', "Decisions", readonly=True)
+
+    @classmethod
+    def _log_transition(cls, records, to_state, reason=None):
+        Decision = Pool().get('lao.decision')
+        from_states = {r: r.state for r in records if r.state != to_state}
+        Decision.log(list(from_states), from_states, to_state, reason)
+
+    @classmethod
+    def _check_reason(cls, reason):
+        if not reason or not reason.strip():
+            raise ApplicationError(gettext('lao_b2b.msg_reason_required'))
+        return reason.strip()
+
+
+class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
+    "Vendor Application"
+    __name__ = 'lao.vendor.application'
+
+    name = fields.Char(
+        "Legal Name", required=True, states=_editable,
+        help="The name as written on the registration certificate.")
+    name_lao = fields.Char("Name in Lao", states=_editable)
+    vendor_type = fields.Selection(
+        VENDOR_TYPES, "Type", required=True, states=_editable)
+    province = fields.Many2One(
+        'country.subdivision', "Province", required=True, states=_editable,
+        domain=[
+            ('country.code', '=', 'LA'),
+            ('parent', '=', None),
+            ])
+    district = fields.Char("District", required=True, states=_editable)
+    village = fields.Char("Village", states=_editable)
+    phone = fields.Char("Phone", required=True, states=_editable)
+    email = fields.Char("E-Mail", required=True, states=_editable)
+    registration_number = fields.Char(
+        "Registration Number", required=True, states=_editable,
+        help="The enterprise registration number, or the ID card or family "
+        "book number of an individual producer.")
+    commodities = fields.Text(
+        "Main Commodities", required=True, states=_editable)
+    licence_required = fields.Boolean(
+        "Business Licence Required", states=_editable,
+        help="Check when the trade needs a business licence.")
+    documents = fields.One2Many(
+        'lao.vendor.application.document', 'application', "Documents",
+        states={
+            'readonly': ~Eval('state').in_(['draft', 'rejected', 'submitted']),
+            })
+    missing_documents = fields.Function(
+        fields.Text("Missing Documents"), 'get_missing_documents')
+    state = fields.Selection(
+        APPLICATION_STATES, "State", readonly=True, required=True, sort=False)
+    submitted_by = fields.Many2One('res.user', "Submitted By", readonly=True)
+    submitted_at = fields.Timestamp("Submitted At", readonly=True)
+    recognition_number = fields.Char("Recognition Number", readonly=True)
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    manager = fields.Many2One('res.user', "Vendor Manager", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('registration_number_unique', Unique(t, t.registration_number),
+                'lao_b2b.msg_registration_number_unique'),
+            ('recognition_number_unique', Unique(t, t.recognition_number),
+                'lao_b2b.msg_recognition_number_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality(cardinality='low'))),
+                Index(t, (t.company, Index.Range())),
+                })
+        cls._order = [('submitted_at', 'ASC NULLS LAST'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('rejected', 'submitted'),
+            ('submitted', 'approved'),
+            ('submitted', 'rejected'),
+            ('approved', 'suspended'),
+            ('suspended', 'approved'),
+            }
+        cls._buttons.update({
+                'submit': {
+                    'invisible': ~Eval('state').in_(['draft', 'rejected']),
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'submitted',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reject_wizard': {
+                    'invisible': Eval('state') != 'submitted',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'suspend_wizard': {
+                    'invisible': Eval('state') != 'approved',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'reinstate': {
+                    'invisible': Eval('state') != 'suspended',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_vendor_type():
+        return 'cooperative'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('registration_number'):
+            values['registration_number'] = cls.normalize_registration_number(
+                values['registration_number'])
+        if values.get('email'):
+            values['email'] = values['email'].strip().lower()
+        return values
+
+    @staticmethod
+    def normalize_registration_number(number):
+        "Upper case without spaces so that the same number cannot hide twice"
+        return re.sub(r'\s+', '', number).upper()
+
+    @classmethod
+    def validate_fields(cls, applications, field_names):
+        super().validate_fields(applications, field_names)
+        if field_names & {'email'}:
+            for application in applications:
+                if not re.fullmatch(
+                        r'[^@\s]+@[^@\s]+\.[^@\s]+', application.email or ''):
+                    raise ApplicationError(gettext(
+                            'lao_b2b.msg_invalid_email',
+                            email=application.email))
+
+    def get_rec_name(self, name):
+        if self.recognition_number:
+            return f'{self.name} ({self.recognition_number})'
+        return self.name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        return [bool_op,
+            ('name', operator, operand, *extra),
+            ('name_lao', operator, operand, *extra),
+            ('recognition_number', operator, operand, *extra),
+            ('registration_number', operator, operand, *extra),
+            ]
+
+    @property
+    def required_document_kinds(self):
+        """The documents the law asks of this vendor, as a list of sets:
+        each set is satisfied by any one of its kinds"""
+        if self.vendor_type == 'individual':
+            required = [{'id_card', 'family_book'}]
+        else:
+            required = [{'registration_certificate'}]
+        if self.licence_required:
+            required.append({'business_licence'})
+        required.append({'payment_service_certificate'})
+        return required
+
+    def missing_document_kinds(self, checked=True):
+        "The required kind sets not satisfied by a (checked) document"
+        present = {d.kind for d in self.documents
+            if d.has_file and (d.checked or not checked)}
+        return [kinds for kinds in self.required_document_kinds
+            if not (kinds & present)]
+
+    def get_missing_documents(self, name):
+        return self.describe_document_kinds(self.missing_document_kinds())
+
+    @classmethod
+    def describe_document_kinds(cls, kind_sets):
+        "One line per set of kinds, alternatives separated by a slash"
+        Document = Pool().get('lao.vendor.application.document')
+        labels = dict(Document.fields_get(['kind'])['kind']['selection'])
+        return '\n'.join(
+            ' / '.join(sorted(labels[k] for k in kinds))
+            for kinds in kind_sets)
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'submitted', 'success',
+                    If(Eval('state').in_(['rejected', 'suspended']),
+                        'danger', ''))),
+            ]
+
+    @classmethod
+    def copy(cls, applications, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['registration_number', 'recognition_number', 'company',
+                'manager', 'submitted_by', 'submitted_at', 'decisions']:
+            default.setdefault(name, None)
+        return super().copy(applications, default=default)
+
+    @classmethod
+    def check_decider(cls, applications):
+        "A reviewer may not decide on an application they submitted"
+        user = Transaction().user
+        for application in applications:
+            if application.submitted_by and application.submitted_by.id == user:
+                raise ApplicationError(gettext(
+                        'lao_b2b.msg_decide_own_submission',
+                        application=application.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('submitted')
+    def submit(cls, applications):
+        for application in applications:
+            missing = application.missing_document_kinds(checked=False)
+            if missing:
+                raise ApplicationError(gettext(
+                        'lao_b2b.msg_submit_missing_documents',
+                        application=application.rec_name,
+                        documents=cls.describe_document_kinds(missing)))
+        cls._log_transition(applications, 'submitted')
+        cls.write(applications, {
+                'submitted_by': Transaction().user or None,
+                'submitted_at': dt.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, applications):
+        pool = Pool()
+        Company = pool.get('company.company')
+        User = pool.get('res.user')
+        cls.check_decider(applications)
+        for application in applications:
+            if application.missing_document_kinds():
+                raise ApplicationError(gettext(
+                        'lao_b2b.msg_approve_missing_documents',
+                        application=application.rec_name,
+                        documents=application.missing_documents))
+        cls._log_transition(applications, 'approved')
+        to_provision = [a for a in applications if not a.company]
+        for application in to_provision:
+            application.recognition_number = (
+                application.new_recognition_number())
+            application.company = Company.provision_vendor(application)
+            application.manager = User.create_vendor_manager(application)
+        cls.save(to_provision)
+        User.invite([a.manager for a in to_provision])
+
+    def new_recognition_number(self):
+        pool = Pool()
+        Configuration = pool.get('lao.b2b.configuration')
+        sequence = Configuration(1).recognition_sequence
+        return 'LA-EC-%s-%s' % (
+            self.province.short_code, sequence.get())
+
+    @classmethod
+    @ModelView.button_action('lao_b2b.wizard_vendor_application_reject')
+    def reject_wizard(cls, applications):
+        pass
+
+    @classmethod
+    @Workflow.transition('rejected')
+    def reject(cls, applications, reason):
+        reason = cls._check_reason(reason)
+        cls.check_decider(applications)
+        cls._log_transition(applications, 'rejected', reason)
+
+    @classmethod
+    @ModelView.button_action('lao_b2b.wizard_vendor_application_suspend')
+    def suspend_wizard(cls, applications):
+        pass
+
+    @classmethod
+    @Workflow.transition('suspended')
+    def suspend(cls, applications, reason):
+        reason = cls._check_reason(reason)
+        cls.check_decider(applications)
+        cls._log_transition(applications, 'suspended', reason)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def reinstate(cls, applications):
+        cls.check_decider(applications)
+        cls._log_transition(applications, 'approved')
+
+    @classmethod
+    def suspended_companies(cls, company_ids):
+        "The ids among company_ids whose vendor is suspended"
+        if not company_ids:
+            return set()
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.company,
+                where=table.company.in_(list(company_ids))
+                & (table.state == 'suspended')))
+        return {c for c, in cursor}
+
+
+class ApplicationDocument(ModelSQL, ModelView):
+    "Vendor Application Document"
+    __name__ = 'lao.vendor.application.document'
+
+    application = fields.Many2One(
+        'lao.vendor.application', "Application", required=True,
+        ondelete='CASCADE')
+    kind = fields.Selection(DOCUMENT_KINDS, "Kind", required=True)
+    data = fields.Binary(
+        "File", filename='filename', file_id='file_id')
+    file_id = fields.Char("File ID", readonly=True)
+    filename = fields.Char("File Name")
+    has_file = fields.Function(fields.Boolean("Has File"), 'get_has_file')
+    checked = fields.Boolean("Checked", readonly=True)
+    checked_by = fields.Many2One('res.user', "Checked By", readonly=True)
+    checked_at = fields.Timestamp("Checked At", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'mark_checked': {
+                    'invisible': Bool(Eval('checked')),
+                    'depends': ['checked'],
+                    },
+                })
+
+    @staticmethod
+    def default_checked():
+        return False
+
+    def get_has_file(self, name):
+        return bool(self.file_id or self.data)
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'write' and 'data' in values:
+            # A replaced file must be checked again
+            values.update(checked=False, checked_by=None, checked_at=None)
+        return values
+
+    @classmethod
+    @ModelView.button
+    def mark_checked(cls, documents):
+        "Record that a reviewer checked the documents against the originals"
+        Application = Pool().get('lao.vendor.application')
+        for document in documents:
+            if not document.has_file:
+                raise DocumentError(gettext(
+                        'lao_b2b.msg_document_without_file',
+                        document=document.rec_name))
+        Application.check_decider(list({d.application for d in documents}))
+        cls.write(documents, {
+                'checked': True,
+                'checked_by': Transaction().user or None,
+                'checked_at': dt.datetime.now(),
+                })
+
+    def get_rec_name(self, name):
+        kinds = dict(self.fields_get(['kind'])['kind']['selection'])
+        return '%s: %s' % (self.application.rec_name, kinds[self.kind])
+
+
+class DecisionReason(ModelView):
+    "Decision Reason"
+    __name__ = 'lao.decision.reason'
+    reason = fields.Text("Reason", required=True)
+
+
+class DecideWithReason(Wizard):
+    """Ask the reviewer for the written reason of a decision, then apply it
+    through the model's method named by _decision"""
+    start_state = 'start'
+    start = StateView('lao.decision.reason',
+        'lao_b2b.decision_reason_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Confirm", 'decide', 'tryton-ok', default=True),
+            ])
+    decide = StateTransition()
+    _decision = None
+
+    def transition_decide(self):
+        getattr(self.model, self._decision)(self.records, self.start.reason)
+        return 'end'
+
+
+class RejectApplication(DecideWithReason):
+    "Reject Vendor Application"
+    __name__ = 'lao.vendor.application.reject'
+    _decision = 'reject'
+
+
+class SuspendApplication(DecideWithReason):
+    "Suspend Vendor"
+    __name__ = 'lao.vendor.application.suspend'
+    _decision = 'suspend'
