@@ -39,7 +39,7 @@ test: install
 	TRYTOND_DATABASE__URI=$${TRYTOND_DATABASE__URI:-sqlite://} \
 	DB_CACHE=$${DB_CACHE:-$(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)} \
 	TEST_NETWORK=0 \
-	$(BIN)/python -m pytest $(PYTEST_ARGS) tests
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests storefront/tests
 
 test-postgresql:
 	TRYTOND_DATABASE__URI=postgresql://postgres@127.0.0.1:5432/ $(MAKE) test

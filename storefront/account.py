@@ -1,0 +1,50 @@
+"""The buyer's account: its business profile."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from .extensions import tryton
+from .forms import BuyerProfileForm
+from .helpers import call, current_user, login_required
+
+bp = Blueprint('account', __name__, url_prefix='/account')
+
+PROFILE_COUNTRIES = ['LA', 'CN', 'TH', 'VN']
+
+
+def _profile_choices(form):
+    pool = tryton.pool
+    Party = pool.get('party.party')
+    Country = pool.get('country.country')
+    Subdivision = pool.get('country.subdivision')
+    form.buyer_scope.choices = [
+        (v, l) for v, l in Party.fields_get(
+            ['buyer_scope'])['buyer_scope']['selection'] if v]
+    countries = Country.search([('code', 'in', PROFILE_COUNTRIES)])
+    countries.sort(key=lambda c: PROFILE_COUNTRIES.index(c.code))
+    form.country.choices = [(c.id, c.name) for c in countries]
+    form.subdivision.choices = [(None, '')] + [
+        (s.id, s.name) for s in Subdivision.search([
+                ('country.code', '=', 'LA'),
+                ('parent', '=', None),
+                ], order=[('name', 'ASC')])]
+
+
+@bp.route('/profile', methods=['GET', 'POST'])
+@tryton.transaction()
+@login_required
+def profile():
+    user = current_user()
+    form = BuyerProfileForm(data=user.buyer_profile)
+    _profile_choices(form)
+    error = None
+    if form.validate_on_submit():
+        _, error = call(user.save_buyer_profile,
+            form.business_name.data, form.registration_number.data,
+            form.buyer_scope.data, form.phone.data, form.street.data,
+            form.city.data, form.country.data, form.subdivision.data)
+        if not error:
+            flash(_("Your profile is saved."))
+            return redirect(url_for('account.profile'))
+    status = 400 if (error or form.errors) else 200
+    return render_template(
+        'account/profile.html', form=form, error=error, user=user), status

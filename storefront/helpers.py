@@ -1,0 +1,56 @@
+"""What every blueprint needs: the logged-in web user, the call of a model
+method whose user error is shown in the form, and safe redirections."""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import g, redirect, request, session, url_for
+from trytond.exceptions import UserError, UserWarning
+from trytond.transaction import Transaction
+
+from .extensions import tryton
+
+SESSION_KEY = 'web_session'
+
+
+def current_user():
+    "The web.user of the session, or None; call inside a Tryton transaction"
+    if 'web_user' not in g:
+        WebUser = tryton.pool.get('web.user')
+        key = session.get(SESSION_KEY)
+        user = WebUser.get_user(key) if key else None
+        g.web_user = user.id if user else None
+    if g.web_user is None:
+        return None
+    return tryton.pool.get('web.user')(g.web_user)
+
+
+def login_required(func):
+    "Send anonymous visitors to the log-in page, then back here"
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        if current_user() is None:
+            return redirect(url_for('auth.login', next=request.full_path))
+        return func(*args, **kwargs)
+    return wrapper
+
+
+def call(method, *args, **kwargs):
+    """Call a model method and return (result, None), or (None, message)
+    with everything it wrote rolled back when it refuses with a user error"""
+    try:
+        return method(*args, **kwargs), None
+    except (UserError, UserWarning) as exception:
+        Transaction().rollback()
+        g.pop('web_user', None)
+        return None, exception.message
+
+
+def safe_next(target, default='main.home'):
+    "A local path to go back to after log-in, never another site"
+    if target:
+        parts = urlsplit(target)
+        if (not parts.scheme and not parts.netloc
+                and target.startswith('/') and not target.startswith('//')
+                and '\\' not in target):
+            return target
+    return url_for(default)

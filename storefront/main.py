@@ -1,0 +1,44 @@
+"""Home page, language switch and health check."""
+from flask import Blueprint, jsonify, redirect, render_template, request, session
+from sql import Literal, Select
+from trytond.transaction import Transaction
+
+from . import LANGUAGES
+from .extensions import tryton
+from .helpers import current_user, safe_next
+
+bp = Blueprint('main', __name__)
+
+
+@bp.route('/')
+@tryton.transaction()
+def home():
+    return render_template('main/home.html', user=current_user())
+
+
+@bp.route('/language', methods=['POST'])
+def language():
+    "Remember the chosen language and go back to the page"
+    code = request.form.get('language')
+    if code in LANGUAGES:
+        session['language'] = code
+        session.permanent = True
+    return redirect(safe_next(request.form.get('next')))
+
+
+@tryton.transaction(readonly=True)
+def _database_answers():
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*Select([Literal(1)]))
+    return cursor.fetchone()[0] == 1
+
+
+@bp.route('/healthz')
+def healthz():
+    try:
+        ok = _database_answers()
+    except Exception:
+        ok = False
+    if ok:
+        return jsonify(status='ok')
+    return jsonify(status='error'), 503

@@ -1,0 +1,122 @@
+"""A database with our modules (Tryton's test machinery and its cache) and
+the Flask test client of the storefront running on it."""
+import os
+import re
+import types
+import uuid
+
+import pytest
+
+os.environ.setdefault('DB_NAME', ':memory:')
+os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
+os.environ.setdefault('TEST_NETWORK', '0')
+
+MODULES = ['lao_b2b']
+PASSWORD = 'correct horse battery'
+
+
+@pytest.fixture(scope='session')
+def database():
+    from trytond.tests.test_tryton import DB_NAME, activate_module
+    activate_module(MODULES)
+    return DB_NAME
+
+
+@pytest.fixture(scope='session')
+def app(database):
+    from storefront import create_app
+    return create_app({
+            'TESTING': True,
+            'TRYTON_DATABASE': database,
+            'SECRET_KEY': 'test-secret',
+            'AUTH_RATE_LIMIT': '1000 per minute',
+            'SECRET_KEY_FILE': '/nonexistent',
+            })
+
+
+@pytest.fixture(autouse=True)
+def _fresh(app, monkeypatch):
+    "No rate-limit state between tests, no real brute-force delay"
+    from trytond.modules.web_user import user as web_user_module
+
+    from storefront.extensions import limiter
+    limiter.reset()
+    monkeypatch.setattr(web_user_module, 'time', types.SimpleNamespace(
+            sleep=lambda seconds: None))
+    app.config['AUTH_RATE_LIMIT'] = '1000 per minute'
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(monkeypatch):
+    "The e-mails web_user sends when a transaction commits"
+    from trytond.modules.web_user import user as web_user_module
+    messages = []
+    monkeypatch.setattr(
+        web_user_module, 'send_message_transactional',
+        lambda msg, *args, **kwargs: messages.append(msg))
+    return messages
+
+
+class Tryton:
+    "Run code in the test database as the administrator, to set up or check"
+
+    def __init__(self, database):
+        self.database = database
+
+    def run(self, func, user=0):
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, user) as transaction:
+            result = func(Pool())
+            transaction.commit()
+        return result
+
+
+@pytest.fixture
+def tryton(database):
+    return Tryton(database)
+
+
+def csrf_token(client, url):
+    "The CSRF token of the form on the page at url"
+    response = client.get(url)
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', response.data)
+    assert match, response.data[:500]
+    return match.group(1).decode()
+
+
+def unique_email(prefix='buyer'):
+    return f'{prefix}-{uuid.uuid4().hex[:10]}@example.com'
+
+
+def make_web_user(tryton, email=None, validated=True):
+    email = email or unique_email()
+
+    def create(pool):
+        WebUser = pool.get('web.user')
+        user = WebUser(email=email, email_valid=validated)
+        user.save()
+        WebUser.write([user], {'password': PASSWORD})
+        return user.id
+    return email, tryton.run(create)
+
+
+def log_in(client, email, password=PASSWORD):
+    token = csrf_token(client, '/account/login')
+    response = client.post('/account/login', data={
+            'csrf_token': token, 'email': email, 'password': password})
+    assert response.status_code == 302, response.data
+    return response
+
+
+@pytest.fixture
+def buyer(tryton, client):
+    "A logged-in buyer with a validated address: (email, web user id)"
+    email, user_id = make_web_user(tryton)
+    log_in(client, email)
+    return email, user_id

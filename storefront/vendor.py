@@ -1,0 +1,152 @@
+"""The vendor portal: the registration application with its documents, its
+submission and the reviewers' decisions."""
+from flask import (
+    Blueprint, abort, flash, redirect, render_template, url_for)
+from flask_babel import gettext as _
+
+from .extensions import tryton
+from .forms import DocumentForm, EmptyForm, VendorApplicationForm
+from .helpers import call, current_user, login_required
+
+bp = Blueprint('vendor', __name__, url_prefix='/vendor')
+
+
+def _application_model():
+    return tryton.pool.get('lao.vendor.application')
+
+
+def _selection(Model, field):
+    return [(v, l) for v, l in Model.fields_get(
+            [field])[field]['selection'] if v]
+
+
+def _application_choices(form):
+    Subdivision = tryton.pool.get('country.subdivision')
+    form.vendor_type.choices = _selection(_application_model(), 'vendor_type')
+    form.province.choices = [(s.id, s.name) for s in Subdivision.search([
+                ('country.code', '=', 'LA'),
+                ('parent', '=', None),
+                ], order=[('name', 'ASC')])]
+
+
+def _own_application(application_id):
+    "The user's application, or 404 for any other id"
+    WebAccessError = _web_access_error()
+    try:
+        return current_user().own_vendor_application(application_id)
+    except WebAccessError:
+        abort(404)
+
+
+def _web_access_error():
+    from trytond.modules.lao_b2b.web import WebAccessError
+    return WebAccessError
+
+
+@bp.route('/')
+@tryton.transaction()
+@login_required
+def index():
+    return render_template('vendor/index.html',
+        applications=current_user().vendor_applications,
+        states=dict(_selection(_application_model(), 'state')))
+
+
+@bp.route('/apply', methods=['GET', 'POST'])
+@tryton.transaction()
+@login_required
+def apply():
+    user = current_user()
+    form = VendorApplicationForm(data={'email': user.email})
+    _application_choices(form)
+    error = None
+    if form.validate_on_submit():
+        application, error = call(user.apply_as_vendor, form.values())
+        if application:
+            flash(_("Your application is saved as a draft. Add its "
+                    "documents, then submit it."))
+            return redirect(url_for(
+                    'vendor.application', application_id=application.id))
+    status = 400 if (error or form.errors) else 200
+    return render_template(
+        'vendor/apply.html', form=form, error=error), status
+
+
+@bp.route('/application/<int:application_id>/edit', methods=['GET', 'POST'])
+@tryton.transaction()
+@login_required
+def edit(application_id):
+    application = _own_application(application_id)
+    form = VendorApplicationForm(data={
+            name: getattr(application, name) for name in
+            VendorApplicationForm.FIELDS if name != 'province'}
+        | {'province': application.province.id})
+    _application_choices(form)
+    error = None
+    if form.validate_on_submit():
+        _, error = call(current_user().update_vendor_application,
+            application_id, form.values())
+        if not error:
+            flash(_("Your application is saved."))
+            return redirect(url_for(
+                    'vendor.application', application_id=application_id))
+    status = 400 if (error or form.errors) else 200
+    return render_template('vendor/apply.html', form=form, error=error,
+        application=application), status
+
+
+def _application_page(application, document_form=None, error=None,
+        status=200):
+    Document = tryton.pool.get('lao.vendor.application.document')
+    if document_form is None:
+        document_form = DocumentForm()
+        document_form.kind.choices = _selection(Document, 'kind')
+    return render_template('vendor/application.html',
+        application=application, document_form=document_form,
+        submit_form=EmptyForm(), error=error,
+        kinds=dict(_selection(Document, 'kind')),
+        states=dict(_selection(_application_model(), 'state'))), status
+
+
+@bp.route('/application/<int:application_id>')
+@tryton.transaction()
+@login_required
+def application(application_id):
+    return _application_page(_own_application(application_id))
+
+
+@bp.route('/application/<int:application_id>/document', methods=['POST'])
+@tryton.transaction()
+@login_required
+def upload(application_id):
+    Document = tryton.pool.get('lao.vendor.application.document')
+    application = _own_application(application_id)
+    form = DocumentForm()
+    form.kind.choices = _selection(Document, 'kind')
+    error = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        _, error = call(current_user().add_vendor_document, application_id,
+            form.kind.data, upload.filename, upload.read())
+        if not error:
+            flash(_("The document is added."))
+            return redirect(url_for(
+                    'vendor.application', application_id=application_id))
+        application = _own_application(application_id)
+    return _application_page(application, form, error, status=400)
+
+
+@bp.route('/application/<int:application_id>/submit', methods=['POST'])
+@tryton.transaction()
+@login_required
+def submit(application_id):
+    application = _own_application(application_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    _, error = call(current_user().submit_vendor_application, application_id)
+    if error:
+        return _application_page(
+            _own_application(application_id), error=error, status=400)
+    flash(_("Your application is submitted to the government reviewers."))
+    return redirect(url_for(
+            'vendor.application', application_id=application_id))
