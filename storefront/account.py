@@ -38,7 +38,7 @@ def profile():
     _profile_choices(form)
     error = None
     if form.validate_on_submit():
-        _, error = call(user.save_buyer_profile,
+        party, error = call(user.save_buyer_profile,
             form.business_name.data, form.registration_number.data,
             form.buyer_scope.data, form.phone.data, form.street.data,
             form.city.data, form.country.data, form.subdivision.data)

@@ -84,7 +84,7 @@ def edit(application_id):
     _application_choices(form)
     error = None
     if form.validate_on_submit():
-        _, error = call(current_user().update_vendor_application,
+        saved, error = call(current_user().update_vendor_application,
             application_id, form.values())
         if not error:
             flash(_("Your application is saved."))
@@ -126,7 +126,7 @@ def upload(application_id):
     error = None
     if form.validate_on_submit():
         upload = form.file.data
-        _, error = call(current_user().add_vendor_document, application_id,
+        document, error = call(current_user().add_vendor_document, application_id,
             form.kind.data, upload.filename, upload.read())
         if not error:
             flash(_("The document is added."))
@@ -143,7 +143,8 @@ def submit(application_id):
     application = _own_application(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    _, error = call(current_user().submit_vendor_application, application_id)
+    submitted, error = call(
+        current_user().submit_vendor_application, application_id)
     if error:
         return _application_page(
             _own_application(application_id), error=error, status=400)
