@@ -13,7 +13,13 @@ BACKEND = $(if $(findstring postgresql,$(TRYTOND_DATABASE__URI)),postgresql,sqli
 
 .PHONY: install demo test test-postgresql bench clean
 
-install: $(VENV)/.installed var/sao/package/dist
+# The storefront's message catalogues, compiled from their .po files
+STOREFRONT_MO := $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
+
+install: $(VENV)/.installed var/sao/package/dist $(STOREFRONT_MO)
+
+storefront/translations/%.mo: storefront/translations/%.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
 
 $(VENV)/.installed: requirements.txt $(wildcard addons/*/pyproject.toml)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

@@ -1,5 +1,6 @@
 """The web forms: they parse and check the shape of the input; the rules
 about its content are the models' (addons/lao_b2b/web.py)."""
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -10,35 +11,68 @@ from wtforms.validators import (
     EqualTo, InputRequired, Length, Optional)
 
 
-class SignUpForm(FlaskForm):
+# The messages of WTForms' own validators that our forms can show: WTForms
+# has no Lao catalogue, so they are in ours.
+WTFORMS_MESSAGES = [
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    ]
+
+
+class _Catalogue:
+    "WTForms' messages from the storefront's catalogues"
+
+    def gettext(self, string):
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _Catalogue()
+
+
+def required():
+    return InputRequired(message=_l("This field is required."))
+
+
+def at_most(length):
+    return Length(max=length, message=_l("At most %(max)d characters."))
+
+
+class SignUpForm(Form):
     email = EmailField(
-        _l("E-mail"), validators=[InputRequired(), Length(max=254)])
+        _l("E-mail"), validators=[required(), at_most(254)])
     password = PasswordField(
-        _l("Password"), validators=[InputRequired(), Length(max=200)])
+        _l("Password"), validators=[required(), at_most(200)])
     confirm = PasswordField(
         _l("Password again"), validators=[
-            InputRequired(),
+            required(),
             EqualTo('password', message=_l("The two passwords differ."))])
 
 
-class LogInForm(FlaskForm):
+class LogInForm(Form):
     email = EmailField(
-        _l("E-mail"), validators=[InputRequired(), Length(max=254)])
+        _l("E-mail"), validators=[required(), at_most(254)])
     password = PasswordField(
-        _l("Password"), validators=[InputRequired(), Length(max=200)])
+        _l("Password"), validators=[required(), at_most(200)])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(
-        _l("E-mail"), validators=[InputRequired(), Length(max=254)])
+        _l("E-mail"), validators=[required(), at_most(254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
-        _l("New password"), validators=[InputRequired(), Length(max=200)])
+        _l("New password"), validators=[required(), at_most(200)])
     confirm = PasswordField(
         _l("Password again"), validators=[
-            InputRequired(),
+            required(),
             EqualTo('password', message=_l("The two passwords differ."))])
 
 
@@ -46,49 +80,49 @@ def _id_or_none(value):
     return int(value) if value not in (None, '', 'None') else None
 
 
-class BuyerProfileForm(FlaskForm):
+class BuyerProfileForm(Form):
     business_name = StringField(
-        _l("Business name"), validators=[InputRequired(), Length(max=200)])
+        _l("Business name"), validators=[required(), at_most(200)])
     registration_number = StringField(
         _l("Registration or tax number"),
-        validators=[Optional(), Length(max=64)])
+        validators=[Optional(), at_most(64)])
     buyer_scope = SelectField(
-        _l("Where do you buy?"), validators=[InputRequired()])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+        _l("Where do you buy?"), validators=[required()])
+    phone = StringField(_l("Phone"), validators=[Optional(), at_most(40)])
     street = StringField(
-        _l("Street and village"), validators=[Optional(), Length(max=200)])
+        _l("Street and village"), validators=[Optional(), at_most(200)])
     city = StringField(
-        _l("District or city"), validators=[InputRequired(), Length(max=100)])
+        _l("District or city"), validators=[required(), at_most(100)])
     country = SelectField(
-        _l("Country"), coerce=int, validators=[InputRequired()])
+        _l("Country"), coerce=int, validators=[required()])
     subdivision = SelectField(
         _l("Province"), coerce=_id_or_none, validators=[Optional()])
 
 
-class VendorApplicationForm(FlaskForm):
+class VendorApplicationForm(Form):
     name = StringField(
         _l("Legal name, as on the registration certificate"),
-        validators=[InputRequired(), Length(max=200)])
+        validators=[required(), at_most(200)])
     name_lao = StringField(
-        _l("Name in Lao"), validators=[Optional(), Length(max=200)])
+        _l("Name in Lao"), validators=[Optional(), at_most(200)])
     vendor_type = SelectField(_l("Type of vendor"), validators=[
-            InputRequired()])
+            required()])
     registration_number = StringField(
         _l("Enterprise registration number, or ID card or family book "
-            "number"), validators=[InputRequired(), Length(max=64)])
+            "number"), validators=[required(), at_most(64)])
     province = SelectField(
-        _l("Province"), coerce=int, validators=[InputRequired()])
+        _l("Province"), coerce=int, validators=[required()])
     district = StringField(
-        _l("District"), validators=[InputRequired(), Length(max=100)])
+        _l("District"), validators=[required(), at_most(100)])
     village = StringField(
-        _l("Village"), validators=[Optional(), Length(max=100)])
+        _l("Village"), validators=[Optional(), at_most(100)])
     phone = StringField(
-        _l("Phone"), validators=[InputRequired(), Length(max=40)])
+        _l("Phone"), validators=[required(), at_most(40)])
     email = EmailField(
-        _l("E-mail"), validators=[InputRequired(), Length(max=254)])
+        _l("E-mail"), validators=[required(), at_most(254)])
     commodities = TextAreaField(
         _l("Main commodities"),
-        validators=[InputRequired(), Length(max=2000)])
+        validators=[required(), at_most(2000)])
     licence_required = BooleanField(
         _l("My trade needs a business licence"))
 
@@ -103,11 +137,11 @@ class VendorApplicationForm(FlaskForm):
             for name in self.FIELDS}
 
 
-class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Document"), validators=[InputRequired()])
+class DocumentForm(Form):
+    kind = SelectField(_l("Document"), validators=[required()])
     file = FileField(
-        _l("File (PDF, JPEG or PNG)"), validators=[FileRequired()])
+        _l("File (PDF, JPEG or PNG)"), validators=[FileRequired(message=_l("This field is required."))])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     "A button that changes something: only the CSRF token"

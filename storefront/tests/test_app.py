@@ -158,3 +158,23 @@ def test_templates_autoescape(app):
         from flask import render_template_string
         assert render_template_string(
             '{{ value }}', value='<script>') == '&lt;script&gt;'
+
+
+def test_form_errors_in_lao(client):
+    token = csrf_token(client, '/account/signup')
+    response = client.post('/account/signup', data={'csrf_token': token},
+        headers={'Accept-Language': 'lo'})
+    assert response.status_code == 400
+    assert 'ຕ້ອງຕື່ມຂໍ້ມູນນີ້'.encode() in response.data
+    assert b'This field is required' not in response.data
+
+
+def test_model_errors_in_user_language(client):
+    "The messages of the models come translated by Tryton's context"
+    token = csrf_token(client, '/account/signup')
+    response = client.post('/account/signup', data={
+            'csrf_token': token, 'email': 'x@example.com',
+            'password': 'short', 'confirm': 'short'},
+        headers={'Accept-Language': 'zh-CN'})
+    assert response.status_code == 400
+    assert b'<html lang="zh-CN">' in response.data

@@ -1,0 +1,43 @@
+"""Every string of the storefront is translated into Lao and Chinese."""
+import os
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+TRANSLATIONS = os.path.join(ROOT, 'storefront', 'translations')
+
+
+def _source_strings():
+    keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None)
+    method_map = [
+        ('storefront/tests/**', 'ignore'),
+        ('storefront/**.py', 'python'),
+        ('storefront/templates/**.html', 'jinja2'),
+        ]
+    strings = set()
+    for _, _, message, _, _ in extract_from_dir(
+            ROOT, method_map, keywords=keywords,
+            directory_filter=lambda d: not d.startswith(('.', 'var'))
+            and os.path.basename(d) not in {'.venv', 'node_modules'}):
+        strings.add(message[0] if isinstance(message, tuple) else message)
+    return strings
+
+
+@pytest.mark.parametrize('language', ['lo', 'zh_CN'])
+def test_catalogue_complete(language):
+    path = os.path.join(
+        TRANSLATIONS, language, 'LC_MESSAGES', 'messages.po')
+    with open(path, 'rb') as file:
+        catalog = read_po(file)
+    translated = {m.id: m.string for m in catalog if m.id and m.string
+        and not m.fuzzy}
+    strings = _source_strings()
+    assert len(strings) > 50
+    missing = sorted(strings - set(translated))
+    assert not missing, missing
+    for msgid, msgstr in translated.items():
+        for placeholder in ['%(code)s', '%(email)s', '%(max)d']:
+            assert (placeholder in msgid) == (placeholder in msgstr), msgid
