@@ -77,16 +77,23 @@ def login():
                     "again.")), 429
         if result:
             user, key = result
-            language = session.get('language')
-            session.clear()
-            if language:
-                session['language'] = language
-            session[SESSION_KEY] = key
-            session.permanent = True
+            _new_session(key)
             return redirect(safe_next(request.args.get('next')))
         if not error:
             error = _("Wrong e-mail or password.")
     return _form_page('auth/login.html', form, error)
+
+
+def _new_session(key):
+    "A fresh session that keeps only the chosen language"
+    language = session.get('language')
+    session.clear()
+    g.pop('web_user', None)
+    if language:
+        session['language'] = language
+    if key:
+        session[SESSION_KEY] = key
+        session.permanent = True
 
 
 @bp.route('/logout', methods=['POST'])
@@ -94,11 +101,7 @@ def login():
 def logout():
     if EmptyForm().validate_on_submit() and session.get(SESSION_KEY):
         _web_user().log_out(session[SESSION_KEY])
-    language = session.get('language')
-    session.clear()
-    g.pop('web_user', None)
-    if language:
-        session['language'] = language
+    _new_session(None)
     return redirect(url_for('main.home'))
 
 

@@ -169,12 +169,11 @@ def test_form_errors_in_lao(client):
     assert b'This field is required' not in response.data
 
 
-def test_model_errors_in_user_language(client):
-    "The messages of the models come translated by Tryton's context"
-    token = csrf_token(client, '/account/signup')
-    response = client.post('/account/signup', data={
-            'csrf_token': token, 'email': 'x@example.com',
-            'password': 'short', 'confirm': 'short'},
-        headers={'Accept-Language': 'zh-CN'})
-    assert response.status_code == 400
-    assert b'<html lang="zh-CN">' in response.data
+def test_record_content_in_user_language(client, buyer):
+    "Tryton records are read in the language of the visitor"
+    page = client.get('/vendor/apply', headers={'Accept-Language': 'lo'})
+    assert 'ຈຳປາສັກ'.encode() in page.data
+    page = client.get('/vendor/apply', headers={'Accept-Language': 'zh-CN'})
+    assert '占巴塞省'.encode() in page.data
+    page = client.get('/vendor/apply', headers={'Accept-Language': 'en'})
+    assert b'Champasak' in page.data

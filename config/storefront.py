@@ -1,0 +1,14 @@
+# Settings of the storefront (Flask), read by storefront.create_app.
+# Every key can also be given as an environment variable STOREFRONT_<KEY>,
+# which wins.  Never put the SECRET_KEY here: give STOREFRONT_SECRET_KEY in the
+# environment, or let the storefront generate var/storefront/secret_key.
+
+# The address buyers use; the links of validation and reset e-mails lead
+# here and the session cookie is Secure when it starts with https://.
+STOREFRONT_URL = 'http://127.0.0.1:5000'
+
+# Log-in, sign-up and password reset attempts per client address
+AUTH_RATE_LIMIT = '10 per minute'
+
+# Listings per catalogue page
+PAGE_SIZE = 24
