@@ -47,7 +47,7 @@ _editable = {'readonly': ~Eval('state').in_(['draft', 'rejected'])}
 
 
 class Decision(ModelSQL, ModelView):
-    "Vetting Decision"
+    __string__ = "Vetting Decision"
     __name__ = 'lao.decision'
     _rec_name = 'to_state'
 
@@ -130,7 +130,7 @@ class WorkflowDecisionMixin:
 
 
 class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
-    "Vendor Application"
+    __string__ = "Vendor Application"
     __name__ = 'lao.vendor.application'
 
     name = fields.Char(
@@ -430,7 +430,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
 
 
 class ApplicationDocument(ModelSQL, ModelView):
-    "Vendor Application Document"
+    __string__ = "Vendor Application Document"
     __name__ = 'lao.vendor.application.document'
 
     application = fields.Many2One(
@@ -494,7 +494,7 @@ class ApplicationDocument(ModelSQL, ModelView):
 
 
 class DecisionReason(ModelView):
-    "Decision Reason"
+    __string__ = "Decision Reason"
     __name__ = 'lao.decision.reason'
     reason = fields.Text("Reason", required=True)
 
@@ -517,12 +517,12 @@ class DecideWithReason(Wizard):
 
 
 class RejectApplication(DecideWithReason):
-    "Reject Vendor Application"
+    __string__ = "Reject Vendor Application"
     __name__ = 'lao.vendor.application.reject'
     _decision = 'reject'
 
 
 class SuspendApplication(DecideWithReason):
-    "Suspend Vendor"
+    __string__ = "Suspend Vendor"
     __name__ = 'lao.vendor.application.suspend'
     _decision = 'suspend'
