@@ -16,9 +16,9 @@ def _profile_choices(form):
     Party = pool.get('party.party')
     Country = pool.get('country.country')
     Subdivision = pool.get('country.subdivision')
-    form.buyer_scope.choices = [
+    form.buyer_type.choices = [
         (v, l) for v, l in Party.fields_get(
-            ['buyer_scope'])['buyer_scope']['selection'] if v]
+            ['buyer_type'])['buyer_type']['selection'] if v]
     countries = Country.search([('code', 'in', PROFILE_COUNTRIES)])
     countries.sort(key=lambda c: PROFILE_COUNTRIES.index(c.code))
     form.country.choices = [(c.id, c.name) for c in countries]
@@ -40,7 +40,7 @@ def profile():
     if form.validate_on_submit():
         party, error = call(user.save_buyer_profile,
             form.business_name.data, form.registration_number.data,
-            form.buyer_scope.data, form.phone.data, form.street.data,
+            form.buyer_type.data, form.phone.data, form.street.data,
             form.city.data, form.country.data, form.subdivision.data)
         if not error:
             flash(_("Your profile is saved."))

@@ -86,7 +86,7 @@ class BuyerProfileForm(Form):
     registration_number = StringField(
         _l("Registration or tax number"),
         validators=[Optional(), at_most(64)])
-    buyer_scope = SelectField(
+    buyer_type = SelectField(
         _l("Where do you buy?"), validators=[required()])
     phone = StringField(_l("Phone"), validators=[Optional(), at_most(40)])
     street = StringField(

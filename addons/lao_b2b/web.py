@@ -24,7 +24,7 @@ from trytond.tools.email_ import (
     EmailNotValidError, validate_email as validate_email_address)
 from trytond.transaction import Transaction
 
-BUYER_SCOPES = [
+BUYER_TYPES = [
     (None, ''),
     ('domestic', "Domestic"),
     ('cross_border', "Cross-Border"),
@@ -145,10 +145,10 @@ class WebUser(metaclass=PoolMeta):
         party = self.party
         address = party.addresses[0] if party and party.addresses else None
         return {
-            'business_name': party.name if party else '',
+            'business_name': party.buyer_business_name if party else '',
             'registration_number': (
                 party.buyer_registration_number if party else ''),
-            'buyer_scope': party.buyer_scope if party else None,
+            'buyer_type': party.buyer_type if party else None,
             'phone': party.phone if party else '',
             'street': address.street if address else '',
             'city': address.city if address else '',
@@ -160,7 +160,7 @@ class WebUser(metaclass=PoolMeta):
             }
 
     def save_buyer_profile(
-            self, business_name, registration_number, buyer_scope,
+            self, business_name, registration_number, buyer_type,
             phone, street, city, country, subdivision):
         "Create or update the buyer's party and its first address"
         pool = Pool()
@@ -168,14 +168,14 @@ class WebUser(metaclass=PoolMeta):
         Address = pool.get('party.address')
         ContactMechanism = pool.get('party.contact_mechanism')
         Lang = pool.get('ir.lang')
-        if buyer_scope not in dict(BUYER_SCOPES) or not buyer_scope:
-            raise WebUserError(gettext('lao_b2b.msg_web_buyer_scope'))
+        if buyer_type not in dict(BUYER_TYPES) or not buyer_type:
+            raise WebUserError(gettext('lao_b2b.msg_web_buyer_type'))
         if not (business_name or '').strip():
             raise WebUserError(gettext('lao_b2b.msg_web_business_name'))
         party = self.party or Party()
-        party.name = business_name.strip()
+        party.name = party.buyer_business_name = business_name.strip()
         party.buyer_registration_number = (registration_number or '').strip()
-        party.buyer_scope = buyer_scope
+        party.buyer_type = buyer_type
         if not party.id or party.id < 0:
             languages = Lang.search([
                     ('code', '=', Transaction().language),
@@ -307,9 +307,8 @@ class ApplicationDocument(metaclass=PoolMeta):
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    buyer_scope = fields.Selection(
-        BUYER_SCOPES, "Buyer Scope",
-        help="Whether the buyer trades in Laos or across the border.")
-    buyer_registration_number = fields.Char(
-        "Business Registration Number",
-        help="The registration or tax number the buyer gave on the web shop.")
+    buyer_type = fields.Selection(
+        BUYER_TYPES, "Buyer Type",
+        help="Set to let the party order on the marketplace.")
+    buyer_business_name = fields.Char("Business Name")
+    buyer_registration_number = fields.Char("Registration or Tax Number")

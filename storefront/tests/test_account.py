@@ -22,7 +22,7 @@ def _party(tryton, user_id):
             return None
         p = user.party
         a = p.addresses[0]
-        return (p.name, p.buyer_registration_number, p.buyer_scope, p.phone,
+        return (p.name, p.buyer_registration_number, p.buyer_type, p.phone,
             p.email, a.street, a.city, a.country.code,
             a.subdivision.code if a.subdivision else None,
             p.lang.code if p.lang else None)
@@ -42,7 +42,7 @@ def test_profile_create_and_update(client, tryton, buyer):
     token = csrf_token(client, '/account/profile')
     response = client.post('/account/profile', data={
             'csrf_token': token, 'business_name': 'Vientiane Foods',
-            'registration_number': '0123456789', 'buyer_scope': 'domestic',
+            'registration_number': '0123456789', 'buyer_type': 'domestic',
             'phone': '+856 21 555 000', 'street': 'Ban Sisangvone',
             'city': 'Saysettha', 'country': la, 'subdivision': vt},
         headers={'Accept-Language': 'lo'})
@@ -55,7 +55,7 @@ def test_profile_create_and_update(client, tryton, buyer):
 
     response = client.post('/account/profile', data={
             'csrf_token': token, 'business_name': 'Kunming Imports',
-            'registration_number': '', 'buyer_scope': 'cross_border',
+            'registration_number': '', 'buyer_type': 'cross_border',
             'city': 'Kunming', 'country': cn, 'subdivision': ''})
     assert response.status_code == 302
     name, _, scope, _, _, _, city, country, subdivision, _ = _party(
@@ -71,7 +71,7 @@ def test_profile_create_and_update(client, tryton, buyer):
 
 @pytest.mark.parametrize('field,value', [
         ('business_name', ''),
-        ('buyer_scope', 'everywhere'),
+        ('buyer_type', 'everywhere'),
         ('country', 'abc'),
         ('country', '999999'),
         ('city', ''),
@@ -81,7 +81,7 @@ def test_profile_bad_input(client, tryton, buyer, field, value):
     la, _, vt = _ids(tryton)
     data = {
         'csrf_token': csrf_token(client, '/account/profile'),
-        'business_name': 'Name', 'buyer_scope': 'domestic',
+        'business_name': 'Name', 'buyer_type': 'domestic',
         'city': 'City', 'country': la, 'subdivision': vt}
     data[field] = value
     response = client.post('/account/profile', data=data)
@@ -94,7 +94,7 @@ def test_profile_subdivision_of_other_country(client, tryton, buyer):
     _, cn, vt = _ids(tryton)
     response = client.post('/account/profile', data={
             'csrf_token': csrf_token(client, '/account/profile'),
-            'business_name': 'Name', 'buyer_scope': 'cross_border',
+            'business_name': 'Name', 'buyer_type': 'cross_border',
             'city': 'City', 'country': cn, 'subdivision': vt})
     assert response.status_code == 400
     assert _party(tryton, buyer[1]) is None
@@ -103,7 +103,7 @@ def test_profile_subdivision_of_other_country(client, tryton, buyer):
 def test_profile_without_csrf(client, tryton, buyer):
     la, _, _ = _ids(tryton)
     response = client.post('/account/profile', data={
-            'business_name': 'Name', 'buyer_scope': 'domestic',
+            'business_name': 'Name', 'buyer_type': 'domestic',
             'city': 'City', 'country': la})
     assert response.status_code == 400
     assert _party(tryton, buyer[1]) is None
