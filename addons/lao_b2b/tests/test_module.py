@@ -7,7 +7,7 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from ..user import hash_token
 
@@ -367,7 +367,7 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         "Reviewers decide on applications but not on stock or accounting"
         ModelAccess = Pool().get('ir.model.access')
         _, reviewer, _ = self.setup_vetting()
-        with Transaction().set_user(reviewer.id):
+        with Transaction().set_user(reviewer.id), check_access():
             ModelAccess.check('lao.vendor.application', 'write')
             for model, mode in [
                     ('stock.move', 'write'),
