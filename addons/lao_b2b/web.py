@@ -273,6 +273,12 @@ class VendorApplication(metaclass=PoolMeta):
                         application=application.rec_name))
 
     @property
+    def documents_to_upload(self):
+        "The required documents not uploaded yet, one line per choice"
+        missing = self.missing_document_kinds(checked=False)
+        return self.describe_document_kinds(missing).splitlines()
+
+    @property
     def public_decisions(self):
         "The decisions the applicant may read, oldest first"
         return sorted(self.decisions, key=lambda d: (d.date, d.id))

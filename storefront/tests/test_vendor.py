@@ -75,6 +75,9 @@ def test_apply_upload_submit_and_decisions(client, tryton, application):
     application_id, _ = application
     page = client.get('/vendor/')
     assert b'Paksong Coffee Cooperative' in page.data
+    page = client.get(f'/vendor/application/{application_id}')
+    assert b'Still to upload' in page.data
+    assert b'Enterprise Registration Certificate' in page.data
 
     response = _upload(client, application_id, 'registration_certificate',
         PDF, 'certificate.pdf')
@@ -93,6 +96,7 @@ def test_apply_upload_submit_and_decisions(client, tryton, application):
         ]
 
     url = f'/vendor/application/{application_id}'
+    assert b'Still to upload' not in client.get(url).data
     token = csrf_token(client, url)
     response = client.post(url + '/submit', data={'csrf_token': token})
     assert response.status_code == 302
