@@ -81,7 +81,8 @@ def create_database(
         subprocess.run(tryton_command(
                 'trytond-admin', *config_args(config_files), '-d', name,
                 '--all', '--activate-dependencies', '--email', admin_email,
-                '-l', *languages, '-u', *our_modules()),
+                *(['-l', *languages] if languages else []),
+                '-u', *our_modules()),
             check=True, cwd=ROOT, env=env)
 
 
