@@ -46,8 +46,9 @@ def listen_address(config_files):
     return parser.get('web', 'listen', fallback='127.0.0.1:8000')
 
 
-def wait_ready(url, process, timeout=READY_TIMEOUT):
-    "Wait until trytond answers the database list on url"
+def wait_ready(url, process, timeout=READY_TIMEOUT, cancelled=None):
+    """Wait until trytond answers the database list on url; return None
+    early when cancelled() becomes true"""
     request = urllib.request.Request(
         url + 'rpc/', method='POST',
         data=json.dumps({
@@ -55,12 +56,15 @@ def wait_ready(url, process, timeout=READY_TIMEOUT):
         headers={'Content-Type': 'application/json'})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if cancelled and cancelled():
+            return None
         if process.poll() is not None:
             raise SystemExit(
                 f"trytond exited with {process.returncode} before ready")
         try:
             with urllib.request.urlopen(request, timeout=2) as response:
-                return json.load(response)['result']
+                json.load(response)['result']
+                return True
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     raise SystemExit(f"trytond did not answer on {url} in {timeout} s")
@@ -162,9 +166,9 @@ def main(argv=None):
         host = '127.0.0.1'
     url = f'http://{host}:{port}/'
     try:
-        wait_ready(url, server)
-        print_logins(url, name, logins)
-        log(f"ready in {time.monotonic() - started:.1f} s")
+        if wait_ready(url, server, cancelled=lambda: bool(stopping)):
+            print_logins(url, name, logins)
+            log(f"ready in {time.monotonic() - started:.1f} s")
         while not stopping:
             for child in children:
                 if child.poll() is not None:
