@@ -7,7 +7,7 @@ it with trytond on a free loopback port, the database preloaded.  Chromium
 is Debian's (/usr/bin/chromium), driven by Playwright; screenshots go to
 test-artifacts/.
 """
-import configparser
+import contextlib
 import hashlib
 import json
 import os
@@ -106,21 +106,29 @@ def server(tmp_path_factory):
     with open(logins_file) as file:
         logins = {login: password for _, login, password, _ in json.load(file)}
 
-    log = open(base / 'trytond.log', 'w')
-    process = subprocess.Popen(
-        tryton_command('trytond', '-c', *config_files, '-d', DATABASE),
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    url = f'http://127.0.0.1:{port}/'
-    try:
-        wait_ready(url, process)
+    with serving(base, config_files, port, preload=True) as url:
         yield {
             'url': url, 'database': DATABASE, 'logins': logins,
-            'config_files': config_files, 'log': str(base / 'trytond.log'),
+            'base': base, 'db_path': str(db_path),
             }
-    finally:
-        stop_children([process])
-        log.close()
+
+
+@contextlib.contextmanager
+def serving(base, config_files, port, preload):
+    "trytond on port, with the database preloaded (-d) or not"
+    name = 'trytond' + ('' if preload else '-bare')
+    with open(base / f'{name}.log', 'w') as log:
+        process = subprocess.Popen(
+            tryton_command('trytond', '-c', *config_files,
+                *(['-d', DATABASE] if preload else [])),
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        url = f'http://127.0.0.1:{port}/'
+        try:
+            wait_ready(url, process)
+            yield url
+        finally:
+            stop_children([process])
 
 
 def rpc(url, payload, cookie=None):
@@ -174,6 +182,24 @@ def test_http_login(server):
     assert 'tryton_session' not in (headers.get('Set-Cookie') or '')
 
 
+def test_http_login_without_preloaded_database(server):
+    """The same log-in on a server started without -d: trytond 8.0.12
+    answered it with an error, as its pool was never initialised"""
+    port = free_port()
+    overlay = path_overlay(
+        str(server['base'] / 'bare.conf'), server['db_path'],
+        listen=f'127.0.0.1:{port}')
+    config_files = [os.path.join(ROOT, 'config', 'trytond.conf'), overlay]
+    with serving(server['base'], config_files, port, preload=False) as url:
+        reviewer = REVIEWERS[1]
+        status, body, _ = login(
+            {'url': url, 'database': server['database']},
+            reviewer.login, reviewer.password)
+    assert status == 200, status
+    assert 'error' not in body, body
+    assert body['result'][0] > 0
+
+
 def _screenshot(page, name):
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f'sao-{name}.png'))
@@ -205,15 +231,16 @@ def test_reviewer_approves_in_sao(server):
             page.goto(server['url'])
 
             # Log-in: database, user name, then the password modal
-            page.locator('input#login').wait_for()
-            if page.locator('select#database').is_visible():
-                page.select_option('select#database', server['database'])
-            elif page.locator('input#database').is_editable():
-                page.fill('input#database', server['database'])
-            else:
-                # The server serves only this database: sao shows it
-                expect(page.locator('input#database')).to_have_value(
-                    server['database'])
+            # sao shows the database field once it has the list: a
+            # choice, or the only database served, read-only
+            database = page.locator(
+                'select#database:visible, input#database:visible')
+            database.wait_for()
+            if database.evaluate('e => e.tagName') == 'SELECT':
+                database.select_option(server['database'])
+            elif database.is_editable():
+                database.fill(server['database'])
+            expect(database).to_have_value(server['database'])
             page.fill('input#login', reviewer.login)
             _screenshot(page, '1-login')
             page.click('.login-dialog button[type=submit]')
@@ -251,7 +278,7 @@ def test_reviewer_approves_in_sao(server):
             confirm.get_by_role('button', name='OK').click()
             # Approved: the button is gone from the form
             expect(approve).to_be_hidden()
-            form.get_by_role('link', name='Recognition').click()
+            form.get_by_role('tab', name='Recognition').click()
             _screenshot(page, '5-approved')
         finally:
             browser.close()
