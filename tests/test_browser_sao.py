@@ -205,9 +205,10 @@ def _screenshot(page, name):
     page.screenshot(path=os.path.join(ARTIFACTS, f'sao-{name}.png'))
 
 
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason=f"{CHROMIUM} is absent (apt-get install chromium)")
 def test_reviewer_approves_in_sao(server):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
     reviewer = REVIEWERS[0]
