@@ -88,7 +88,7 @@ class User(metaclass=PoolMeta):
 
 
 class Invitation(ModelSQL, ModelView):
-    "User Invitation"
+    __string__ = "User Invitation"
     __name__ = 'res.user.invitation'
 
     user = fields.Many2One(

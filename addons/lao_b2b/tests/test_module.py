@@ -7,7 +7,7 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from ..user import hash_token
 
@@ -361,6 +361,24 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertRegex(numbers[0], r'^LA-EC-CH-')
         self.assertRegex(numbers[1], r'^LA-EC-LP-')
         self.assertNotEqual(numbers[0][-5:], numbers[1][-5:])
+
+    @with_transaction()
+    def test_reviewer_cannot_touch_vendor_books(self):
+        "Reviewers decide on applications but not on stock or accounting"
+        ModelAccess = Pool().get('ir.model.access')
+        _, reviewer, _ = self.setup_vetting()
+        with Transaction().set_user(reviewer.id), check_access():
+            ModelAccess.check('lao.vendor.application', 'write')
+            for model, mode in [
+                    ('stock.move', 'write'),
+                    ('stock.shipment.out', 'create'),
+                    ('account.move', 'read'),
+                    ('account.invoice', 'write'),
+                    ('sale.sale', 'write'),
+                    ]:
+                with self.subTest(model=model, mode=mode):
+                    with self.assertRaises(AccessError):
+                        ModelAccess.check(model, mode)
 
     @with_transaction()
     def test_decision_log_immutable(self):
