@@ -221,17 +221,21 @@ def test_reviewer_approves_in_sao(server):
     assert application['state'] == 'submitted'
     assert application['company'] is None
 
+    # Approving provisions a whole company: give it the time a loaded
+    # machine needs, in the assertions too (their default is 5 s)
+    expect.set_options(timeout=UI_TIMEOUT)
     errors = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = None
         try:
             page = browser.new_page(viewport={'width': 1280, 'height': 900})
             page.set_default_timeout(UI_TIMEOUT)
             page.on('pageerror', lambda error: errors.append(str(error)))
             page.goto(server['url'])
 
-            # Log-in: database, user name, then the password modal
+            # Log-in: database, user name, then the password modal.
             # sao shows the database field once it has the list: a
             # choice, or the only database served, read-only
             database = page.locator(
@@ -281,6 +285,10 @@ def test_reviewer_approves_in_sao(server):
             expect(approve).to_be_hidden()
             form.get_by_role('tab', name='Recognition').click()
             _screenshot(page, '5-approved')
+        except Exception:
+            if page is not None:
+                _screenshot(page, 'failure')
+            raise
         finally:
             browser.close()
     assert not errors, errors
