@@ -3,7 +3,7 @@ method whose user error is shown in the form, and safe redirections."""
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import g, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 from trytond.exceptions import UserError, UserWarning
 from trytond.transaction import Transaction
 
@@ -43,6 +43,16 @@ def call(method, *args, **kwargs):
         Transaction().rollback()
         g.pop('web_user', None)
         return None, exception.message
+
+
+def not_found_on(method, *args):
+    """Call a model method that raises WebAccessError for a record the user
+    may not see, and answer 404 then"""
+    from trytond.modules.lao_b2b.web import WebAccessError
+    try:
+        return method(*args)
+    except WebAccessError:
+        abort(404)
 
 
 def safe_next(target, default='main.home'):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from .extensions import tryton
 from .forms import DocumentForm, EmptyForm, VendorApplicationForm
-from .helpers import call, current_user, login_required
+from .helpers import call, current_user, login_required, not_found_on
 
 bp = Blueprint('vendor', __name__, url_prefix='/vendor')
 
@@ -31,16 +31,7 @@ def _application_choices(form):
 
 def _own_application(application_id):
     "The user's application, or 404 for any other id"
-    WebAccessError = _web_access_error()
-    try:
-        return current_user().own_vendor_application(application_id)
-    except WebAccessError:
-        abort(404)
-
-
-def _web_access_error():
-    from trytond.modules.lao_b2b.web import WebAccessError
-    return WebAccessError
+    return not_found_on(current_user().own_vendor_application, application_id)
 
 
 @bp.route('/')
