@@ -15,15 +15,14 @@ TRANSLATIONS = os.path.join(ROOT, 'storefront', 'translations')
 def _source_strings():
     keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None)
     method_map = [
-        ('storefront/tests/**', 'ignore'),
-        ('storefront/**.py', 'python'),
-        ('storefront/templates/**.html', 'jinja2'),
+        ('tests/**', 'ignore'),
+        ('**.py', 'python'),
+        ('templates/**.html', 'jinja2'),
         ]
     strings = set()
     for _, _, message, _, _ in extract_from_dir(
-            ROOT, method_map, keywords=keywords,
-            directory_filter=lambda d: not d.startswith(('.', 'var'))
-            and os.path.basename(d) not in {'.venv', 'node_modules'}):
+            os.path.join(ROOT, 'storefront'), method_map,
+            keywords=keywords):
         strings.add(message[0] if isinstance(message, tuple) else message)
     return strings
 
