@@ -7,7 +7,9 @@ import re
 
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
-from trytond.pool import Pool, PoolMeta
+from trytond.modules.lao_b2b.configuration import (
+    Configuration as B2BConfiguration)
+from trytond.pool import PoolMeta
 from trytond.pyson import Id
 
 from . import gs1
@@ -67,13 +69,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     def default_sscc_sequence(cls):
         return cls._get_id('lao_trace', 'sequence_sscc')
 
-    @staticmethod
-    def _get_id(module, fs_id):
-        ModelData = Pool().get('ir.model.data')
-        try:
-            return ModelData.get_id(module, fs_id)
-        except KeyError:
-            return None
+    _get_id = staticmethod(B2BConfiguration._get_id)
 
     @classmethod
     def validate_fields(cls, configurations, field_names):

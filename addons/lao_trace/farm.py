@@ -9,7 +9,6 @@ moves it into the warehouse, where processing, packing and sale follow it.
 The farmer and the GPS point are personal data: public trace data never shows
 more than the village and the district (see stock.lot.public_trace_data).
 """
-import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -20,6 +19,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from . import gs1
+from .common import NumberedDocumentMixin, state_button
 from .exceptions import HarvestError, PlotError
 
 CERTIFICATION_TYPES = [
@@ -93,7 +93,8 @@ class Plot(DeactivableMixin, ModelSQL, ModelView):
         "Area (ha)", digits=(16, 4), required=True,
         domain=[('area', '>', 0)])
     crops = fields.Many2Many(
-        'lao.trace.plot-product.template', 'plot', 'template', "Crops")
+        'lao.trace.plot-product.template', 'plot', 'template', "Crops",
+        context={'company': Eval('company', -1)}, depends={'company'})
     company = fields.Function(
         fields.Many2One('company.company', "Company"),
         'on_change_with_company', searcher='search_company')
@@ -187,10 +188,11 @@ class Certification(ModelSQL, ModelView):
         return f'{self.type_string} {self.number}'
 
 
-class Harvest(Workflow, ModelSQL, ModelView):
+class Harvest(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
     "Harvest"
     __name__ = 'lao.trace.harvest'
     _rec_name = 'number'
+    _number_sequence = 'harvest_sequence'
 
     _states = {'readonly': Eval('state') != 'draft'}
 
@@ -234,36 +236,8 @@ class Harvest(Workflow, ModelSQL, ModelView):
                 Index(t, (t.lot, Index.Range())),
                 })
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'done'),
-            ('draft', 'cancelled'),
-            ('cancelled', 'draft'),
-            }
-        cls._buttons.update({
-                'draft': {
-                    'invisible': Eval('state') != 'cancelled',
-                    'icon': 'tryton-undo',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'do': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
-
-    @classmethod
-    def default_state(cls):
-        return 'draft'
+        cls._transitions |= {('draft', 'done')}
+        cls._buttons.update({'do': state_button('draft', 'tryton-ok')})
 
     @classmethod
     def default_date(cls):
@@ -289,14 +263,6 @@ class Harvest(Workflow, ModelSQL, ModelView):
         return self.product.default_uom.category if self.product else None
 
     @classmethod
-    def preprocess_values(cls, mode, values):
-        Configuration = Pool().get('lao.trace.configuration')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            values['number'] = Configuration(1).harvest_sequence.get()
-        return values
-
-    @classmethod
     def check_modification(cls, mode, harvests, values=None, external=False):
         super().check_modification(
             mode, harvests, values=values, external=external)
@@ -313,18 +279,6 @@ class Harvest(Workflow, ModelSQL, ModelView):
         for name in ['number', 'lot', 'move']:
             default.setdefault(name, None)
         return super().copy(harvests, default=default)
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, harvests):
-        pass
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, harvests):
-        pass
 
     @classmethod
     @ModelView.button

@@ -20,6 +20,7 @@ from trytond.report import Report
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
 
+from .common import NumberedDocumentMixin, state_button
 from .exceptions import RecallError
 
 RECALL_STATES = [
@@ -47,10 +48,11 @@ NOTICE_STATES = [
     ]
 
 
-class Recall(Workflow, ModelSQL, ModelView):
+class Recall(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
     "Recall"
     __name__ = 'lao.trace.recall'
     _rec_name = 'number'
+    _number_sequence = 'recall_sequence'
 
     _states = {'readonly': Eval('state') != 'draft'}
 
@@ -104,39 +106,11 @@ class Recall(Workflow, ModelSQL, ModelView):
         cls._transitions |= {
             ('draft', 'open'),
             ('open', 'closed'),
-            ('draft', 'cancelled'),
-            ('cancelled', 'draft'),
             }
         cls._buttons.update({
-                'open': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
-                'close': {
-                    'invisible': Eval('state') != 'open',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'cancelled',
-                    'icon': 'tryton-undo',
-                    'depends': ['state'],
-                    },
+                'open': state_button('draft', 'tryton-forward'),
+                'close': state_button('open', 'tryton-ok'),
                 })
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
-
-    @classmethod
-    def default_state(cls):
-        return 'draft'
 
     def get_blocking(self, name):
         return (self.state == 'open'
@@ -152,14 +126,6 @@ class Recall(Workflow, ModelSQL, ModelView):
         if (operator == '=') != bool(value):
             domain = ['NOT', domain]
         return domain
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        Configuration = Pool().get('lao.trace.configuration')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            values['number'] = Configuration(1).recall_sequence.get()
-        return values
 
     @classmethod
     def check_modification(cls, mode, recalls, values=None, external=False):
@@ -182,18 +148,6 @@ class Recall(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, recalls):
-        pass
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, recalls):
-        pass
-
-    @classmethod
-    @ModelView.button
     @Workflow.transition('open')
     def open(cls, recalls):
         pool = Pool()
@@ -213,16 +167,22 @@ class Recall(Workflow, ModelSQL, ModelView):
         Notice.__queue__.send(notices)
 
     def _affected_lines(self):
-        "The recall lines of every lot downstream of the recalled lot"
+        """The recall lines of the recalled lot and every lot downstream of
+        it: one line per lot for what is left in stock (possibly nothing),
+        one per delivery to a buyer"""
         pool = Pool()
         Lot = pool.get('stock.lot')
         Line = pool.get('lao.trace.recall.line')
         lots = [self.lot] + list(Lot.downstream([self.lot]))
         lines = []
-        for lot, quantity in self._stock_quantities(lots).items():
+        quantities = self._stock_quantities(lots)
+        for lot in lots:
+            quantity = quantities.get(lot, 0)
             lines.append(Line(
                     recall=self, kind='stock', lot=lot, product=lot.product,
-                    quantity=quantity, unit=lot.product.default_uom))
+                    quantity=quantity, unit=lot.product.default_uom,
+                    date=None, shipment=None, package=None, sale=None,
+                    buyer=None))
         for move in self._customer_moves(lots):
             lines.append(Line(
                     recall=self, kind='shipped', lot=move.lot,
@@ -243,7 +203,7 @@ class Recall(Workflow, ModelSQL, ModelView):
         with Transaction().set_context(
                 locations=[w.id for w in warehouses], with_childs=True):
             lots = Lot.browse(lots)
-            return {l: l.quantity for l in lots if l.quantity}
+            return {l: l.quantity for l in lots}
 
     @classmethod
     def _customer_moves(cls, lots):

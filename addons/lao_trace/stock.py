@@ -9,13 +9,11 @@ graph is refused.
 """
 from collections import defaultdict
 
-from sql import Literal, Null, With
-from sql.aggregate import Count
+from sql import Null, With
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
@@ -175,6 +173,7 @@ class Lot(metaclass=PoolMeta):
         edges = cls._genealogy_edges()
         result = {n: {l.id: [] for l in lots} for n in names}
         for sub_ids in grouped_slice([l.id for l in lots]):
+            sub_ids = list(sub_ids)
             for name, key, other in [
                     ('input_lots', 'child', 'parent'),
                     ('output_lots', 'parent', 'child')]:
