@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import os
 import random
@@ -9,7 +10,7 @@ from stdnum import ean
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.lao_trace import gs1
+from trytond.modules.lao_trace import epcis, gs1
 from trytond.modules.lao_trace.exceptions import (
     GenealogyCycleError, GS1Error, LotBlockedError, RecallError)
 from trytond.pool import Pool
@@ -384,6 +385,12 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             for event in document['epcisBody']['eventList']:
                 single = dict(document, epcisBody={'eventList': [event]})
                 self.assertFalse(list(validator.iter_errors(single)))
+                # the schema is really applied: a broken event fails
+                broken = dict(event, eventTime='yesterday')
+                broken.pop('eventTimeZoneOffset')
+                self.assertTrue(list(validator.iter_errors(
+                            dict(document, epcisBody={
+                                    'eventList': [broken]}))))
 
             harvests = self._events(document, 'ObjectEvent', 'commissioning')
             self.assertEqual(len(harvests), 2)
@@ -407,6 +414,17 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIn('destinationList', shipping)
             recalled, = self._events(document, 'ObjectEvent', 'holding')
             self.assertEqual(recalled['disposition'], 'recalled')
+
+            today = chain.today
+            period = epcis.period_document(today, today)
+            self.assertFalse(list(validator.iter_errors(period)))
+            self.assertEqual(
+                {e['eventID'] for e in period['epcisBody']['eventList']},
+                {e['eventID'] for e in document['epcisBody']['eventList']})
+            self.assertEqual(epcis.period_document(
+                    today - dt.timedelta(days=10),
+                    today - dt.timedelta(days=1))['epcisBody']['eventList'],
+                [])
 
             public = Lot.epcis_document([f], public=True)
             self.assertFalse(list(validator.iter_errors(public)))
