@@ -14,6 +14,7 @@ from sql import Null, With
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.rpc import RPC
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
@@ -60,6 +61,10 @@ class Lot(metaclass=PoolMeta):
         cls._buttons.update({
                 'open_upstream_tree': {},
                 'open_downstream_tree': {},
+                })
+        cls.__rpc__.update({
+                'public_trace_data': RPC(instantiate=0),
+                'epcis_document': RPC(instantiate=0),
                 })
 
     def get_gtin(self, name):
