@@ -350,6 +350,31 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(data['quality'][0]['state'], 'passed')
             self.assertEqual(data['recall'], [])
 
+    @with_transaction()
+    def test_lot_label(self):
+        "The lot label is a PDF with the names in Lao, Chinese and English"
+        pool = Pool()
+        LotLabel = pool.get('stock.lot.label', type='report')
+        Template = pool.get('product.template')
+        company, chain = self.builder()
+        with set_company(company):
+            _, plot = chain.farm()
+            product = chain.product("Green coffee", gtin='4006381333931')
+            for language, name in [('lo', "ກາເຟດິບ"), ('zh_CN', "生咖啡豆")]:
+                with Transaction().set_context(language=language):
+                    Template.write([product.template], {'name': name})
+            lot = chain.harvest(plot, product, 100)
+            values = LotLabel.label_data(lot)
+            self.assertEqual(values['names'], {
+                    'lo': "ກາເຟດິບ", 'zh_CN': "生咖啡豆", 'en': "Green coffee"})
+            self.assertEqual(values['provinces']['en'], "Champasak")
+            self.assertEqual(values['link'], lot.digital_link)
+            self.assertIn('<svg', values['qr'])
+            self.assertNotIn("Khamla", str(values))
+            extension, content, _, _ = LotLabel.execute([lot.id], {})
+            self.assertEqual(extension, 'pdf')
+            self.assertTrue(bytes(content).startswith(b'%PDF'))
+
     def _epcis_validator(self):
         with open(SCHEMA_PATH) as fp:
             schema = json.load(fp)
