@@ -154,14 +154,22 @@ class Lot(metaclass=PoolMeta):
     @classmethod
     def upstream(cls, lots):
         "Every lot that went into lots, down to the harvested lots"
-        ids = set().union(*cls._genealogy(lots, 'upstream').values())
-        return cls.browse(sorted(ids))
+        return cls._browse_many(
+            set().union(*cls._genealogy(lots, 'upstream').values()))
 
     @classmethod
     def downstream(cls, lots):
         "Every lot made from lots, through every processing step"
-        ids = set().union(*cls._genealogy(lots, 'downstream').values())
-        return cls.browse(sorted(ids))
+        return cls._browse_many(
+            set().union(*cls._genealogy(lots, 'downstream').values()))
+
+    @classmethod
+    def _browse_many(cls, ids, size=100):
+        """Instances of ids in order, browsed by slices: a browse checks its
+        whole id list for each instance, which is quadratic on big lists"""
+        ids = sorted(ids)
+        return [lot for start in range(0, len(ids), size)
+            for lot in cls.browse(ids[start:start + size])]
 
     @classmethod
     def get_genealogy_lots(cls, lots, names):
