@@ -10,7 +10,7 @@ from stdnum import ean
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.lao_trace import epcis, gs1
+from trytond.modules.lao_trace import demo, epcis, gs1
 from trytond.modules.lao_trace.exceptions import (
     GenealogyCycleError, GS1Error, LotBlockedError, RecallError)
 from trytond.pool import Pool
@@ -374,6 +374,27 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             extension, content, _, _ = LotLabel.execute([lot.id], {})
             self.assertEqual(extension, 'pdf')
             self.assertTrue(bytes(content).startswith(b'%PDF'))
+
+    @with_transaction()
+    def test_demo_data(self):
+        "The demo chains load and export valid EPCIS documents"
+        Lot = Pool().get('stock.lot')
+        company, _ = self.builder()
+        validator = self._epcis_validator()
+        with set_company(company):
+            coffee, banana = demo.load(company)
+            self.assertEqual(len(Lot.upstream([coffee])), 4)
+            data = Lot.public_trace_data(coffee, 'en')
+            self.assertEqual(
+                sorted(o['province'] for o in data['origins']),
+                ['Champasak', 'Salavan', 'Sekong'])
+            for lot in [coffee, banana]:
+                document = Lot.epcis_document([lot], public=True)
+                self.assertFalse(list(validator.iter_errors(document)))
+            self.assertEqual(
+                len(self._events(
+                        Lot.epcis_document([coffee]), 'ObjectEvent',
+                        'shipping')), 2)
 
     def _epcis_validator(self):
         with open(SCHEMA_PATH) as fp:
