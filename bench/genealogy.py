@@ -41,7 +41,7 @@ WITH RECURSIVE edges(parent, child) AS (
     WHERE i.lot IS NOT NULL AND o.lot IS NOT NULL
         AND i.state != 'cancelled' AND o.state != 'cancelled'),
 graph(lot) AS (
-    SELECT %s
+    SELECT CAST(%s AS INTEGER)
     UNION
     SELECT edges.child FROM graph JOIN edges ON graph.lot = edges.parent)
 SELECT lot FROM graph

@@ -1,5 +1,5 @@
 "Pieces shared by the documents of the module (harvests, recalls)"
-from trytond.model import ModelView, Workflow
+from trytond.model import ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -20,6 +20,11 @@ class NumberedDocumentMixin:
     __slots__ = ()
     # name of the lao.trace.configuration field holding the sequence
     _number_sequence = None
+
+    number = fields.Char("Number", readonly=True)
+    company = fields.Many2One(
+        'company.company', "Company", required=True,
+        states={'readonly': Eval('state') != 'draft'})
 
     @classmethod
     def __setup__(cls):

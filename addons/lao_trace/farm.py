@@ -196,9 +196,6 @@ class Harvest(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
 
     _states = {'readonly': Eval('state') != 'draft'}
 
-    number = fields.Char("Number", readonly=True)
-    company = fields.Many2One(
-        'company.company', "Company", required=True, states=_states)
     plot = fields.Many2One(
         'lao.trace.plot', "Plot", required=True, states=_states,
         domain=[('farm.company', '=', Eval('company', -1))])

@@ -56,9 +56,6 @@ class Recall(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
 
     _states = {'readonly': Eval('state') != 'draft'}
 
-    number = fields.Char("Number", readonly=True)
-    company = fields.Many2One(
-        'company.company', "Company", required=True, states=_states)
     lot = fields.Many2One(
         'stock.lot', "Lot", required=True, states=_states,
         help="The lot where the problem was found.")
