@@ -371,6 +371,14 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(values['link'], lot.digital_link)
             self.assertIn('<svg', values['qr'])
             self.assertNotIn("Khamla", str(values))
+            action, = pool.get('ir.action.report').search([
+                    ('report_name', '=', 'stock.lot.label')])
+            html = LotLabel.render(
+                action, LotLabel.get_context([lot], {}, {}))
+            self.assertIn('<svg', html)
+            self.assertNotIn('&lt;svg', html)
+            for text in ["ກາເຟດິບ", "生咖啡豆", "Green coffee", lot.number]:
+                self.assertIn(text, html)
             extension, content, _, _ = LotLabel.execute([lot.id], {})
             self.assertEqual(extension, 'pdf')
             self.assertTrue(bytes(content).startswith(b'%PDF'))
