@@ -319,6 +319,20 @@ class Lot(metaclass=PoolMeta):
         return epcis.lot_document(lots, public=public, start=start, end=end)
 
     @classmethod
+    def resolve_digital_link(cls, gtin, number, language=None, epcis=False):
+        """What the public GS1 Digital Link resolver shows for
+        /01/<gtin>/10/<number>: the public trace data of the lot in language,
+        or its public EPCIS document; None for an unknown lot.  Safe to call
+        as the storefront's user: it reads only public data."""
+        with without_check_access():
+            lot = cls.by_digital_link(gtin, number)
+            if lot is None:
+                return None
+            if epcis:
+                return cls.epcis_document([lot], public=True)
+            return cls.public_trace_data(lot, language)
+
+    @classmethod
     def public_trace_data(cls, lot, language=None):
         """The public trace data of lot, as plain values for the storefront.
 

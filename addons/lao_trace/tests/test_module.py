@@ -328,6 +328,7 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
     def test_public_trace_data_privacy(self):
         "Public trace data never shows the farmer nor the GPS point"
         Lot = Pool().get('stock.lot')
+        User = Pool().get('res.user')
         company, chain = self.builder()
         with set_company(company):
             a, b, c, d, e, f = self._graph(chain)
@@ -349,6 +350,26 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(len(data['processing']), 3)
             self.assertEqual(data['quality'][0]['state'], 'passed')
             self.assertEqual(data['recall'], [])
+
+            # What the storefront resolver asks, as a user without rights
+            gtin = chain.product("Roasted bean").gtin
+            self.assertIsNone(gtin)
+            Identifier = Pool().get('product.identifier')
+            Identifier.create([{
+                        'product': f.product.id, 'type': 'gtin',
+                        'code': '4006381333931'}])
+            with Transaction().set_user(User.create([{
+                                'name': "Storefront", 'login': 'shop'}])[0].id
+                        ), Transaction().set_context(_check_access=True):
+                resolved = Lot.resolve_digital_link(
+                    '04006381333931', 'F', 'en')
+                self.assertEqual(resolved['lot'], 'F')
+                self.assertEqual(resolved['origins'], data['origins'])
+                document = Lot.resolve_digital_link(
+                    '04006381333931', 'F', epcis=True)
+                self.assertEqual(document['type'], 'EPCISDocument')
+                self.assertIsNone(Lot.resolve_digital_link(
+                        '04006381333931', 'NOPE', 'en'))
 
     @with_transaction()
     def test_lot_label(self):
