@@ -18,7 +18,9 @@ class Company(metaclass=PoolMeta):
 
     @classmethod
     def provision_vendor(cls, application):
-        "Create and return the company of an approved vendor application"
+        """Create the company of an approved vendor application
+
+        Return the company and its warehouse."""
         pool = Pool()
         Currency = pool.get('currency.currency')
         lak, = Currency.search([('code', '=', 'LAK')], limit=1)
@@ -26,11 +28,11 @@ class Company(metaclass=PoolMeta):
         company = cls(party=party, currency=lak, timezone=TIMEZONE)
         company.save()
         with Transaction().set_context(company=company.id):
-            company._provision_warehouse()
+            warehouse = company._provision_warehouse()
             company._provision_chart()
             company._provision_fiscal_year()
             company._provision_sale_sequence()
-        return company
+        return company, warehouse
 
     @classmethod
     def _provision_party(cls, application):
@@ -112,10 +114,14 @@ class Company(metaclass=PoolMeta):
         receivable, = Account.search([
                 ('company', '=', self.id),
                 ('type.receivable', '=', True),
+                ('party_required', '=', True),
+                ('closed', '!=', True),
                 ], limit=1)
         payable, = Account.search([
                 ('company', '=', self.id),
                 ('type.payable', '=', True),
+                ('party_required', '=', True),
+                ('closed', '!=', True),
                 ], limit=1)
         configuration = AccountConfiguration(1)
         configuration.default_account_receivable = receivable
@@ -155,7 +161,7 @@ class Company(metaclass=PoolMeta):
             start_date=dt.date(year, 1, 1),
             end_date=dt.date(year, 12, 31),
             company=self,
-            post_move_sequence=move_sequence,
+            move_sequence=move_sequence,
             invoice_sequences=[InvoiceSequence(
                     company=self,
                     out_invoice_sequence=customer_sequence,

@@ -47,16 +47,17 @@ _editable = {'readonly': ~Eval('state').in_(['draft', 'rejected'])}
 
 
 class Decision(ModelSQL, ModelView):
-    "Vetting Decision"
+    __string__ = "Vetting Decision"
     __name__ = 'lao.decision'
-    _rec_name = 'to_state'
 
     resource = fields.Reference(
         "Resource", selection='get_resources', required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
     date = fields.Timestamp("Date", required=True, readonly=True)
-    from_state = fields.Char("From State", readonly=True)
-    to_state = fields.Char("To State", required=True, readonly=True)
+    from_state = fields.Selection(
+        'get_states', "From State", readonly=True, sort=False)
+    to_state = fields.Selection(
+        'get_states', "To State", required=True, readonly=True, sort=False)
     reason = fields.Text("Reason", readonly=True)
 
     @classmethod
@@ -75,6 +76,24 @@ class Decision(ModelSQL, ModelView):
         models = cls._resource_models()
         return [(None, '')] + [
             (m, Model.get_name(m)) for m in models]
+
+    def get_rec_name(self, name):
+        states = dict(self.get_states())
+        return '%s: %s' % (
+            self.resource.rec_name if self.resource else '',
+            states.get(self.to_state, self.to_state))
+
+    @classmethod
+    def get_states(cls):
+        "The states of every logged model, labelled as in that model"
+        pool = Pool()
+        states = {}
+        for model in cls._resource_models():
+            Model = pool.get(model)
+            selection = Model.fields_get(['state'])['state']['selection']
+            for value, label in selection:
+                states.setdefault(value, label)
+        return [(None, '')] + list(states.items())
 
     @classmethod
     def _resource_models(cls):
@@ -130,7 +149,7 @@ class WorkflowDecisionMixin:
 
 
 class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
-    "Vendor Application"
+    __string__ = "Vendor Application"
     __name__ = 'lao.vendor.application'
 
     name = fields.Char(
@@ -153,6 +172,10 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         "Registration Number", required=True, states=_editable,
         help="The enterprise registration number, or the ID card or family "
         "book number of an individual producer.")
+    registration_key = fields.Char(
+        "Registration Key", readonly=True,
+        help="The registration number reduced to its letters and digits, "
+        "so that the same number cannot be registered twice.")
     commodities = fields.Text(
         "Main Commodities", required=True, states=_editable)
     licence_required = fields.Boolean(
@@ -171,6 +194,9 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     submitted_at = fields.Timestamp("Submitted At", readonly=True)
     recognition_number = fields.Char("Recognition Number", readonly=True)
     company = fields.Many2One('company.company', "Company", readonly=True)
+    warehouse = fields.Many2One(
+        'stock.location', "Warehouse", readonly=True,
+        domain=[('type', '=', 'warehouse')])
     manager = fields.Many2One('res.user', "Vendor Manager", readonly=True)
 
     @classmethod
@@ -178,7 +204,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints = [
-            ('registration_number_unique', Unique(t, t.registration_number),
+            ('registration_number_unique', Unique(t, t.registration_key),
                 'lao_b2b.msg_registration_number_unique'),
             ('recognition_number_unique', Unique(t, t.recognition_number),
                 'lao_b2b.msg_recognition_number_unique'),
@@ -236,16 +262,12 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if values.get('registration_number'):
-            values['registration_number'] = cls.normalize_registration_number(
-                values['registration_number'])
+            number = values['registration_number'].strip().upper()
+            values['registration_number'] = number
+            values['registration_key'] = re.sub(r'[\W_]+', '', number)
         if values.get('email'):
             values['email'] = values['email'].strip().lower()
         return values
-
-    @staticmethod
-    def normalize_registration_number(number):
-        "Upper case without spaces so that the same number cannot hide twice"
-        return re.sub(r'\s+', '', number).upper()
 
     @classmethod
     def validate_fields(cls, applications, field_names):
@@ -317,7 +339,8 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def copy(cls, applications, default=None):
         default = default.copy() if default is not None else {}
-        for name in ['registration_number', 'recognition_number', 'company',
+        for name in ['registration_number', 'registration_key',
+                'recognition_number', 'company', 'warehouse',
                 'manager', 'submitted_by', 'submitted_at', 'decisions']:
             default.setdefault(name, None)
         return super().copy(applications, default=default)
@@ -368,7 +391,8 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         for application in to_provision:
             application.recognition_number = (
                 application.new_recognition_number())
-            application.company = Company.provision_vendor(application)
+            application.company, application.warehouse = (
+                Company.provision_vendor(application))
             application.manager = User.create_vendor_manager(application)
         cls.save(to_provision)
         User.invite([a.manager for a in to_provision])
@@ -425,7 +449,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
 
 
 class ApplicationDocument(ModelSQL, ModelView):
-    "Vendor Application Document"
+    __string__ = "Vendor Application Document"
     __name__ = 'lao.vendor.application.document'
 
     application = fields.Many2One(
@@ -489,7 +513,7 @@ class ApplicationDocument(ModelSQL, ModelView):
 
 
 class DecisionReason(ModelView):
-    "Decision Reason"
+    __string__ = "Decision Reason"
     __name__ = 'lao.decision.reason'
     reason = fields.Text("Reason", required=True)
 
@@ -512,12 +536,12 @@ class DecideWithReason(Wizard):
 
 
 class RejectApplication(DecideWithReason):
-    "Reject Vendor Application"
+    __string__ = "Reject Vendor Application"
     __name__ = 'lao.vendor.application.reject'
     _decision = 'reject'
 
 
 class SuspendApplication(DecideWithReason):
-    "Suspend Vendor"
+    __string__ = "Suspend Vendor"
     __name__ = 'lao.vendor.application.suspend'
     _decision = 'suspend'
