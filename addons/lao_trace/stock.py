@@ -509,9 +509,15 @@ class Package(metaclass=PoolMeta):
                 prefix = Company(company_id).gs1_company_prefix
                 if prefix:
                     configuration = Configuration(1)
-                    values['sscc'] = gs1.make_sscc(
-                        prefix, configuration.sscc_sequence.get(),
-                        configuration.sscc_extension_digit)
+                    serial = configuration.sscc_sequence.get()
+                    try:
+                        values['sscc'] = gs1.make_sscc(
+                            prefix, serial,
+                            configuration.sscc_extension_digit)
+                    except ValueError:
+                        raise GS1Error(gettext(
+                                'lao_trace.msg_sscc_serial_invalid',
+                                serial=serial, prefix=prefix))
         return values
 
     @classmethod

@@ -138,6 +138,13 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertTrue(first.digital_link.endswith('/00/' + first.sscc))
             with self.assertRaises(ValidationError):
                 Package.write([first], {'sscc': '088501230000000001'})
+            # a serial too long for the prefix is refused, not truncated
+            Configuration = Pool().get('lao.trace.configuration')
+            Configuration(1).sscc_sequence.write(
+                [Configuration(1).sscc_sequence], {'number_next': 10 ** 9})
+            with self.assertRaises(GS1Error):
+                Package.create([
+                        {'company': company.id, 'type': package_type.id}])
 
     @with_transaction()
     def test_harvest_creates_lot(self):
