@@ -28,7 +28,6 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'
-TIMEZONE = 'Asia/Vientiane'
 
 # UN/CEFACT Recommendation 20 codes of Tryton's units, by symbol
 UOM_CODES = {
@@ -43,7 +42,8 @@ class EPCISDocument:
     def __init__(self, host, public=False, timezone=None):
         self.host = host
         self.public = public
-        self.timezone = ZoneInfo(timezone or TIMEZONE)
+        # like Tryton's dates: the company's time zone, else UTC
+        self.timezone = ZoneInfo(timezone or 'UTC')
         self.events = []
 
     # Identifiers
@@ -71,27 +71,24 @@ class EPCISDocument:
 
     # Times
 
-    def _time(self, value):
-        "eventTime and eventTimeZoneOffset of a date or UTC timestamp"
+    def _local_time(self, value):
+        "The local time of a date (at midnight) or of a UTC timestamp"
         if isinstance(value, dt.datetime):
-            value = value.replace(tzinfo=dt.timezone.utc).astimezone(
+            return value.replace(tzinfo=dt.timezone.utc).astimezone(
                 self.timezone)
-        else:
-            value = dt.datetime.combine(value, dt.time(), self.timezone)
-        offset = value.strftime('%z')
-        return value.isoformat(), f'{offset[:3]}:{offset[3:]}'
+        return dt.datetime.combine(value, dt.time(), self.timezone)
 
     def add(self, event_type, when, key, **values):
-        time, offset = self._time(when)
+        when = self._local_time(when)
+        offset = when.strftime('%z')
         event = {
             'type': event_type,
             'eventID': self.event_id(*key),
-            'eventTime': time,
-            'eventTimeZoneOffset': offset,
+            'eventTime': when.isoformat(),
+            'eventTimeZoneOffset': f'{offset[:3]}:{offset[3:]}',
             }
         event.update((k, v) for k, v in values.items() if v)
-        self.events.append((when if isinstance(when, dt.datetime)
-                else dt.datetime.combine(when, dt.time()), event))
+        self.events.append((when, event))
         return event
 
     # Events
@@ -205,7 +202,8 @@ class EPCISDocument:
     # Document
 
     def as_dict(self, start=None, end=None):
-        "The document of the events that happened between start and end"
+        """The document of the events that happened between the dates start
+        and end (local dates), in time order"""
         events = [
             e for when, e in sorted(
                 self.events, key=lambda x: (x[0], x[1]['eventID']))
@@ -292,18 +290,22 @@ def collect(document, lots):
     return document
 
 
+def _document(public):
+    "An empty document for the resolver host, in the company's time zone"
+    pool = Pool()
+    Configuration = pool.get('lao.trace.configuration')
+    Company = pool.get('company.company')
+    company_id = Transaction().context.get('company')
+    timezone = Company(company_id).timezone if company_id else None
+    return EPCISDocument(
+        Configuration(1).resolver_host, public=public, timezone=timezone)
+
+
 def lot_document(lots, public=False, start=None, end=None):
     "The EPCIS document of the whole history of lots, up- and downstream"
-    pool = Pool()
-    Lot = pool.get('stock.lot')
-    Configuration = pool.get('lao.trace.configuration')
+    Lot = Pool().get('stock.lot')
     chain = set(lots) | set(Lot.upstream(lots)) | set(Lot.downstream(lots))
-    company_id = Transaction().context.get('company')
-    timezone = None
-    if company_id:
-        timezone = pool.get('company.company')(company_id).timezone
-    document = EPCISDocument(
-        Configuration(1).resolver_host, public=public, timezone=timezone)
+    document = _document(public)
     collect(document, sorted(chain, key=lambda l: l.id))
     return document.as_dict(start=start, end=end)
 
@@ -313,14 +315,12 @@ def period_document(start, end, public=False):
     pool = Pool()
     Lot = pool.get('stock.lot')
     Move = pool.get('stock.move')
-    Configuration = pool.get('lao.trace.configuration')
     moves = Move.search([
             ('lot', '!=', None),
             ('state', '=', 'done'),
             ('effective_date', '>=', start),
             ('effective_date', '<=', end),
             ])
-    lots = Lot.browse(sorted({m.lot.id for m in moves}))
-    document = EPCISDocument(Configuration(1).resolver_host, public=public)
-    collect(document, lots)
+    document = _document(public)
+    collect(document, Lot.browse(sorted({m.lot.id for m in moves})))
     return document.as_dict(start=start, end=end)
