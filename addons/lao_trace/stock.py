@@ -452,7 +452,11 @@ class Move(metaclass=PoolMeta):
     def _lot_block_applies(self, kind):
         """Whether a block of kind on the lot forbids this move: a quality
         failure forbids selling; a recall also forbids any shipment and
-        further processing"""
+        further processing.  Returns from customers, receipts and write-offs
+        stay possible: they are how blocked goods come back or go away."""
+        if (self.from_location.type in {'customer', 'supplier'}
+                or self.to_location.type == 'lost_found'):
+            return False
         to_customer = self.to_location.type == 'customer'
         shipment_out = (self.shipment
             and self.shipment.__name__ == 'stock.shipment.out')

@@ -304,6 +304,24 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaises(LotBlockedError):
                 chain.produce([(e, 5)], [(e.product, 'H', 5)])
 
+            # the recalled goods may still come back and be written off
+            Move = pool.get('stock.move')
+            Location = pool.get('stock.location')
+            lost_found, = Location.search([('type', '=', 'lost_found')])
+            storage = chain.warehouse.storage_location
+            comeback = Move(
+                lot=f, shipment=pool.get('stock.shipment.out.return')(),
+                from_location=chain.customer_location, to_location=storage)
+            self.assertFalse(comeback._lot_block_applies('recall'))
+            scrap = Move(lot=f, shipment=None, production_input=None,
+                from_location=storage, to_location=lost_found)
+            self.assertFalse(scrap._lot_block_applies('recall'))
+            internal = Move(
+                lot=f, shipment=pool.get('stock.shipment.internal')(),
+                from_location=storage, to_location=storage)
+            self.assertTrue(internal._lot_block_applies('recall'))
+            self.assertFalse(internal._lot_block_applies('quality'))
+
             with self.assertRaises(RecallError):
                 Recall.close([recall])
             recall.outcome = 'cleared'
