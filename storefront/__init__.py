@@ -6,8 +6,9 @@ on.  Its handlers parse the request, call one model method and render.
 
 Configuration, from the lowest to the highest priority: the defaults below,
 the Python file named by STOREFRONT_SETTINGS (default config/storefront.py),
-environment variables STOREFRONT_<KEY>, TRYTON_DATABASE, TRYTON_CONFIG and
-TRYTON_USER, and test_config.
+environment variables STOREFRONT_<KEY>, TRYTON_DATABASE, TRYTON_CONFIG (one
+file or several separated by os.pathsep, later ones win) and TRYTON_USER, and
+test_config.
 """
 import os
 import secrets
@@ -72,6 +73,11 @@ def create_app(test_config=None):
             app.config[key] = os.environ[key]
     if test_config:
         app.config.update(test_config)
+    if isinstance(app.config.get('TRYTON_CONFIG'), str):
+        # Several files like TRYTOND_CONFIG: the committed config, then an
+        # overlay with the paths of this checkout
+        app.config['TRYTON_CONFIG'] = [
+            f for f in app.config['TRYTON_CONFIG'].split(os.pathsep) if f]
     if app.config['SESSION_COOKIE_SECURE'] is None:
         app.config['SESSION_COOKIE_SECURE'] = (
             app.config['STOREFRONT_URL'].startswith('https://'))
