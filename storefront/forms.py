@@ -85,7 +85,7 @@ class BuyerProfileForm(Form):
         _l("Business name"), validators=[required(), at_most(200)])
     registration_number = StringField(
         _l("Registration or tax number"),
-        validators=[Optional(), at_most(64)])
+        validators=[required(), at_most(64)])
     buyer_type = SelectField(
         _l("Where do you buy?"), validators=[required()])
     phone = StringField(_l("Phone"), validators=[Optional(), at_most(40)])

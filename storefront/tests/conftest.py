@@ -69,12 +69,23 @@ class Tryton:
         self.database = database
 
     def run(self, func, user=0):
+        "Run func(pool) in a committed transaction, as with_transaction"
         from trytond.pool import Pool
-        from trytond.transaction import Transaction
-        with Transaction().start(self.database, user) as transaction:
-            result = func(Pool())
-            transaction.commit()
-        return result
+        from trytond.transaction import Transaction, TransactionError
+        extras = {}
+        while True:
+            with Transaction().start(
+                    self.database, user, **extras) as transaction:
+                try:
+                    result = func(Pool())
+                except TransactionError as error:
+                    transaction.rollback()
+                    error.fix(extras)
+                    continue
+                transaction.commit()
+                # Queued jobs (e-mails of the invitations) are not run here
+                transaction.tasks.clear()
+            return result
 
 
 @pytest.fixture

@@ -55,13 +55,14 @@ def test_profile_create_and_update(client, tryton, buyer):
 
     response = client.post('/account/profile', data={
             'csrf_token': token, 'business_name': 'Kunming Imports',
-            'registration_number': '', 'buyer_type': 'cross_border',
+            'registration_number': '91530100MA6K', 'buyer_type': 'cross_border',
             'city': 'Kunming', 'country': cn, 'subdivision': ''})
     assert response.status_code == 302
-    name, _, scope, _, _, _, city, country, subdivision, _ = _party(
+    name, number, scope, _, _, _, city, country, subdivision, _ = _party(
         tryton, user_id)
-    assert (name, scope, city, country, subdivision) == (
-        'Kunming Imports', 'cross_border', 'Kunming', 'CN', None)
+    assert (name, number, scope, city, country, subdivision) == (
+        'Kunming Imports', '91530100MA6K', 'cross_border', 'Kunming', 'CN',
+        None)
 
     def count_parties(pool):
         return pool.get('party.party').search_count(
@@ -71,6 +72,7 @@ def test_profile_create_and_update(client, tryton, buyer):
 
 @pytest.mark.parametrize('field,value', [
         ('business_name', ''),
+        ('registration_number', ''),
         ('buyer_type', 'everywhere'),
         ('country', 'abc'),
         ('country', '999999'),
@@ -81,7 +83,8 @@ def test_profile_bad_input(client, tryton, buyer, field, value):
     la, _, vt = _ids(tryton)
     data = {
         'csrf_token': csrf_token(client, '/account/profile'),
-        'business_name': 'Name', 'buyer_type': 'domestic',
+        'business_name': 'Name', 'registration_number': 'R-1',
+        'buyer_type': 'domestic',
         'city': 'City', 'country': la, 'subdivision': vt}
     data[field] = value
     response = client.post('/account/profile', data=data)
@@ -94,7 +97,8 @@ def test_profile_subdivision_of_other_country(client, tryton, buyer):
     _, cn, vt = _ids(tryton)
     response = client.post('/account/profile', data={
             'csrf_token': csrf_token(client, '/account/profile'),
-            'business_name': 'Name', 'buyer_type': 'cross_border',
+            'business_name': 'Name', 'registration_number': 'R-1',
+            'buyer_type': 'cross_border',
             'city': 'City', 'country': cn, 'subdivision': vt})
     assert response.status_code == 400
     assert _party(tryton, buyer[1]) is None
