@@ -1,0 +1,356 @@
+"""Unit tests of the marketplace: listings, orders, quotations, board and
+commissions.  Every test builds its own vendors through the real vendor
+application approval."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.exceptions import UserError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    TestCase, activate_module, with_transaction)
+from trytond.transaction import Transaction
+
+
+def lao_province(code):
+    Subdivision = Pool().get('country.subdivision')
+    province, = Subdivision.search([('code', '=', f'LA-{code}')])
+    return province
+
+
+def create_vendor(name, registration_number, province='CH'):
+    "Approve a vendor application and return the vendor's company"
+    pool = Pool()
+    Application = pool.get('lao.vendor.application')
+    Document = pool.get('lao.vendor.application.document')
+    application, = Application.create([{
+                'name': name,
+                'vendor_type': 'cooperative',
+                'province': lao_province(province).id,
+                'district': "Paksong",
+                'phone': "+856 20 5555 0000",
+                'email': f'{registration_number.lower()}@example.la',
+                'registration_number': registration_number,
+                'commodities': "Coffee",
+                'documents': [('create', [{
+                                'kind': 'registration_certificate',
+                                'data': b'%PDF-1.4 registration',
+                                }, {
+                                'kind': 'payment_service_certificate',
+                                'data': b'%PDF-1.4 payment',
+                                }])],
+                }])
+    # submitted by the applicant's side, decided by a reviewer (user 1)
+    with Transaction().set_user(0):
+        Application.submit([application])
+    Document.mark_checked(application.documents)
+    Application.approve([application])
+    return application.company
+
+
+def create_product(name, company, category=None, unit='uom_kilogram'):
+    pool = Pool()
+    Template = pool.get('product.template')
+    ModelData = pool.get('ir.model.data')
+    uom = ModelData.get_id('product', unit)
+    with Transaction().set_context(company=company.id):
+        template, = Template.create([{
+                    'name': name,
+                    'type': 'goods',
+                    'salable': True,
+                    'default_uom': uom,
+                    'sale_uom': uom,
+                    'list_price': Decimal('50000'),
+                    'categories': [('add', [category.id])] if category else [],
+                    'products': [('create', [{}])],
+                    }])
+    return template.products[0]
+
+
+def category(code):
+    ModelData = Pool().get('ir.model.data')
+    Category = Pool().get('product.category')
+    return Category(ModelData.get_id('lao_b2b', f'category_{code}'))
+
+
+def create_listing(company, product=None, cat='coffee_arabica_green',
+        photo=True, **values):
+    "A complete draft listing: below 1 t 42,000 LAK/kg, from 1 t 39,000"
+    pool = Pool()
+    Listing = pool.get('lao.listing')
+    ModelData = pool.get('ir.model.data')
+    if product is None:
+        product = create_product("Green Arabica", company, category(cat))
+    data = {
+        'company': company.id,
+        'product': product.id,
+        'title': "Bolaven green arabica",
+        'description': "Washed arabica, grade 1, screen 16+.",
+        'category': category(cat).id,
+        'grade': "G1",
+        'origin_province': lao_province('CH').id,
+        'origin_district': "Paksong",
+        'harvest_season': "2025/26",
+        'unit': ModelData.get_id('product', 'uom_kilogram'),
+        'availability': 'declared',
+        'declared_quantity': 5000,
+        'minimum_quantity': 100,
+        'quantity_multiple': 50,
+        'lead_time': dt.timedelta(days=3),
+        'price_tiers': [('create', [
+                    {'quantity': 0, 'unit_price': Decimal('42000')},
+                    {'quantity': 1000, 'unit_price': Decimal('39000')},
+                    ])],
+        'certifications': [('create', [{
+                        'kind': 'geographical_indication',
+                        'name': "Bolaven Plateau Coffee",
+                        'number': "GI-LA-0001",
+                        'valid_to': dt.date.today() + dt.timedelta(days=365),
+                        }])],
+        }
+    if photo:
+        data['photos'] = [('create', [{'image': b'\x89PNG fake photo'}])]
+    data.update(values)
+    with Transaction().set_context(company=company.id):
+        listing, = Listing.create([data])
+    return listing
+
+
+def publish(listings):
+    "Submit as the vendor (user 0 here), publish as a reviewer (user 1)"
+    Listing = Pool().get('lao.listing')
+    with Transaction().set_user(0):
+        Listing.submit(listings)
+    Listing.publish(listings)
+
+
+class MarketplaceTestCase(TestCase):
+    "Test the Lao B2B marketplace"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('lao_b2b')
+
+    @with_transaction()
+    def test_listing_vetting(self):
+        "A complete listing is submitted, published and priced by tiers"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Decision = pool.get('lao.decision')
+        company = create_vendor("Paksong Coffee Cooperative", 'REG-001')
+        listing = create_listing(company)
+
+        with Transaction().set_user(0):
+            Listing.submit([listing])
+        self.assertEqual(listing.state, 'submitted')
+        Listing.publish([listing])
+        self.assertEqual(listing.state, 'published')
+        self.assertTrue(listing.published_at)
+
+        self.assertEqual(listing.price_list.company, company)
+        self.assertEqual(listing.compute_unit_price(999), Decimal('42000'))
+        self.assertEqual(listing.compute_unit_price(1000), Decimal('39000'))
+        self.assertEqual(listing.price, Decimal('42000'))
+        template = listing.product.template
+        self.assertEqual(template.sale_quantity_minimal, 100)
+        self.assertEqual(template.sale_quantity_rounding, 50)
+        self.assertEqual(
+            [d.to_state for d in Decision.search(
+                    [('resource', '=', str(listing))], order=[('id', 'ASC')])],
+            ['submitted', 'published'])
+
+    @with_transaction()
+    def test_listing_publish_own_submission(self):
+        "A reviewer cannot publish a listing they submitted"
+        Listing = Pool().get('lao.listing')
+        company = create_vendor("Thateng Coffee Group", 'REG-002')
+        listing = create_listing(company)
+        Listing.submit([listing])
+        with self.assertRaisesRegex(UserError, "another reviewer"):
+            Listing.publish([listing])
+
+    @with_transaction()
+    def test_listing_submit_prechecks(self):
+        "Submitting names every problem of an incomplete listing"
+        Listing = Pool().get('lao.listing')
+        company = create_vendor("Laongam Farmers", 'REG-003')
+        listing = create_listing(
+            company, photo=False, description=None, origin_district=None,
+            minimum_quantity=120,
+            price_tiers=[('create', [
+                        {'quantity': 200, 'unit_price': Decimal('30000')},
+                        {'quantity': 1000, 'unit_price': Decimal('35000')},
+                        ])])
+        with self.assertRaises(UserError) as cm:
+            Listing.submit([listing])
+        message = cm.exception.message
+        for text in ["photo", "description", "district",
+                "first price tier", "higher unit price",
+                "multiple of the quantity multiple"]:
+            self.assertIn(text, message)
+        self.assertEqual(listing.state, 'draft')
+
+    @with_transaction()
+    def test_listing_prohibited_category(self):
+        "A listing of protected wildlife is refused"
+        Listing = Pool().get('lao.listing')
+        company = create_vendor("Forest Traders", 'REG-004')
+        listing = create_listing(company, cat='protected_wildlife')
+        with self.assertRaisesRegex(UserError, "may not be sold"):
+            Listing.submit([listing])
+
+    @with_transaction()
+    def test_listing_expired_certification(self):
+        "An expired certification is refused"
+        Listing = Pool().get('lao.listing')
+        company = create_vendor("Old Certificates Co", 'REG-005')
+        listing = create_listing(company, certifications=[('create', [{
+                            'kind': 'organic',
+                            'name': "Organic",
+                            'number': "ORG-1",
+                            'valid_to': dt.date.today() - dt.timedelta(1),
+                            }])])
+        with self.assertRaisesRegex(UserError, "expired"):
+            Listing.submit([listing])
+
+    @with_transaction()
+    def test_listing_suspended_vendor(self):
+        "A suspended vendor cannot submit listings"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Application = pool.get('lao.vendor.application')
+        company = create_vendor("Suspended Cooperative", 'REG-006')
+        listing = create_listing(company)
+        application, = Application.search([('company', '=', company.id)])
+        Application.suspend([application], "Fraudulent documents")
+        with self.assertRaisesRegex(UserError, "good standing"):
+            Listing.submit([listing])
+
+    @with_transaction()
+    def test_listing_reject_reason(self):
+        "Rejecting needs a reason, which is logged"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        company = create_vendor("Reject Cooperative", 'REG-007')
+        listing = create_listing(company)
+        with Transaction().set_user(0):
+            Listing.submit([listing])
+        with self.assertRaisesRegex(UserError, "reason"):
+            Listing.reject([listing], " ")
+        Listing.reject([listing], "Photos show robusta, not arabica.")
+        self.assertEqual(listing.state, 'rejected')
+        self.assertEqual(
+            listing.decisions[0].reason, "Photos show robusta, not arabica.")
+        Listing.draft([listing])
+        self.assertEqual(listing.state, 'draft')
+
+    @with_transaction()
+    def test_listing_suspend_and_archive(self):
+        "A reviewer suspends a published listing with a reason; archive"
+        Listing = Pool().get('lao.listing')
+        company = create_vendor("Suspend Listing Coop", 'REG-008')
+        listing = create_listing(company)
+        publish([listing])
+        with self.assertRaisesRegex(UserError, "reason"):
+            Listing.suspend([listing], "")
+        Listing.suspend([listing], "Mould found at inspection.")
+        self.assertEqual(listing.state, 'suspended')
+        Listing.reinstate([listing])
+        self.assertEqual(listing.state, 'published')
+        Listing.archive([listing])
+        self.assertEqual(listing.state, 'archived')
+
+    @with_transaction()
+    def test_listing_published_terms_need_revision(self):
+        "The terms of a published listing change only through a revision"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Tier = pool.get('lao.listing.price_tier')
+        company = create_vendor("Revision Cooperative", 'REG-009')
+        listing = create_listing(company)
+        publish([listing])
+
+        with self.assertRaisesRegex(UserError, "revision"):
+            Listing.write([listing], {'minimum_quantity': 50})
+        with self.assertRaisesRegex(UserError, "revision"):
+            Tier.write(list(listing.price_tiers),
+                {'unit_price': Decimal('1')})
+        # free fields may change
+        Listing.write([listing], {'title': "Bolaven green arabica G1"})
+
+        revision, = Listing.revise([listing])
+        self.assertEqual(revision.revision_of, listing)
+        self.assertEqual(revision.state, 'draft')
+        with self.assertRaisesRegex(UserError, "already has a revision"):
+            Listing.revise([listing])
+        Tier.write([t for t in revision.price_tiers if t.quantity == 1000],
+            {'unit_price': Decimal('38000')})
+        Listing.write([revision], {'minimum_quantity': 200})
+        with Transaction().set_user(0):
+            Listing.submit([revision])
+        # the live listing stays on sale with its terms during the review
+        listing = Listing(listing.id)
+        self.assertEqual(listing.state, 'published')
+        self.assertEqual(listing.compute_unit_price(1000), Decimal('39000'))
+
+        Listing.publish([revision])
+        self.assertEqual(revision.state, 'merged')
+        listing = Listing(listing.id)
+        self.assertEqual(listing.state, 'published')
+        self.assertEqual(listing.minimum_quantity, 200)
+        self.assertEqual(listing.compute_unit_price(1000), Decimal('38000'))
+        self.assertEqual(listing.compute_unit_price(200), Decimal('42000'))
+        self.assertEqual(len(listing.price_tiers), 2)
+        self.assertEqual(len(listing.certifications), 1)
+        self.assertEqual(listing.product.template.sale_quantity_minimal, 200)
+        self.assertEqual(listing.decisions[0].reason,
+            "Revised terms published.")
+
+    @with_transaction()
+    def test_listing_product_unique(self):
+        "A product has one live listing"
+        from trytond.model.exceptions import ValidationError
+        company = create_vendor("Unique Cooperative", 'REG-010')
+        listing = create_listing(company)
+        with self.assertRaises(ValidationError):
+            create_listing(company, product=listing.product)
+
+    @with_transaction()
+    def test_listing_quantity_problems(self):
+        "Quantities below the minimum or off the multiple are named"
+        company = create_vendor("Quantity Cooperative", 'REG-011')
+        listing = create_listing(company)
+        self.assertEqual(listing.quantity_problems(150), [])
+        below, = listing.quantity_problems(50)
+        self.assertIn("below the minimum", below)
+        multiple, = listing.quantity_problems(175)
+        self.assertIn("not a multiple", multiple)
+
+    @with_transaction()
+    def test_listing_company_rule(self):
+        "A vendor sees only its own listings; reviewers see all"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Application = pool.get('lao.vendor.application')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company_a = create_vendor("Vendor A", 'REG-012')
+        company_b = create_vendor("Vendor B", 'REG-013')
+        listing_a = create_listing(company_a)
+        listing_b = create_listing(company_b)
+        manager_a = Application.search(
+            [('company', '=', company_a.id)])[0].manager
+        reviewer, = User.create([{
+                    'name': "Reviewer", 'login': 'reviewer',
+                    'groups': [('add', [ModelData.get_id(
+                                    'lao_b2b', 'group_government_reviewer')])],
+                    }])
+        ids = {listing_a.id, listing_b.id}
+        with Transaction().set_user(manager_a.id), \
+                Transaction().set_context(_check_access=True):
+            found = Listing.search([('id', 'in', list(ids))])
+            self.assertEqual({l.id for l in found}, {listing_a.id})
+        with Transaction().set_user(reviewer.id), \
+                Transaction().set_context(_check_access=True):
+            found = Listing.search([('id', 'in', list(ids))])
+            self.assertEqual({l.id for l in found}, ids)
