@@ -153,6 +153,10 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         "Registration Number", required=True, states=_editable,
         help="The enterprise registration number, or the ID card or family "
         "book number of an individual producer.")
+    registration_key = fields.Char(
+        "Registration Key", readonly=True,
+        help="The registration number reduced to its letters and digits, "
+        "so that the same number cannot be registered twice.")
     commodities = fields.Text(
         "Main Commodities", required=True, states=_editable)
     licence_required = fields.Boolean(
@@ -178,7 +182,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints = [
-            ('registration_number_unique', Unique(t, t.registration_number),
+            ('registration_number_unique', Unique(t, t.registration_key),
                 'lao_b2b.msg_registration_number_unique'),
             ('recognition_number_unique', Unique(t, t.recognition_number),
                 'lao_b2b.msg_recognition_number_unique'),
@@ -236,16 +240,12 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if values.get('registration_number'):
-            values['registration_number'] = cls.normalize_registration_number(
-                values['registration_number'])
+            number = values['registration_number'].strip().upper()
+            values['registration_number'] = number
+            values['registration_key'] = re.sub(r'[\W_]+', '', number)
         if values.get('email'):
             values['email'] = values['email'].strip().lower()
         return values
-
-    @staticmethod
-    def normalize_registration_number(number):
-        "Upper case without spaces so that the same number cannot hide twice"
-        return re.sub(r'\s+', '', number).upper()
 
     @classmethod
     def validate_fields(cls, applications, field_names):
@@ -317,7 +317,8 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def copy(cls, applications, default=None):
         default = default.copy() if default is not None else {}
-        for name in ['registration_number', 'recognition_number', 'company',
+        for name in ['registration_number', 'registration_key',
+                'recognition_number', 'company',
                 'manager', 'submitted_by', 'submitted_at', 'decisions']:
             default.setdefault(name, None)
         return super().copy(applications, default=default)

@@ -1,9 +1,473 @@
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+from unittest.mock import patch
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, SQLConstraintError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from ..user import hash_token
+
+PDF = b'%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'
 
 
-class LaoB2BTestCase(ModuleTestCase):
+def create_user(login, group_xml_id, company=None):
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    user, = User.create([{
+                'name': login.title(),
+                'login': login,
+                'groups': [('add', [ModelData.get_id(*group_xml_id.split('.'))])],
+                'companies': [('add', [company.id])] if company else [],
+                'company': company.id if company else None,
+                }])
+    return user
+
+
+def create_application(
+        name="Paksong Coffee Cooperative", province='LA-CH',
+        registration_number='CH-0001', vendor_type='cooperative',
+        kinds=('registration_certificate', 'payment_service_certificate')):
+    pool = Pool()
+    Application = pool.get('lao.vendor.application')
+    Subdivision = pool.get('country.subdivision')
+    province, = Subdivision.search([('code', '=', province)])
+    application, = Application.create([{
+                'name': name,
+                'name_lao': "ສະຫະກອນກາເຟປາກຊ່ອງ",
+                'vendor_type': vendor_type,
+                'province': province.id,
+                'district': "Paksong",
+                'village': "Ban Nong Luang",
+                'phone': '+856 20 5555 0101',
+                'email': 'coffee@paksong.example',
+                'registration_number': registration_number,
+                'commodities': "Arabica green beans",
+                'documents': [('create', [{
+                                'kind': kind,
+                                'data': PDF,
+                                'filename': f'{kind}.pdf',
+                                } for kind in kinds])],
+                }])
+    return application
+
+
+class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Lao B2B module"
     module = 'lao_b2b'
+
+    @property
+    def _skip_company_rule(self):
+        # The company provisioned for a vendor, not the owner of the
+        # application: reviewers of the platform see every application.
+        return super()._skip_company_rule | {
+            ('lao.vendor.application', 'company'),
+            }
+
+    def setup_vetting(self):
+        "A platform company, an operator and two reviewers"
+        company = create_company(name="Lao Rural E-Commerce Platform")
+        set_company(company)
+        operator = create_user(
+            'operator', 'lao_b2b.group_platform_operator', company)
+        reviewer = create_user(
+            'reviewer', 'lao_b2b.group_government_reviewer', company)
+        other_reviewer = create_user(
+            'reviewer2', 'lao_b2b.group_government_reviewer', company)
+        return operator, reviewer, other_reviewer
+
+    def submit(self, application, user):
+        Application = Pool().get('lao.vendor.application')
+        with Transaction().set_user(user.id):
+            Application.submit([application])
+
+    def check_documents(self, application, user):
+        Document = Pool().get('lao.vendor.application.document')
+        with Transaction().set_user(user.id):
+            Document.mark_checked(list(application.documents))
+
+    def approve(self, application, user):
+        Application = Pool().get('lao.vendor.application')
+        with Transaction().set_user(user.id), \
+                patch('trytond.modules.lao_b2b.user.'
+                    'send_message_transactional') as send:
+            Application.approve([application])
+            Pool().get('res.user.invitation').send(
+                Pool().get('res.user.invitation').search([]))
+        return send
+
+    @with_transaction()
+    def test_lao_reference_data(self):
+        "The 18 ISO 3166-2:LA subdivisions and the platform's currencies"
+        pool = Pool()
+        Subdivision = pool.get('country.subdivision')
+        Currency = pool.get('currency.currency')
+
+        subdivisions = Subdivision.search([('country.code', '=', 'LA')])
+        self.assertEqual(len(subdivisions), 18)
+        self.assertEqual(
+            {s.type for s in subdivisions}, {'province', 'prefecture'})
+        champasak, = Subdivision.search([('code', '=', 'LA-CH')])
+        self.assertEqual(champasak.name, "Champasak")
+        with Transaction().set_context(language='lo'):
+            self.assertEqual(Subdivision(champasak.id).name, "ຈຳປາສັກ")
+        with Transaction().set_context(language='zh_CN'):
+            self.assertEqual(Subdivision(champasak.id).name, "占巴塞省")
+        lak, = Currency.search([('code', '=', 'LAK')])
+        self.assertEqual((lak.numeric_code, lak.digits), ('418', 0))
+        self.assertEqual(
+            {c.code for c in Currency.search([])} >= {
+                'LAK', 'CNY', 'THB', 'USD', 'VND'}, True)
+
+        # Loading again neither duplicates nor fails
+        Subdivision.load_lao_reference_data()
+        self.assertEqual(
+            Subdivision.search_count([('country.code', '=', 'LA')]), 18)
+
+    @with_transaction()
+    def test_submit_requires_documents(self):
+        "An application cannot be submitted without the documents the law asks"
+        Application = Pool().get('lao.vendor.application')
+        operator, _, _ = self.setup_vetting()
+        application = create_application(
+            kinds=['registration_certificate'])
+
+        with self.assertRaisesRegex(
+                UserError, "Certificate to Use Payment Services"):
+            self.submit(application, operator)
+        self.assertEqual(application.state, 'draft')
+        self.assertFalse(application.decisions)
+
+        Application.write([application], {'documents': [('create', [{
+                            'kind': 'payment_service_certificate',
+                            'data': PDF}])]})
+        self.submit(application, operator)
+        self.assertEqual(application.state, 'submitted')
+        self.assertEqual(application.submitted_by, operator)
+        self.assertIsNotNone(application.submitted_at)
+
+    @with_transaction()
+    def test_required_documents_by_vendor_type(self):
+        "Individuals show an ID card or family book; a licence when needed"
+        Application = Pool().get('lao.vendor.application')
+        self.setup_vetting()
+        application = create_application(
+            vendor_type='individual',
+            kinds=['family_book', 'payment_service_certificate'])
+        self.assertEqual(application.missing_document_kinds(checked=False), [])
+
+        Application.write([application], {'licence_required': True})
+        self.assertEqual(
+            application.missing_document_kinds(checked=False),
+            [{'business_licence'}])
+        self.assertIn("Business Licence", application.missing_documents)
+
+    @with_transaction()
+    def test_approve_refused_while_document_unchecked(self):
+        "Approval waits until every required document is checked"
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+
+        with self.assertRaisesRegex(UserError, "not checked"):
+            self.approve(application, reviewer)
+        self.assertEqual(application.state, 'submitted')
+        self.assertIsNone(application.company)
+
+    @with_transaction()
+    def test_document_replaced_must_be_checked_again(self):
+        Document = Pool().get('lao.vendor.application.document')
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.check_documents(application, reviewer)
+        document = application.documents[0]
+        self.assertTrue(document.checked)
+        self.assertEqual(document.checked_by, reviewer)
+
+        Document.write([document], {'data': PDF + b'\n'})
+        self.assertFalse(document.checked)
+        self.assertIsNone(document.checked_by)
+
+    @with_transaction()
+    def test_document_without_file_cannot_be_checked(self):
+        Document = Pool().get('lao.vendor.application.document')
+        _, reviewer, _ = self.setup_vetting()
+        application = create_application(kinds=[])
+        document, = Document.create([{
+                    'application': application.id,
+                    'kind': 'registration_certificate'}])
+        with self.assertRaisesRegex(UserError, "has no file"):
+            self.check_documents(application, reviewer)
+
+    @with_transaction()
+    def test_reviewer_cannot_decide_own_submission(self):
+        "A reviewer may not decide on an application they submitted"
+        Application = Pool().get('lao.vendor.application')
+        _, reviewer, other_reviewer = self.setup_vetting()
+        application = create_application()
+        self.submit(application, reviewer)
+
+        with self.assertRaisesRegex(UserError, "another reviewer"):
+            self.check_documents(application, reviewer)
+        with self.assertRaisesRegex(UserError, "another reviewer"):
+            with Transaction().set_user(reviewer.id):
+                Application.reject([application], "Blurred certificate")
+        self.check_documents(application, other_reviewer)
+        with self.assertRaisesRegex(UserError, "another reviewer"):
+            self.approve(application, reviewer)
+        self.approve(application, other_reviewer)
+        self.assertEqual(application.state, 'approved')
+
+    @with_transaction()
+    def test_duplicate_registration_number(self):
+        "The same registration number cannot apply twice, however written"
+        self.setup_vetting()
+        Application = Pool().get('lao.vendor.application')
+        keys = {Application.preprocess_values('create', {
+                    'registration_number': number})['registration_key']
+            for number in ['CH-0001', 'CH 0001', 'ch.0001 ', 'ch0001']}
+        self.assertEqual(keys, {'CH0001'})
+
+        application = create_application(registration_number='ch-0001 ')
+        self.assertEqual(application.registration_number, 'CH-0001')
+        with self.assertRaises(SQLConstraintError):
+            create_application(
+                name="Another Cooperative", registration_number='CH 0001')
+
+    @with_transaction()
+    def test_invalid_email(self):
+        self.setup_vetting()
+        with self.assertRaisesRegex(UserError, "not a valid e-mail"):
+            application = create_application()
+            Pool().get('lao.vendor.application').write(
+                [application], {'email': 'no-at-sign'})
+
+    @with_transaction()
+    def test_reject_with_reason_then_resubmit(self):
+        "Rejection needs a reason; the applicant corrects and resubmits"
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+
+        with Transaction().set_user(reviewer.id):
+            with self.assertRaisesRegex(UserError, "reason is required"):
+                Application.reject([application], "  ")
+            self.assertEqual(application.state, 'submitted')
+            Application.reject(
+                [application], "The certificate is not readable.")
+        self.assertEqual(application.state, 'rejected')
+
+        Application.write([application], {'district': "Paksong District"})
+        self.submit(application, operator)
+        self.assertEqual(application.state, 'submitted')
+
+        decisions = [(d.from_state, d.to_state, d.user, d.reason)
+            for d in reversed(application.decisions)]
+        self.assertEqual(decisions, [
+                ('draft', 'submitted', operator, None),
+                ('submitted', 'rejected', reviewer,
+                    "The certificate is not readable."),
+                ('rejected', 'submitted', operator, None),
+                ])
+
+    @with_transaction()
+    def test_approve_provisions_company(self):
+        "Approval issues a recognition number and a complete company"
+        pool = Pool()
+        Account = pool.get('account.account')
+        FiscalYear = pool.get('account.fiscalyear')
+        Location = pool.get('stock.location')
+        SaleConfiguration = pool.get('sale.configuration')
+        AccountConfiguration = pool.get('account.configuration')
+        Invitation = pool.get('res.user.invitation')
+        ModelData = pool.get('ir.model.data')
+
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        send = self.approve(application, reviewer)
+
+        self.assertEqual(application.state, 'approved')
+        self.assertRegex(application.recognition_number, r'^LA-EC-CH-\d{5}$')
+        company = application.company
+        self.assertEqual(company.party.name, "Paksong Coffee Cooperative")
+        self.assertEqual(company.currency.code, 'LAK')
+        self.assertEqual(company.timezone, 'Asia/Vientiane')
+        self.assertEqual(
+            company.party.addresses[0].subdivision, application.province)
+
+        self.assertTrue(Location.search([
+                    ('type', '=', 'warehouse'),
+                    ('name', '=', "Paksong Coffee Cooperative Warehouse"),
+                    ]))
+        self.assertTrue(Account.search([
+                    ('company', '=', company.id),
+                    ('type.receivable', '=', True)]))
+        fiscal_year, = FiscalYear.search([('company', '=', company.id)])
+        self.assertEqual(fiscal_year.start_date.year, dt.date.today().year)
+        self.assertEqual(len(fiscal_year.periods), 12)
+        invoice_sequence, = fiscal_year.invoice_sequences
+        self.assertEqual(
+            invoice_sequence.out_invoice_sequence.company, company)
+        with Transaction().set_context(company=company.id):
+            self.assertEqual(
+                SaleConfiguration(1).get_multivalue(
+                    'sale_sequence', company=company.id).company, company)
+            self.assertTrue(AccountConfiguration(1).get_multivalue(
+                    'default_account_receivable', company=company.id))
+
+        manager = application.manager
+        self.assertEqual(manager.login, application.email)
+        self.assertEqual(list(manager.companies), [company])
+        self.assertEqual(manager.company, company)
+        self.assertIn(
+            ModelData.get_id('lao_b2b', 'group_cooperative_manager'),
+            [g.id for g in manager.groups])
+        self.assertFalse(manager.password_hash)
+        self.assertFalse(manager.password_reset)
+
+        invitation, = Invitation.search([('user', '=', manager.id)])
+        self.assertEqual(invitation.state, 'sent')
+        send.assert_called_once()
+        message = send.call_args[0][0]
+        self.assertEqual(message['To'], application.email)
+        body = message.get_content()
+        token = body.split('/lao_b2b/invitation/')[1].split()[0]
+        self.assertEqual(invitation.token_hash, hash_token(token))
+        self.assertNotIn(token, invitation.token_hash)
+
+        self.assertEqual(application.decisions[0].to_state, 'approved')
+        self.assertEqual(application.decisions[0].user, reviewer)
+
+    @with_transaction()
+    def test_recognition_numbers_follow_province(self):
+        operator, reviewer, _ = self.setup_vetting()
+        numbers = []
+        for number, province in enumerate(['LA-CH', 'LA-LP']):
+            application = create_application(
+                name=f"Vendor {number}", province=province,
+                registration_number=f'REG-{number}')
+            self.submit(application, operator)
+            self.check_documents(application, reviewer)
+            self.approve(application, reviewer)
+            numbers.append(application.recognition_number)
+        self.assertRegex(numbers[0], r'^LA-EC-CH-')
+        self.assertRegex(numbers[1], r'^LA-EC-LP-')
+        self.assertNotEqual(numbers[0][-5:], numbers[1][-5:])
+
+    @with_transaction()
+    def test_decision_log_immutable(self):
+        "Nobody can edit or delete a decision"
+        Decision = Pool().get('lao.decision')
+        operator, _, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        decision, = application.decisions
+
+        with self.assertRaises(AccessError):
+            Decision.write([decision], {'reason': "Changed"})
+        with self.assertRaises(AccessError):
+            Decision.delete([decision])
+        with Transaction().set_user(0), self.assertRaises(AccessError):
+            Decision.delete([decision])
+
+    @with_transaction()
+    def test_suspend_blocks_sales(self):
+        "A suspended vendor cannot confirm sales until reinstated"
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        Sale = pool.get('sale.sale')
+        Party = pool.get('party.party')
+
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+
+        with Transaction().set_user(reviewer.id):
+            with self.assertRaisesRegex(UserError, "reason is required"):
+                Application.suspend([application], '')
+            Application.suspend([application], "Fake certificates reported")
+        self.assertEqual(application.state, 'suspended')
+
+        company = application.company
+        with Transaction().set_context(company=company.id):
+            buyer, = Party.create([{
+                        'name': "Kunming Importer",
+                        'addresses': [('create', [{}])]}])
+            sale, = Sale.create([{
+                        'company': company.id,
+                        'party': buyer.id,
+                        'invoice_address': buyer.addresses[0].id,
+                        'shipment_address': buyer.addresses[0].id,
+                        'currency': company.currency.id,
+                        }])
+            with self.assertRaisesRegex(UserError, "is suspended"):
+                Sale.quote([sale])
+            self.assertEqual(sale.state, 'draft')
+
+            with Transaction().set_user(reviewer.id):
+                Application.reinstate([application])
+            Sale.quote([sale])
+            self.assertEqual(sale.state, 'quotation')
+
+        self.assertEqual(
+            [(d.from_state, d.to_state) for d in application.decisions[:2]],
+            [('suspended', 'approved'), ('approved', 'suspended')])
+
+    @with_transaction()
+    def test_invitation_sets_password_once(self):
+        "The invitation link sets the password and then stops working"
+        pool = Pool()
+        Invitation = pool.get('res.user.invitation')
+        User = pool.get('res.user')
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        send = self.approve(application, reviewer)
+        token = send.call_args[0][0].get_content().split(
+            '/lao_b2b/invitation/')[1].split()[0]
+
+        with self.assertRaisesRegex(UserError, "not valid"):
+            Invitation.from_token('forged-token')
+        invitation = Invitation.from_token(token)
+        with self.assertRaisesRegex(UserError, "not the same"):
+            invitation.accept('C0ffee-Paksong-2026', 'different')
+        invitation.accept('C0ffee-Paksong-2026', 'C0ffee-Paksong-2026')
+        self.assertEqual(invitation.state, 'accepted')
+        self.assertIsNone(invitation.token_hash)
+        self.assertEqual(
+            User.get_login(application.manager.login,
+                {'password': 'C0ffee-Paksong-2026'}),
+            application.manager.id)
+        with self.assertRaisesRegex(UserError, "not valid"):
+            Invitation.from_token(token)
+
+    @with_transaction()
+    def test_invitation_expires(self):
+        pool = Pool()
+        Invitation = pool.get('res.user.invitation')
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        send = self.approve(application, reviewer)
+        token = send.call_args[0][0].get_content().split(
+            '/lao_b2b/invitation/')[1].split()[0]
+        invitation, = Invitation.search([])
+        invitation.expires_at = dt.datetime.now() - dt.timedelta(seconds=1)
+        invitation.save()
+        with self.assertRaisesRegex(UserError, "expired"):
+            Invitation.from_token(token)
 
 
 del ModuleTestCase
