@@ -82,6 +82,10 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
             ('default_uom_category', '=', Eval('unit_category', -1)),
             ],
         states=_reviewed_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
         help="The vendor's product that the listing offers.")
     title = fields.Char(
         "Title", required=True, translate=True, states=_free_states)
@@ -89,7 +93,11 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         "Description", translate=True, states=_free_states)
     category = fields.Many2One(
         'product.category', "Commodity", required=True,
-        states=_reviewed_states)
+        states=_reviewed_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     grade = fields.Char("Grade", states=_reviewed_states)
     origin_province = fields.Many2One(
         'country.subdivision', "Province of Origin",

@@ -328,7 +328,8 @@ class MarketplaceTestCase(TestCase):
 
     @with_transaction()
     def test_listing_company_rule(self):
-        "A vendor sees only its own listings; reviewers see all"
+        """A vendor sees only its own listings; reviewers see those of every
+        vendor company they are given"""
         pool = Pool()
         Listing = pool.get('lao.listing')
         Application = pool.get('lao.vendor.application')
@@ -344,10 +345,14 @@ class MarketplaceTestCase(TestCase):
                     'name': "Reviewer", 'login': 'reviewer',
                     'groups': [('add', [ModelData.get_id(
                                     'lao_b2b', 'group_government_reviewer')])],
+                    'companies': [('add', [company_a.id, company_b.id])],
+                    'company': company_a.id,
+                    'company_filter': 'all',
                     }])
         ids = {listing_a.id, listing_b.id}
         with Transaction().set_user(manager_a.id), \
-                Transaction().set_context(_check_access=True):
+                Transaction().set_context(
+                    _check_access=True, company=company_a.id):
             found = Listing.search([('id', 'in', list(ids))])
             self.assertEqual({l.id for l in found}, {listing_a.id})
         with Transaction().set_user(reviewer.id), \
