@@ -16,7 +16,10 @@ the product (sale_product_quantity) so that any sale of the product, in the
 back office too, respects them.
 """
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
+
+from sql.aggregate import Sum
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -351,12 +354,40 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                 stock = Product.products_by_location(
                     [warehouse_id], with_childs=True,
                     grouping_filter=([l.product.id for l in group],))
+            pending = cls._pending_sale_quantities(company_id, group)
             for listing in group:
                 quantity = stock.get((warehouse_id, listing.product.id), 0)
+                quantity -= pending.get(listing.product.id, 0)
                 quantities[listing.id] = Uom.compute_qty(
                     listing.product.default_uom, quantity, listing.unit,
                     round=False)
         return quantities
+
+    @classmethod
+    def _pending_sale_quantities(cls, company_id, listings):
+        """The quantities, in the products' default unit, of the quoted and
+        confirmed sales of the company that have no stock moves yet"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        Uom = pool.get('product.uom')
+        sale = Sale.__table__()
+        line = SaleLine.__table__()
+        products = {l.product.id: l.product for l in listings}
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*line.join(sale, condition=line.sale == sale.id
+                ).select(line.product, line.unit, Sum(line.quantity),
+                where=(sale.company == company_id)
+                & sale.state.in_(['quotation', 'confirmed'])
+                & (line.type == 'line')
+                & line.product.in_(list(products)),
+                group_by=[line.product, line.unit]))
+        pending = defaultdict(float)
+        for product_id, unit_id, quantity in cursor:
+            product = products[product_id]
+            pending[product_id] += Uom.compute_qty(
+                Uom(unit_id), quantity, product.default_uom, round=False)
+        return pending
 
     @classmethod
     def view_attributes(cls):

@@ -4,11 +4,14 @@ application approval."""
 import datetime as dt
 from decimal import Decimal
 
+import unittest
+
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    TestCase, activate_module, with_transaction)
-from trytond.transaction import Transaction
+    DB_NAME, TestCase, activate_module, with_transaction)
+from trytond.transaction import Transaction, TransactionError
 
 
 def lao_province(code):
@@ -47,11 +50,31 @@ def create_vendor(name, registration_number, province='CH'):
     return application.company
 
 
+def account_category(company):
+    "The vendor's accounting category, with its revenue account"
+    pool = Pool()
+    Account = pool.get('account.account')
+    Category = pool.get('product.category')
+    with Transaction().set_context(company=company.id):
+        revenue, = Account.search([
+                ('company', '=', company.id),
+                ('type.revenue', '=', True),
+                ('closed', '!=', True),
+                ], limit=1)
+        category, = Category.create([{
+                    'name': f"Sales of {company.rec_name}",
+                    'accounting': True,
+                    'account_revenue': revenue.id,
+                    }])
+    return category
+
+
 def create_product(name, company, category=None, unit='uom_kilogram'):
     pool = Pool()
     Template = pool.get('product.template')
     ModelData = pool.get('ir.model.data')
     uom = ModelData.get_id('product', unit)
+    accounting = account_category(company)
     with Transaction().set_context(company=company.id):
         template, = Template.create([{
                     'name': name,
@@ -60,6 +83,7 @@ def create_product(name, company, category=None, unit='uom_kilogram'):
                     'default_uom': uom,
                     'sale_uom': uom,
                     'list_price': Decimal('50000'),
+                    'account_category': accounting.id,
                     'categories': [('add', [category.id])] if category else [],
                     'products': [('create', [{}])],
                     }])
@@ -121,6 +145,39 @@ def publish(listings):
     with Transaction().set_user(0):
         Listing.submit(listings)
     Listing.publish(listings)
+
+
+def create_buyer(name="Vientiane Coffee Roasters"):
+    Party = Pool().get('party.party')
+    buyer, = Party.create([{
+                'name': name,
+                'buyer_type': 'domestic',
+                'buyer_business_name': name + " Co., Ltd",
+                'buyer_registration_number': 'VT-TAX-0001',
+                'addresses': [('create', [{
+                                'street': "Thanon Samsenthai",
+                                'city': "Vientiane",
+                                }])],
+                }])
+    return buyer
+
+
+def create_order(buyer, lines):
+    Order = Pool().get('lao.marketplace.order')
+    order, = Order.create([{
+                'buyer': buyer.id,
+                'lines': [('create', [{
+                                'listing': listing.id,
+                                'quantity': quantity,
+                                } for listing, quantity in lines])],
+                }])
+    return order
+
+
+def place(orders):
+    "Place as the platform would, retrying once the listings are locked"
+    Order = Pool().get('lao.marketplace.order')
+    Order.place(orders)
 
 
 class MarketplaceTestCase(TestCase):
@@ -359,3 +416,157 @@ class MarketplaceTestCase(TestCase):
                 Transaction().set_context(_check_access=True):
             found = Listing.search([('id', 'in', list(ids))])
             self.assertEqual({l.id for l in found}, ids)
+
+    @with_transaction()
+    def test_order_split_per_vendor(self):
+        "One order buys from two vendors: one confirmed sale in each"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        company_a = create_vendor("Paksong Cooperative", 'REG-101')
+        company_b = create_vendor("Thateng Cooperative", 'REG-102', 'XE')
+        listing_a = create_listing(company_a)
+        listing_b = create_listing(company_b, product=create_product(
+                "Robusta green", company_b, category('coffee_robusta_green')),
+            cat='coffee_robusta_green')
+        publish([listing_a, listing_b])
+        buyer = create_buyer()
+        order = create_order(buyer, [(listing_a, 1000), (listing_b, 200)])
+
+        place([order])
+
+        self.assertEqual(order.state, 'placed')
+        self.assertEqual(len(order.sales), 2)
+        sales = {s.company: s for s in order.sales}
+        self.assertEqual(set(sales), {company_a, company_b})
+        for sale in order.sales:
+            self.assertEqual(sale.state, 'confirmed')
+            self.assertEqual(sale.party, buyer)
+        line_a, = sales[company_a].lines
+        self.assertEqual(line_a.unit_price, Decimal('39000'))
+        self.assertEqual(line_a.amount, Decimal('39000000'))
+        self.assertEqual(line_a.marketplace_listing, listing_a)
+        line_b, = sales[company_b].lines
+        self.assertEqual(line_b.unit_price, Decimal('42000'))
+        self.assertEqual(
+            [l.sale_line for l in order.lines], [line_a, line_b])
+        self.assertEqual(Listing(listing_a.id).declared_quantity, 4000)
+        self.assertEqual(Listing(listing_b.id).declared_quantity, 4800)
+        self.assertEqual(order.status, 'confirmed')
+
+    def assert_refused(self, order, text):
+        "The order is refused with text and nothing is created"
+        Sale = Pool().get('sale.sale')
+        with self.assertRaises(UserError) as cm:
+            place([order])
+        self.assertIn(text, cm.exception.message)
+        self.assertIn(order.lines[0].listing.title, cm.exception.message)
+        self.assertEqual(order.state, 'draft')
+        self.assertEqual(Sale.search([]), [])
+        return cm.exception.message
+
+    @with_transaction()
+    def test_order_refusals(self):
+        "Orders that break a listing's terms are refused and create nothing"
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        company = create_vendor("Refusing Cooperative", 'REG-103')
+        listing = create_listing(company)
+        publish([listing])
+        buyer = create_buyer()
+
+        self.assert_refused(
+            create_order(buyer, [(listing, 50)]), "below the minimum")
+        self.assert_refused(
+            create_order(buyer, [(listing, 120)]), "not a multiple")
+        self.assert_refused(
+            create_order(buyer, [(listing, 3000), (listing, 2500)]),
+            "only 5000")
+
+        # a suspended vendor stops the whole order, its other vendor too
+        other = create_vendor("Good Cooperative", 'REG-104')
+        other_listing = create_listing(other, product=create_product(
+                "Jasmine rice", other, category('rice_jasmine')),
+            cat='rice_jasmine', title="Jasmine rice")
+        publish([other_listing])
+        application, = Application.search([('company', '=', company.id)])
+        Application.suspend([application], "Unpaid taxes")
+        message = self.assert_refused(
+            create_order(buyer, [(listing, 100), (other_listing, 100)]),
+            "suspended")
+        self.assertNotIn(other_listing.title, message)
+
+    @with_transaction()
+    def test_order_unpublished_listing(self):
+        "A listing that is not published cannot be ordered"
+        company = create_vendor("Draft Cooperative", 'REG-105')
+        listing = create_listing(company)
+        buyer = create_buyer()
+        order = create_order(buyer, [])
+        Line = Pool().get('lao.marketplace.order.line')
+        # the domain of the line keeps it out of the user interface; the
+        # check refuses it on the server too
+        Line.save([Line(order=order, listing=listing, quantity=100)])
+        self.assert_refused(order, "not on sale")
+
+    @with_transaction()
+    def test_order_last_stock_sequential(self):
+        "The second of two orders for the last stock is refused"
+        company = create_vendor("Last Stock Cooperative", 'REG-106')
+        listing = create_listing(company, declared_quantity=100)
+        publish([listing])
+        first = create_order(create_buyer("Buyer One"), [(listing, 100)])
+        second = create_order(create_buyer("Buyer Two"), [(listing, 100)])
+        place([first])
+        with self.assertRaisesRegex(UserError, "only 0"):
+            place([second])
+        self.assertEqual(second.state, 'draft')
+
+    @unittest.skipIf(backend.name == 'sqlite',
+        "SQLite locks the whole database file, not rows")
+    @with_transaction()
+    def test_order_concurrency(self):
+        "Two buyers ordering the last stock at once cannot both succeed"
+        pool = Pool()
+        Order = pool.get('lao.marketplace.order')
+        transaction = Transaction()
+        company = create_vendor("Concurrent Cooperative", 'REG-CC-1')
+        listing = create_listing(company, declared_quantity=100)
+        publish([listing])
+        first = create_order(create_buyer("Buyer One"), [(listing, 100)])
+        second = create_order(create_buyer("Buyer Two"), [(listing, 100)])
+        transaction.commit()
+
+        def place_in(extras, order):
+            while True:
+                try:
+                    Order.place([Order(order.id)])
+                except TransactionError as e:
+                    Transaction().rollback()
+                    e.fix(extras)
+                    return False
+                return True
+
+        extras1 = {}
+        while True:
+            with transaction.new_transaction(**extras1) as t1:
+                if not place_in(extras1, first):
+                    continue
+                # the first holds the listing's row until it commits
+                extras2 = {}
+                with self.assertRaises(backend.DatabaseOperationalError):
+                    while True:
+                        with transaction.new_transaction(**extras2):
+                            if place_in(extras2, second):
+                                break
+                t1.commit()
+            break
+        with transaction.new_transaction() as t2:
+            with self.assertRaisesRegex(UserError, "only 0"):
+                Order.place([Order(second.id)])
+        with transaction.new_transaction():
+            self.assertEqual(Order(first.id).state, 'placed')
+            self.assertEqual(Order(second.id).state, 'draft')
+            self.assertEqual(len(Order(first.id).sales), 1)
+            self.assertEqual(Order(second.id).sales, ())
+        del t2
+
