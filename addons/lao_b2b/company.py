@@ -18,7 +18,9 @@ class Company(metaclass=PoolMeta):
 
     @classmethod
     def provision_vendor(cls, application):
-        "Create and return the company of an approved vendor application"
+        """Create the company of an approved vendor application
+
+        Return the company and its warehouse."""
         pool = Pool()
         Currency = pool.get('currency.currency')
         lak, = Currency.search([('code', '=', 'LAK')], limit=1)
@@ -26,11 +28,11 @@ class Company(metaclass=PoolMeta):
         company = cls(party=party, currency=lak, timezone=TIMEZONE)
         company.save()
         with Transaction().set_context(company=company.id):
-            company._provision_warehouse()
+            warehouse = company._provision_warehouse()
             company._provision_chart()
             company._provision_fiscal_year()
             company._provision_sale_sequence()
-        return company
+        return company, warehouse
 
     @classmethod
     def _provision_party(cls, application):

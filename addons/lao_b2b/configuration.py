@@ -4,7 +4,7 @@ from trytond.pyson import Eval
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
-    "Lao B2B Configuration"
+    __string__ = "Marketplace Configuration"
     __name__ = 'lao.b2b.configuration'
 
     recognition_sequence = fields.Many2One(

@@ -58,10 +58,10 @@ class User(metaclass=PoolMeta):
         login = application.email
         if cls.search([('login', '=', login)], limit=1):
             login = f'{application.email}#{application.recognition_number}'
-        employee = Employee(
-            company=company,
-            party=Party(name=gettext(
-                    'lao_b2b.msg_vendor_manager_name', vendor=company.rec_name)))
+        party = Party(name=gettext(
+                'lao_b2b.msg_vendor_manager_name', vendor=company.rec_name))
+        party.save()
+        employee = Employee(company=company, party=party)
         employee.save()
         user = cls(
             name=employee.party.name,
@@ -69,6 +69,7 @@ class User(metaclass=PoolMeta):
             email=application.email,
             companies=[company],
             company=company,
+            warehouse=application.warehouse,
             employees=[employee],
             employee=employee,
             groups=[ModelData.get_id(m, g) for m, g in VENDOR_MANAGER_GROUPS],
@@ -87,7 +88,7 @@ class User(metaclass=PoolMeta):
 
 
 class Invitation(ModelSQL, ModelView):
-    "User Invitation"
+    __string__ = "User Invitation"
     __name__ = 'res.user.invitation'
 
     user = fields.Many2One(

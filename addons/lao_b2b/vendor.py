@@ -47,7 +47,7 @@ _editable = {'readonly': ~Eval('state').in_(['draft', 'rejected'])}
 
 
 class Decision(ModelSQL, ModelView):
-    "Vetting Decision"
+    __string__ = "Vetting Decision"
     __name__ = 'lao.decision'
     _rec_name = 'to_state'
 
@@ -130,7 +130,7 @@ class WorkflowDecisionMixin:
 
 
 class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
-    "Vendor Application"
+    __string__ = "Vendor Application"
     __name__ = 'lao.vendor.application'
 
     name = fields.Char(
@@ -175,6 +175,9 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     submitted_at = fields.Timestamp("Submitted At", readonly=True)
     recognition_number = fields.Char("Recognition Number", readonly=True)
     company = fields.Many2One('company.company', "Company", readonly=True)
+    warehouse = fields.Many2One(
+        'stock.location', "Warehouse", readonly=True,
+        domain=[('type', '=', 'warehouse')])
     manager = fields.Many2One('res.user', "Vendor Manager", readonly=True)
 
     @classmethod
@@ -318,7 +321,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def copy(cls, applications, default=None):
         default = default.copy() if default is not None else {}
         for name in ['registration_number', 'registration_key',
-                'recognition_number', 'company',
+                'recognition_number', 'company', 'warehouse',
                 'manager', 'submitted_by', 'submitted_at', 'decisions']:
             default.setdefault(name, None)
         return super().copy(applications, default=default)
@@ -369,7 +372,8 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         for application in to_provision:
             application.recognition_number = (
                 application.new_recognition_number())
-            application.company = Company.provision_vendor(application)
+            application.company, application.warehouse = (
+                Company.provision_vendor(application))
             application.manager = User.create_vendor_manager(application)
         cls.save(to_provision)
         User.invite([a.manager for a in to_provision])
@@ -426,7 +430,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
 
 
 class ApplicationDocument(ModelSQL, ModelView):
-    "Vendor Application Document"
+    __string__ = "Vendor Application Document"
     __name__ = 'lao.vendor.application.document'
 
     application = fields.Many2One(
@@ -490,7 +494,7 @@ class ApplicationDocument(ModelSQL, ModelView):
 
 
 class DecisionReason(ModelView):
-    "Decision Reason"
+    __string__ = "Decision Reason"
     __name__ = 'lao.decision.reason'
     reason = fields.Text("Reason", required=True)
 
@@ -513,12 +517,12 @@ class DecideWithReason(Wizard):
 
 
 class RejectApplication(DecideWithReason):
-    "Reject Vendor Application"
+    __string__ = "Reject Vendor Application"
     __name__ = 'lao.vendor.application.reject'
     _decision = 'reject'
 
 
 class SuspendApplication(DecideWithReason):
-    "Suspend Vendor"
+    __string__ = "Suspend Vendor"
     __name__ = 'lao.vendor.application.suspend'
     _decision = 'suspend'

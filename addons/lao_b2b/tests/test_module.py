@@ -363,6 +363,24 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertNotEqual(numbers[0][-5:], numbers[1][-5:])
 
     @with_transaction()
+    def test_reviewer_cannot_touch_vendor_books(self):
+        "Reviewers decide on applications but not on stock or accounting"
+        ModelAccess = Pool().get('ir.model.access')
+        _, reviewer, _ = self.setup_vetting()
+        with Transaction().set_user(reviewer.id):
+            ModelAccess.check('lao.vendor.application', 'write')
+            for model, mode in [
+                    ('stock.move', 'write'),
+                    ('stock.shipment.out', 'create'),
+                    ('account.move', 'read'),
+                    ('account.invoice', 'write'),
+                    ('sale.sale', 'write'),
+                    ]:
+                with self.subTest(model=model, mode=mode):
+                    with self.assertRaises(AccessError):
+                        ModelAccess.check(model, mode)
+
+    @with_transaction()
     def test_decision_log_immutable(self):
         "Nobody can edit or delete a decision"
         Decision = Pool().get('lao.decision')
