@@ -11,6 +11,7 @@ from its sales.
 """
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -148,8 +149,7 @@ class Order(Workflow, ModelSQL, ModelView):
             sales.extend(order.create_sales())
         cls._consume_declared_quantities(orders)
         for company, c_sales in _group_by_company(sales):
-            with Transaction().set_context(
-                    company=company.id, _check_access=False):
+            with as_vendor_system(company):
                 Sale.quote(c_sales)
                 Sale.confirm(c_sales)
         cls.write(orders, {'placed_at': dt.datetime.now()})
@@ -211,8 +211,7 @@ class Order(Workflow, ModelSQL, ModelView):
             by_company[line.listing.company].append(line)
         sales = []
         for company, lines in by_company.items():
-            with Transaction().set_context(
-                    company=company.id, _check_access=False):
+            with as_vendor_system(company):
                 sale = Sale(
                     company=company,
                     currency=company.currency,
@@ -254,6 +253,17 @@ class Order(Workflow, ModelSQL, ModelView):
         if to_write:
             with Transaction().set_context(_check_access=False):
                 Listing.write(*to_write)
+
+
+@contextmanager
+def as_vendor_system(company):
+    """Act as the platform's system user in the vendor's company: the buyer
+    or operator placing an order is not a user of the vendors' companies"""
+    transaction = Transaction()
+    with transaction.set_user(0), transaction.set_context(
+            company=company.id, companies=[company.id],
+            _check_access=False):
+        yield
 
 
 def _group_by_company(sales):
