@@ -497,15 +497,13 @@ class MarketplaceTestCase(TestCase):
 
     @with_transaction()
     def test_order_unpublished_listing(self):
-        "A listing that is not published cannot be ordered"
-        company = create_vendor("Draft Cooperative", 'REG-105')
+        "A listing suspended after it was put in an order cannot be bought"
+        Listing = Pool().get('lao.listing')
+        company = create_vendor("Suspended Listing Cooperative", 'REG-105')
         listing = create_listing(company)
-        buyer = create_buyer()
-        order = create_order(buyer, [])
-        Line = Pool().get('lao.marketplace.order.line')
-        # the domain of the line keeps it out of the user interface; the
-        # check refuses it on the server too
-        Line.save([Line(order=order, listing=listing, quantity=100)])
+        publish([listing])
+        order = create_order(create_buyer(), [(listing, 100)])
+        Listing.suspend([listing], "Aflatoxin above the limit.")
         self.assert_refused(order, "not on sale")
 
     @with_transaction()
