@@ -15,7 +15,8 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.sendmail import send_message_transactional
+from trytond.pyson import Eval
+from trytond.sendmail import send_message
 from trytond.transaction import Transaction
 from trytond.url import http_host
 
@@ -107,17 +108,31 @@ class Invitation(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.token_hash, Index.Equality())))
         cls._order.insert(0, ('id', 'DESC'))
+        cls._buttons.update({
+                'resend': {
+                    'invisible': Eval('state') == 'accepted',
+                    'depends': ['state'],
+                    },
+                })
 
     @staticmethod
     def default_state():
         return 'queued'
 
     @classmethod
+    @ModelView.button
+    def resend(cls, invitations):
+        "Queue a new link, for example when the first one expired"
+        invitations = [i for i in invitations if i.state != 'accepted']
+        cls.write(invitations, {'state': 'queued', 'token_hash': None})
+        cls.__queue__.send(invitations)
+
+    @classmethod
     def send(cls, invitations):
         """Issue a fresh token for each queued invitation and e-mail its link
 
         Runs in the queue worker so that the clear token exists only in the
-        message."""
+        message.  Sending again replaces the previous token."""
         now = dt.datetime.now()
         database = Transaction().database.name
         for invitation in invitations:
@@ -130,7 +145,9 @@ class Invitation(ModelSQL, ModelView):
             invitation.sent_at = now
             url = '%s/%s/lao_b2b/invitation/%s' % (
                 http_host(), quote(database), token)
-            send_message_transactional(invitation._message(url))
+            # strict: a failed delivery rolls back, so the invitation stays
+            # queued and the worker retries instead of claiming it was sent
+            send_message(invitation._message(url), strict=True)
         cls.save(invitations)
 
     def _message(self, url):

@@ -49,14 +49,15 @@ _editable = {'readonly': ~Eval('state').in_(['draft', 'rejected'])}
 class Decision(ModelSQL, ModelView):
     __string__ = "Vetting Decision"
     __name__ = 'lao.decision'
-    _rec_name = 'to_state'
 
     resource = fields.Reference(
         "Resource", selection='get_resources', required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
     date = fields.Timestamp("Date", required=True, readonly=True)
-    from_state = fields.Char("From State", readonly=True)
-    to_state = fields.Char("To State", required=True, readonly=True)
+    from_state = fields.Selection(
+        'get_states', "From State", readonly=True, sort=False)
+    to_state = fields.Selection(
+        'get_states', "To State", required=True, readonly=True, sort=False)
     reason = fields.Text("Reason", readonly=True)
 
     @classmethod
@@ -75,6 +76,24 @@ class Decision(ModelSQL, ModelView):
         models = cls._resource_models()
         return [(None, '')] + [
             (m, Model.get_name(m)) for m in models]
+
+    def get_rec_name(self, name):
+        states = dict(self.get_states())
+        return '%s: %s' % (
+            self.resource.rec_name if self.resource else '',
+            states.get(self.to_state, self.to_state))
+
+    @classmethod
+    def get_states(cls):
+        "The states of every logged model, labelled as in that model"
+        pool = Pool()
+        states = {}
+        for model in cls._resource_models():
+            Model = pool.get(model)
+            selection = Model.fields_get(['state'])['state']['selection']
+            for value, label in selection:
+                states.setdefault(value, label)
+        return [(None, '')] + list(states.items())
 
     @classmethod
     def _resource_models(cls):

@@ -7,7 +7,7 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from ..user import hash_token
 
@@ -94,7 +94,7 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         Application = Pool().get('lao.vendor.application')
         with Transaction().set_user(user.id), \
                 patch('trytond.modules.lao_b2b.user.'
-                    'send_message_transactional') as send:
+                    'send_message') as send:
             Application.approve([application])
             Pool().get('res.user.invitation').send(
                 Pool().get('res.user.invitation').search([]))
@@ -367,7 +367,7 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         "Reviewers decide on applications but not on stock or accounting"
         ModelAccess = Pool().get('ir.model.access')
         _, reviewer, _ = self.setup_vetting()
-        with Transaction().set_user(reviewer.id):
+        with Transaction().set_user(reviewer.id), check_access():
             ModelAccess.check('lao.vendor.application', 'write')
             for model, mode in [
                     ('stock.move', 'write'),
@@ -486,6 +486,36 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         invitation.save()
         with self.assertRaisesRegex(UserError, "expired"):
             Invitation.from_token(token)
+
+        # The operator sends a new link; the old one stays dead
+        Invitation.resend([invitation])
+        self.assertEqual(invitation.state, 'queued')
+        with patch('trytond.modules.lao_b2b.user.send_message') as send:
+            Invitation.send([invitation])
+        new_token = send.call_args[0][0].get_content().split(
+            '/lao_b2b/invitation/')[1].split()[0]
+        self.assertEqual(Invitation.from_token(new_token), invitation)
+        with self.assertRaisesRegex(UserError, "not valid"):
+            Invitation.from_token(token)
+
+    @with_transaction()
+    def test_invitation_stays_queued_when_delivery_fails(self):
+        "A failed delivery is not recorded as sent"
+        pool = Pool()
+        Invitation = pool.get('res.user.invitation')
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+        invitation, = Invitation.search([])
+        Invitation.resend([invitation])
+        with patch('trytond.modules.lao_b2b.user.send_message',
+                side_effect=ConnectionRefusedError):
+            with self.assertRaises(ConnectionRefusedError):
+                Invitation.send([invitation])
+        invitation = Invitation(invitation.id)
+        self.assertEqual(invitation.state, 'queued')
 
 
 del ModuleTestCase
