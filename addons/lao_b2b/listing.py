@@ -29,6 +29,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
+from .common import state_button
 from .exceptions import ListingError, ListingValidationError
 from .vendor import DecideWithReason, WorkflowDecisionMixin
 
@@ -109,7 +110,8 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
             ('parent', '=', None),
             ],
         states=_reviewed_states)
-    origin_district = fields.Char("District of Origin", states=_reviewed_states)
+    origin_district = fields.Char(
+        "District of Origin", states=_reviewed_states)
     harvest_season = fields.Char(
         "Harvest Season", states=_reviewed_states,
         help="For example: 2025/26 or November to February.")
@@ -215,47 +217,15 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
             ('published', 'archived'),
             }
         cls._buttons.update({
-                'draft': {
-                    'invisible': Eval('state') != 'rejected',
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
-                    },
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
-                'publish': {
-                    'invisible': Eval('state') != 'submitted',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
-                'reject_wizard': {
-                    'invisible': Eval('state') != 'submitted',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'suspend_wizard': {
-                    'invisible': Eval('state') != 'published',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'reinstate': {
-                    'invisible': Eval('state') != 'suspended',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
-                'archive': {
-                    'invisible': ~Eval('state').in_(
-                        ['draft', 'rejected', 'published']),
-                    'icon': 'tryton-archive',
-                    'depends': ['state'],
-                    },
-                'revise': {
-                    'invisible': Eval('state') != 'published',
-                    'icon': 'tryton-copy',
-                    'depends': ['state'],
-                    },
+                'draft': state_button('rejected', 'tryton-back'),
+                'submit': state_button('draft', 'tryton-forward'),
+                'publish': state_button('submitted', 'tryton-ok'),
+                'reject_wizard': state_button('submitted', 'tryton-cancel'),
+                'suspend_wizard': state_button('published', 'tryton-cancel'),
+                'reinstate': state_button('suspended', 'tryton-ok'),
+                'archive': state_button(
+                    ['draft', 'rejected', 'published'], 'tryton-archive'),
+                'revise': state_button('published', 'tryton-copy'),
                 })
 
     @staticmethod

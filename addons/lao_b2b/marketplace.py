@@ -22,6 +22,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import state_button
 from .exceptions import MarketplaceOrderError
 
 ORDER_STATES = [
@@ -78,16 +79,8 @@ class Order(Workflow, ModelSQL, ModelView):
             ('draft', 'cancelled'),
             }
         cls._buttons.update({
-                'place': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
+                'place': state_button('draft', 'tryton-ok'),
+                'cancel': state_button('draft', 'tryton-cancel'),
                 })
 
     @staticmethod
@@ -204,22 +197,14 @@ class Order(Workflow, ModelSQL, ModelView):
     def create_sales(self):
         "Create one draft sale per vendor company of the order's lines"
         pool = Pool()
-        Sale = pool.get('sale.sale')
-        Listing = pool.get('lao.listing')
         by_company = defaultdict(list)
         for line in self.lines:
             by_company[line.listing.company].append(line)
         sales = []
         for company, lines in by_company.items():
             with as_vendor_system(company):
-                sale = Sale(
-                    company=company,
-                    currency=company.currency,
-                    party=self.buyer,
-                    warehouse=Listing.company_warehouse(company),
-                    reference=self.reference,
-                    marketplace_order=self)
-                sale.on_change_party()
+                sale = new_vendor_sale(company, self.buyer, self.reference)
+                sale.marketplace_order = self
                 if self.invoice_address:
                     sale.invoice_address = self.invoice_address
                 if self.shipment_address:
@@ -264,6 +249,34 @@ def as_vendor_system(company):
             company=company.id, companies=[company.id],
             _check_access=False):
         yield
+
+
+def new_vendor_sale(company, party, reference=None):
+    "A draft sale of the vendor company to party, from its warehouse"
+    pool = Pool()
+    Sale = pool.get('sale.sale')
+    Listing = pool.get('lao.listing')
+    sale = Sale(
+        company=company,
+        currency=company.currency,
+        party=party,
+        warehouse=Listing.company_warehouse(company),
+        reference=reference)
+    sale.on_change_party()
+    return sale
+
+
+def new_sale_line(sale, product, unit, quantity, unit_price):
+    "A sale line of product with the marketplace's agreed unit price"
+    SaleLine = Pool().get('sale.line')
+    line = SaleLine(
+        sale=sale, type='line', product=product, unit=unit,
+        quantity=quantity)
+    line.on_change_product()
+    line.unit = unit
+    line.quantity = quantity
+    line.unit_price = unit_price
+    return line
 
 
 def _group_by_company(sales):
@@ -321,17 +334,9 @@ class OrderLine(ModelSQL, ModelView):
 
     def get_sale_line(self, sale):
         "The sale line of this order line, priced by the listing"
-        SaleLine = Pool().get('sale.line')
-        line = SaleLine(
-            sale=sale,
-            type='line',
-            product=self.listing.product,
-            unit=self.listing.unit,
-            quantity=self.quantity)
-        line.on_change_product()
-        line.unit = self.listing.unit
-        line.quantity = self.quantity
-        line.unit_price = self.listing.compute_unit_price(self.quantity)
+        line = new_sale_line(
+            sale, self.listing.product, self.listing.unit, self.quantity,
+            self.listing.compute_unit_price(self.quantity))
         line.marketplace_listing = self.listing
         return line
 

@@ -5,12 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import unittest
+from unittest.mock import patch
 
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    DB_NAME, TestCase, activate_module, with_transaction)
+    TestCase, activate_module, with_transaction)
 from trytond.transaction import Transaction, TransactionError
 
 
@@ -572,3 +573,185 @@ class MarketplaceTestCase(TestCase):
             self.assertEqual(Order(second.id).sales, ())
         del t2
 
+
+
+def create_request(buyer, **values):
+    pool = Pool()
+    Request = pool.get('lao.rfq')
+    data = {
+        'buyer': buyer.id,
+        'title': "Cassava chips for Kunming",
+        'category': category('cassava_chips').id,
+        'quantity': 20,
+        'unit': Pool().get('ir.model.data').get_id('lao_b2b', 'uom_tonne'),
+        'border_point': "Boten",
+        'target_price': Decimal('2500000'),
+        'wanted_date': dt.date.today() + dt.timedelta(days=30),
+        'expiry_date': dt.date.today() + dt.timedelta(days=7),
+        }
+    data.update(values)
+    request, = Request.create([data])
+    return request
+
+
+def create_quote(request, company, unit_price, **values):
+    Quote = Pool().get('lao.rfq.quote')
+    product = create_product(
+        "Cassava chips", company, category('cassava_chips'), 'uom_kilogram')
+    data = {
+        'request': request.id,
+        'company': company.id,
+        'product': product.id,
+        'quantity': request.quantity,
+        'unit_price': unit_price,
+        'valid_until': dt.date.today() + dt.timedelta(days=5),
+        }
+    data.update(values)
+    with Transaction().set_context(company=company.id):
+        quote, = Quote.create([data])
+    return quote
+
+
+class QuotationTestCase(TestCase):
+    "Test requests for quotation and the board"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('lao_b2b')
+
+    @with_transaction()
+    def test_rfq_accept_creates_sale(self):
+        "Accepting a quote confirms a sale in the vendor's company"
+        pool = Pool()
+        Request = pool.get('lao.rfq')
+        Quote = pool.get('lao.rfq.quote')
+        buyer = create_buyer("Yunnan Starch Importer")
+        request = create_request(buyer)
+        Request.publish([request])
+        self.assertEqual(request.state, 'open')
+        vendor_a = create_vendor("Savannakhet Cassava Group", 'REG-201', 'SV')
+        vendor_b = create_vendor("Bokeo Cassava Traders", 'REG-202', 'BK')
+        quote_a = create_quote(request, vendor_a, Decimal('2400000'))
+        quote_b = create_quote(request, vendor_b, Decimal('2450000'))
+        Quote.submit([quote_a, quote_b])
+
+        Quote.accept([quote_a])
+
+        self.assertEqual(quote_a.state, 'accepted')
+        sale = quote_a.sale
+        self.assertEqual(sale.company, vendor_a)
+        self.assertEqual(sale.party, buyer)
+        self.assertEqual(sale.state, 'confirmed')
+        line, = sale.lines
+        self.assertEqual(line.unit.symbol, 't')
+        self.assertEqual(line.quantity, 20)
+        self.assertEqual(line.amount, Decimal('48000000'))
+        self.assertEqual(Quote(quote_b.id).state, 'declined')
+        self.assertEqual(Request(request.id).state, 'closed')
+        self.assertEqual(Request(request.id).sale, sale)
+
+    @with_transaction()
+    def test_rfq_refusals(self):
+        "Quotes on closed requests, out of validity or by suspended vendors"
+        pool = Pool()
+        Request = pool.get('lao.rfq')
+        Quote = pool.get('lao.rfq.quote')
+        Application = pool.get('lao.vendor.application')
+        Date = pool.get('ir.date')
+        buyer = create_buyer()
+        with self.assertRaisesRegex(UserError, "expiry date has passed"):
+            Request.publish([create_request(
+                        buyer, expiry_date=dt.date.today() - dt.timedelta(1))])
+        vendor = create_vendor("Refused Cassava Group", 'REG-203', 'SV')
+        expired = create_request(buyer)
+        Request.publish([expired])
+        late_quote = create_quote(expired, vendor, Decimal('2400000'))
+        Request.expire([expired])
+        with self.assertRaisesRegex(UserError, "not open"):
+            Quote.submit([late_quote])
+        request = create_request(buyer)
+        Request.publish([request])
+        with self.assertRaisesRegex(UserError, "validity date has passed"):
+            Quote.submit([create_quote(request, vendor, Decimal('2400000'),
+                        valid_until=dt.date.today() - dt.timedelta(1))])
+        quote = create_quote(request, vendor, Decimal('2400000'))
+        Quote.submit([quote])
+        later = dt.date.today() + dt.timedelta(days=6)
+        with patch.object(Date, 'today', return_value=later):
+            with self.assertRaisesRegex(UserError, "has expired"):
+                Quote.accept([quote])
+        application, = Application.search([('company', '=', vendor.id)])
+        Application.suspend([application], "Under investigation")
+        with self.assertRaisesRegex(UserError, "good standing"):
+            Quote.accept([quote])
+        self.assertEqual(quote.state, 'submitted')
+        self.assertIsNone(quote.sale)
+
+    @with_transaction()
+    def test_close_expired(self):
+        "The scheduled task expires requests, quotes and board posts"
+        pool = Pool()
+        Request = pool.get('lao.rfq')
+        Quote = pool.get('lao.rfq.quote')
+        Post = pool.get('lao.board.post')
+        Date = pool.get('ir.date')
+        buyer = create_buyer()
+        request = create_request(buyer)
+        later_request = create_request(
+            buyer, expiry_date=dt.date.today() + dt.timedelta(days=30))
+        Request.publish([request, later_request])
+        vendor = create_vendor("Expiring Cassava Group", 'REG-204', 'SV')
+        quote = create_quote(request, vendor, Decimal('2400000'))
+        Quote.submit([quote])
+        post, = Post.create([{
+                    'kind': 'sell',
+                    'party': buyer.id,
+                    'title': "Dried cassava chips, 30 t",
+                    'category': category('cassava_chips').id,
+                    'province': lao_province('SV').id,
+                    'expiry_date': dt.date.today() + dt.timedelta(days=2),
+                    }])
+        Post.publish([post])
+
+        Request.close_expired()
+        self.assertEqual(request.state, 'open')
+
+        later = dt.date.today() + dt.timedelta(days=10)
+        with patch.object(Date, 'today', return_value=later):
+            Request.close_expired()
+        self.assertEqual(Request(request.id).state, 'expired')
+        self.assertEqual(Request(later_request.id).state, 'open')
+        self.assertEqual(Quote(quote.id).state, 'expired')
+        self.assertEqual(Post(post.id).state, 'expired')
+
+    @with_transaction()
+    def test_board(self):
+        "The board lists published posts by commodity and province"
+        pool = Pool()
+        Post = pool.get('lao.board.post')
+        party = create_buyer("Village of Ban Nong")
+        values = {
+            'party': party.id,
+            'province': lao_province('SV').id,
+            'expiry_date': dt.date.today() + dt.timedelta(days=10),
+            }
+        chips, starch, durian = Post.create([{
+                    'kind': 'sell', 'title': "Cassava chips",
+                    'category': category('cassava_chips').id, **values}, {
+                    'kind': 'buy', 'title': "Cassava starch wanted",
+                    'category': category('cassava_starch').id, **values}, {
+                    'kind': 'sell', 'title': "Durian",
+                    'category': category('durian').id, **values}])
+        Post.publish([chips, starch, durian])
+        self.assertEqual(
+            set(Post.board(category=category('cassava'))), {chips, starch})
+        self.assertEqual(Post.board(kind='buy'), [starch])
+        self.assertEqual(
+            Post.board(province=lao_province('CH')), [])
+        wildlife, = Post.create([{
+                    'kind': 'sell', 'title': "Pangolin scales",
+                    'category': category('protected_wildlife').id,
+                    **values}])
+        with self.assertRaisesRegex(UserError, "may not be traded"):
+            Post.publish([wildlife])
