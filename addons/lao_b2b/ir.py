@@ -11,4 +11,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.extend([
                 ('lao.rfq|close_expired',
                     "Close Expired Requests, Quotes and Board Posts"),
+                ('lao.commission.run|run_monthly',
+                    "Invoice the Marketplace Commissions of Last Month"),
                 ])

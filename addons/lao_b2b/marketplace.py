@@ -205,6 +205,7 @@ class Order(Workflow, ModelSQL, ModelView):
             with as_vendor_system(company):
                 sale = new_vendor_sale(company, self.buyer, self.reference)
                 sale.marketplace_order = self
+                sale.origin = self
                 if self.invoice_address:
                     sale.invoice_address = self.invoice_address
                 if self.shipment_address:
@@ -338,6 +339,8 @@ class OrderLine(ModelSQL, ModelView):
             sale, self.listing.product, self.listing.unit, self.quantity,
             self.listing.compute_unit_price(self.quantity))
         line.marketplace_listing = self.listing
+        line.commission_rate = (
+            self.listing.category.effective_commission_rate)
         return line
 
 
@@ -355,12 +358,6 @@ class Sale(metaclass=PoolMeta):
         cls._sql_indexes.add(Index(
                 t, (t.marketplace_order, Index.Range()),
                 where=t.marketplace_order != None))  # noqa: E711
-
-    @classmethod
-    def copy(cls, sales, default=None):
-        default = default.copy() if default is not None else {}
-        default.setdefault('marketplace_order', None)
-        return super().copy(sales, default=default)
 
 
 class SaleLine(metaclass=PoolMeta):

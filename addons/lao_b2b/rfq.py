@@ -371,7 +371,9 @@ class Quote(Workflow, ModelSQL, ModelView):
         "The sale of the quote, in the vendor's company"
         request = self.request
         sale = new_vendor_sale(self.company, request.buyer, request.title)
-        sale.lines = [new_sale_line(
-                sale, self.product, request.unit, self.quantity,
-                self.unit_price)]
+        sale.origin = self
+        line = new_sale_line(
+            sale, self.product, request.unit, self.quantity, self.unit_price)
+        line.commission_rate = request.category.effective_commission_rate
+        sale.lines = [line]
         return sale

@@ -9,6 +9,9 @@ from unittest.mock import patch
 
 from trytond import backend
 from trytond.exceptions import UserError
+from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.account_invoice.tests import set_invoice_sequences
+from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     TestCase, activate_module, with_transaction)
@@ -755,3 +758,138 @@ class QuotationTestCase(TestCase):
                     **values}])
         with self.assertRaisesRegex(UserError, "may not be traded"):
             Post.publish([wildlife])
+
+
+def setup_platform():
+    "The platform company in kip, with its accounts, fiscal year and product"
+    pool = Pool()
+    Currency = pool.get('currency.currency')
+    FiscalYear = pool.get('account.fiscalyear')
+    Account = pool.get('account.account')
+    Category = pool.get('product.category')
+    Template = pool.get('product.template')
+    Configuration = pool.get('lao.commission.configuration')
+    ModelData = pool.get('ir.model.data')
+    lak, = Currency.search([('code', '=', 'LAK')])
+    platform = create_company(
+        name="Lao Rural E-Commerce Platform", currency=lak)
+    with set_company(platform):
+        create_chart(platform)
+        fiscalyear = set_invoice_sequences(get_fiscalyear(platform))
+        fiscalyear.save()
+        FiscalYear.create_period([fiscalyear])
+        revenue, = Account.search([
+                ('company', '=', platform.id),
+                ('type.revenue', '=', True),
+                ('closed', '!=', True),
+                ], limit=1)
+        accounting, = Category.create([{
+                    'name': "Commissions", 'accounting': True,
+                    'account_revenue': revenue.id,
+                    }])
+        template, = Template.create([{
+                    'name': "Marketplace commission",
+                    'type': 'service',
+                    'default_uom': ModelData.get_id('product', 'uom_unit'),
+                    'account_category': accounting.id,
+                    'products': [('create', [{}])],
+                    }])
+    Configuration.write([Configuration(1)], {
+            'product': template.products[0].id,
+            })
+    return platform
+
+
+class CommissionTestCase(TestCase):
+    "Test the platform's commission"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('lao_b2b')
+
+    @with_transaction()
+    def test_commission_invoiced_once_per_vendor(self):
+        "The month's commission is invoiced to each vendor, once"
+        pool = Pool()
+        Run = pool.get('lao.commission.run')
+        Date = pool.get('ir.date')
+        platform = setup_platform()
+        company_a = create_vendor("Commission Coffee A", 'REG-301')
+        company_b = create_vendor("Commission Rice B", 'REG-302', 'LP')
+        listing_a = create_listing(company_a)
+        listing_b = create_listing(company_b, product=create_product(
+                "Glutinous rice", company_b, category('rice_glutinous')),
+            cat='rice_glutinous', title="Glutinous rice")
+        publish([listing_a, listing_b])
+        order = create_order(
+            create_buyer(), [(listing_a, 1000), (listing_b, 200)])
+        place([order])
+        sales = {s.company: s for s in order.sales}
+        line_a, = sales[company_a].lines
+        self.assertEqual(line_a.commission_rate, Decimal('0.03'))
+        self.assertEqual(sales[company_a].commission_amount,
+            Decimal('1170000'))
+        self.assertEqual(sales[company_b].commission_amount,
+            Decimal('168000'))
+
+        # a next month's run does not take them
+        today = Date.today()
+        first = today.replace(day=1)
+        with set_company(platform):
+            runs = Run.create([{
+                        'start_date': first,
+                        'end_date': first + dt.timedelta(days=40),
+                        }, {
+                        'start_date': first + dt.timedelta(days=45),
+                        'end_date': first + dt.timedelta(days=70),
+                        }])
+            Run.process(runs)
+        run, later = runs
+        self.assertEqual(later.invoices, ())
+        self.assertEqual(run.state, 'done')
+        invoices = {i.party: i for i in run.invoices}
+        self.assertEqual(
+            set(invoices), {company_a.party, company_b.party})
+        for invoice in run.invoices:
+            self.assertEqual(invoice.company, platform)
+            self.assertEqual(invoice.state, 'posted')
+        self.assertEqual(
+            invoices[company_a.party].total_amount, Decimal('1170000'))
+        self.assertEqual(run.total, Decimal('1338000'))
+        self.assertTrue(sales[company_a].commission_invoice_line)
+
+        with set_company(platform):
+            again, = Run.create([{
+                        'start_date': first,
+                        'end_date': first + dt.timedelta(days=40),
+                        }])
+            Run.process([again])
+        self.assertEqual(again.invoices, ())
+
+    @with_transaction()
+    def test_commission_run_monthly(self):
+        "The monthly task invoices last month's sales in the platform"
+        pool = Pool()
+        Run = pool.get('lao.commission.run')
+        Sale = pool.get('sale.sale')
+        Date = pool.get('ir.date')
+        platform = setup_platform()
+        company = create_vendor("Monthly Coffee", 'REG-303')
+        listing = create_listing(company)
+        publish([listing])
+        order = create_order(create_buyer(), [(listing, 100)])
+        place([order])
+        sale, = order.sales
+        today = Date.today()
+        last_month = today.replace(day=1) - dt.timedelta(days=1)
+        Sale.write([sale], {'sale_date': last_month})
+
+        self.assertIsNone(Run.run_monthly())
+        with set_company(platform):
+            run, = Run.run_monthly()
+        self.assertEqual(run.start_date, last_month.replace(day=1))
+        self.assertEqual(run.end_date, last_month)
+        invoice, = run.invoices
+        self.assertEqual(invoice.total_amount, Decimal('126000'))
+        self.assertEqual(invoice.lines[0].origin, sale)
