@@ -29,7 +29,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from .common import state_button
+from .common import as_vendor_system, state_button
 from .exceptions import ListingError, ListingValidationError
 from .vendor import DecideWithReason, WorkflowDecisionMixin
 
@@ -318,9 +318,9 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
             else:
                 quantities[listing.id] = listing.declared_quantity or 0.
         for (company_id, warehouse_id), group in by_warehouse.items():
-            with Transaction().set_context(
-                    company=company_id, stock_date_end=dt.date.max,
-                    _check_access=False):
+            company = Pool().get('company.company')(company_id)
+            with as_vendor_system(company), Transaction().set_context(
+                    stock_date_end=dt.date.max):
                 stock = Product.products_by_location(
                     [warehouse_id], with_childs=True,
                     grouping_filter=([l.product.id for l in group],))

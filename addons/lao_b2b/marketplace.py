@@ -11,7 +11,6 @@ from its sales.
 """
 import datetime as dt
 from collections import defaultdict
-from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -22,7 +21,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import state_button
+from .common import as_vendor_system, state_button
 from .exceptions import MarketplaceOrderError
 
 ORDER_STATES = [
@@ -239,17 +238,6 @@ class Order(Workflow, ModelSQL, ModelView):
         if to_write:
             with Transaction().set_context(_check_access=False):
                 Listing.write(*to_write)
-
-
-@contextmanager
-def as_vendor_system(company):
-    """Act as the platform's system user in the vendor's company: the buyer
-    or operator placing an order is not a user of the vendors' companies"""
-    transaction = Transaction()
-    with transaction.set_user(0), transaction.set_context(
-            company=company.id, companies=[company.id],
-            _check_access=False):
-        yield
 
 
 def new_vendor_sale(company, party, reference=None):

@@ -14,9 +14,9 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import state_button
+from .common import as_vendor_system, state_button
 from .exceptions import QuotationRequestError
-from .marketplace import as_vendor_system, new_sale_line, new_vendor_sale
+from .marketplace import new_sale_line, new_vendor_sale
 
 REQUEST_STATES = [
     ('draft', "Draft"),

@@ -523,6 +523,49 @@ class MarketplaceTestCase(TestCase):
             place([second])
         self.assertEqual(second.state, 'draft')
 
+    @with_transaction()
+    def test_order_stock_availability(self):
+        "A listing sold from stock offers the warehouse's forecast"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        company = create_vendor("Stock Cooperative", 'REG-107')
+        warehouse = Listing.company_warehouse(company)
+        listing = create_listing(
+            company, availability='stock', declared_quantity=None,
+            warehouse=warehouse.id)
+        publish([listing])
+        self.assertEqual(listing.available_quantity, 0)
+        supplier, = Location.search([('code', '=', 'SUP')])
+        with Transaction().set_context(company=company.id):
+            move, = Move.create([{
+                        'product': listing.product.id,
+                        'unit': listing.unit.id,
+                        'quantity': 300,
+                        'from_location': supplier.id,
+                        'to_location': warehouse.storage_location.id,
+                        'company': company.id,
+                        'unit_price': Decimal('30000'),
+                        'currency': company.currency.id,
+                        }])
+            Move.do([move])
+        self.assertEqual(Listing(listing.id).available_quantity, 300)
+        buyer = create_buyer()
+        order = create_order(buyer, [(listing, 200)])
+        place([order])
+        # the confirmed sale is not processed yet: it still reserves
+        self.assertEqual(Listing(listing.id).available_quantity, 100)
+        # once processed, its shipment's move reserves instead
+        sale, = order.sales
+        with Transaction().set_context(company=company.id):
+            pool.get('sale.sale').process([sale])
+        self.assertEqual(sale.state, 'processing')
+        self.assertEqual(len(sale.moves), 1)
+        self.assertEqual(Listing(listing.id).available_quantity, 100)
+        with self.assertRaisesRegex(UserError, "only 100"):
+            place([create_order(buyer, [(listing, 150)])])
+
     @unittest.skipIf(backend.name == 'sqlite',
         "SQLite locks the whole database file, not rows")
     @with_transaction()
