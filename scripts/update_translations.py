@@ -39,8 +39,7 @@ def main():
             '--activate-dependencies', '--email', 'admin@example.com']
         for module in args.modules:
             command += ['-u', module]
-        for language in LANGUAGES:
-            command += ['-l', language]
+        command += ['-l', *LANGUAGES]
         passfile = os.path.join(directory, 'password')
         with open(passfile, 'w') as fp:
             fp.write('translations')

@@ -1,0 +1,1 @@
+"""Benchmarks of the platform, at realistic scale: `make bench`."""

@@ -1,0 +1,1 @@
+"""Operational scripts: the demo launcher and its database helpers."""
