@@ -196,13 +196,9 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.state, Index.Equality(cardinality='low'))),
-                Index(t, (t.company, Index.Range())),
-                Index(t, (t.product, Index.Range())),
-                Index(t, (t.category, Index.Range())),
-                Index(t, (t.revision_of, Index.Range())),
-                })
+        # Many2One columns are indexed by Tryton
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low'))))
         cls._order = [('submitted_at', 'ASC NULLS LAST'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'submitted'),
@@ -694,6 +690,11 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     def revise(cls, listings):
         "Create the draft revision of published listings"
+        cls.create_revisions(listings)
+
+    @classmethod
+    def create_revisions(cls, listings):
+        "Create and return the draft revisions of published listings"
         pending = cls.search([
                 ('revision_of', 'in', [l.id for l in listings]),
                 ('state', 'in', ['draft', 'submitted', 'rejected']),

@@ -339,14 +339,6 @@ class Sale(metaclass=PoolMeta):
         'lao.marketplace.order', "Marketplace Order", readonly=True,
         ondelete='RESTRICT')
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(
-                t, (t.marketplace_order, Index.Range()),
-                where=t.marketplace_order != None))  # noqa: E711
-
 
 class SaleLine(metaclass=PoolMeta):
     __name__ = 'sale.line'

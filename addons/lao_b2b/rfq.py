@@ -98,11 +98,9 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.state, Index.Equality(cardinality='low')),
-                    (t.expiry_date, Index.Range())),
-                Index(t, (t.category, Index.Range())),
-                })
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low')),
+                (t.expiry_date, Index.Range())))
         cls._order.insert(0, ('expiry_date', 'ASC'))
         cls._transitions |= {
             ('draft', 'open'),
@@ -231,11 +229,9 @@ class Quote(Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.state, Index.Equality(cardinality='low')),
-                    (t.valid_until, Index.Range())),
-                Index(t, (t.request, Index.Range())),
-                })
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low')),
+                (t.valid_until, Index.Range())))
         cls._transitions |= {
             ('draft', 'submitted'),
             ('submitted', 'accepted'),

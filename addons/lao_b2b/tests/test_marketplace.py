@@ -339,7 +339,7 @@ class MarketplaceTestCase(TestCase):
         # free fields may change
         Listing.write([listing], {'title': "Bolaven green arabica G1"})
 
-        revision, = Listing.revise([listing])
+        revision, = Listing.create_revisions([listing])
         self.assertEqual(revision.revision_of, listing)
         self.assertEqual(revision.state, 'draft')
         with self.assertRaisesRegex(UserError, "already has a revision"):
