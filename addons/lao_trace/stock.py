@@ -1,0 +1,547 @@
+"""Lots with their origin, GS1 identifiers, genealogy and sale blocks.
+
+Genealogy: production moves link lots.  A production consumes input lots and
+makes output lots, so each pair (input lot, output lot) of one production is
+an edge of the lot graph.  Everything upstream or downstream of a set of lots
+is computed by one recursive SQL query (WITH RECURSIVE) over those edges, on
+SQLite and PostgreSQL alike; a production that would close a cycle in the
+graph is refused.
+"""
+from collections import defaultdict
+
+from sql import Null, With
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelView, Unique, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.rpc import RPC
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction, without_check_access
+
+from . import epcis, gs1
+from .exceptions import GenealogyCycleError, GS1Error, LotBlockedError
+
+
+class Lot(metaclass=PoolMeta):
+    __name__ = 'stock.lot'
+
+    plot = fields.Many2One(
+        'lao.trace.plot', "Plot", readonly=True, ondelete='RESTRICT',
+        help="The plot where this lot was harvested.")
+    harvest_date = fields.Date("Harvest Date", readonly=True)
+    gtin = fields.Function(fields.Char("GTIN"), 'get_gtin')
+    digital_link = fields.Function(
+        fields.Char("GS1 Digital Link"), 'get_digital_link')
+    quality_inspections = fields.One2Many(
+        'quality.inspection', 'origin', "Quality Inspections", readonly=True)
+    input_lots = fields.Function(fields.Many2Many(
+            'stock.lot', None, None, "Input Lots",
+            help="The lots processed into this lot."),
+        'get_neighbour_lots')
+    output_lots = fields.Function(fields.Many2Many(
+            'stock.lot', None, None, "Output Lots",
+            help="The lots made from this lot."),
+        'get_neighbour_lots')
+    upstream_lots = fields.Function(fields.Many2Many(
+            'stock.lot', None, None, "Upstream Lots"),
+        'get_genealogy_lots')
+    downstream_lots = fields.Function(fields.Many2Many(
+            'stock.lot', None, None, "Downstream Lots"),
+        'get_genealogy_lots')
+    blocked = fields.Function(
+        fields.Boolean("Blocked"), 'get_blocks', searcher='search_blocked')
+    block_reasons = fields.Function(
+        fields.Text("Block Reasons"), 'get_blocks')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.plot, Index.Range())))
+        cls._buttons.update({
+                'open_upstream_tree': {},
+                'open_downstream_tree': {},
+                })
+        cls.__rpc__.update({
+                'public_trace_data': RPC(instantiate=0),
+                'epcis_document': RPC(instantiate=0),
+                })
+
+    def get_gtin(self, name):
+        return self.product.gtin
+
+    def get_digital_link(self, name):
+        Configuration = Pool().get('lao.trace.configuration')
+        if self.product.gtin:
+            return gs1.digital_link(
+                Configuration(1).resolver_host, self.product.gtin,
+                self.number)
+
+    @classmethod
+    def epc_class(cls, lot, host):
+        "A URI for the class of items in lot: its Digital Link if possible"
+        if lot.product.gtin:
+            return gs1.digital_link(host, lot.product.gtin, lot.number)
+        return f'https://{host}/lot/{lot.id}'
+
+    @classmethod
+    def by_digital_link(cls, gtin, number):
+        "The lot of number whose product has gtin, or None"
+        try:
+            gtin = gs1.gtin14(gtin)
+        except ValueError:
+            return None
+        lots = cls.search([
+                ('number', '=', number),
+                ('product.identifiers', 'where', [
+                        ('type', 'in', ['gtin', 'ean']),
+                        ('code', 'in', list({
+                                    gtin, gtin.lstrip('0'), gtin[1:],
+                                    gtin[2:]})),
+                        ]),
+                ], limit=1)
+        return lots[0] if lots else None
+
+    # Genealogy
+
+    @classmethod
+    def _genealogy_edges(cls):
+        "Query of (parent, child) lot pairs linked by a production"
+        Move = Pool().get('stock.move')
+        input_, output = Move.__table__(), Move.__table__()
+        return input_.join(output, condition=(
+                input_.production_input == output.production_output)
+            ).select(
+                input_.lot.as_('parent'), output.lot.as_('child'),
+                where=(input_.lot != Null) & (output.lot != Null)
+                & (input_.state != 'cancelled')
+                & (output.state != 'cancelled'))
+
+    @classmethod
+    def _genealogy_query(cls, seeds, direction):
+        """The recursive query of (root, lot) reached from the seeds query of
+        (root, lot) going 'upstream' or 'downstream'; every seed is in it."""
+        assert direction in {'upstream', 'downstream'}
+        edges = With('parent', 'child', query=cls._genealogy_edges())
+        graph = With('root', 'lot', recursive=True)
+        if direction == 'upstream':
+            near, far = edges.child, edges.parent
+        else:
+            near, far = edges.parent, edges.child
+        # UNION (not UNION ALL) stops on rows already reached
+        graph.query = seeds | graph.join(
+            edges, condition=graph.lot == near).select(graph.root, far)
+        return graph, [edges, graph]
+
+    @classmethod
+    def _genealogy(cls, lots, direction):
+        "Map each lot id to the set of lot ids upstream or downstream of it"
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        result = defaultdict(set)
+        for sub_ids in grouped_slice([l.id for l in lots]):
+            seeds = table.select(
+                table.id.as_('root'), table.id.as_('lot'),
+                where=reduce_ids(table.id, sub_ids))
+            graph, with_ = cls._genealogy_query(seeds, direction)
+            cursor.execute(*graph.select(
+                    graph.root, graph.lot,
+                    where=graph.root != graph.lot, with_=with_))
+            for root, lot in cursor:
+                result[root].add(lot)
+        return result
+
+    @classmethod
+    def upstream(cls, lots):
+        "Every lot that went into lots, down to the harvested lots"
+        return cls._browse_many(
+            set().union(*cls._genealogy(lots, 'upstream').values()))
+
+    @classmethod
+    def downstream(cls, lots):
+        "Every lot made from lots, through every processing step"
+        return cls._browse_many(
+            set().union(*cls._genealogy(lots, 'downstream').values()))
+
+    @classmethod
+    def _browse_many(cls, ids, size=100):
+        """Instances of ids in order, browsed by slices: a browse checks its
+        whole id list for each instance, which is quadratic on big lists"""
+        ids = sorted(ids)
+        return [lot for start in range(0, len(ids), size)
+            for lot in cls.browse(ids[start:start + size])]
+
+    @classmethod
+    def get_genealogy_lots(cls, lots, names):
+        result = {}
+        for name in names:
+            direction = name[:-len('_lots')]
+            genealogy = cls._genealogy(lots, direction)
+            result[name] = {l.id: sorted(genealogy[l.id]) for l in lots}
+        return result
+
+    @classmethod
+    def get_neighbour_lots(cls, lots, names):
+        cursor = Transaction().connection.cursor()
+        edges = cls._genealogy_edges()
+        result = {n: {l.id: [] for l in lots} for n in names}
+        for sub_ids in grouped_slice([l.id for l in lots]):
+            sub_ids = list(sub_ids)
+            for name, key, other in [
+                    ('input_lots', 'child', 'parent'),
+                    ('output_lots', 'parent', 'child')]:
+                if name not in names:
+                    continue
+                query = edges.select(
+                    getattr(edges, key), getattr(edges, other),
+                    where=reduce_ids(getattr(edges, key), sub_ids),
+                    group_by=[getattr(edges, key), getattr(edges, other)])
+                cursor.execute(*query)
+                for lot, neighbour in cursor:
+                    result[name][lot].append(neighbour)
+        return result
+
+    @classmethod
+    def check_production_cycles(cls, productions):
+        """Refuse productions whose output lot is one of their input lots or
+        upstream of them: the lot graph must stay acyclic"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Production = pool.get('production')
+        cursor = Transaction().connection.cursor()
+        move = Move.__table__()
+        output = Move.__table__()
+        for sub_ids in grouped_slice([p.id for p in productions]):
+            seeds = move.select(
+                move.production_input.as_('root'), move.lot.as_('lot'),
+                where=reduce_ids(move.production_input, sub_ids)
+                & (move.lot != Null) & (move.state != 'cancelled'))
+            graph, with_ = cls._genealogy_query(seeds, 'upstream')
+            query = graph.join(output, condition=(
+                    (output.production_output == graph.root)
+                    & (output.lot == graph.lot))
+                ).select(
+                    graph.root, graph.lot,
+                    where=output.state != 'cancelled',
+                    with_=with_, limit=1)
+            cursor.execute(*query)
+            row = cursor.fetchone()
+            if row:
+                production_id, lot_id = row
+                raise GenealogyCycleError(gettext(
+                        'lao_trace.msg_genealogy_cycle',
+                        production=Production(production_id).rec_name,
+                        lot=cls(lot_id).rec_name))
+
+    @classmethod
+    @ModelView.button_action('lao_trace.act_lot_upstream_tree')
+    def open_upstream_tree(cls, lots):
+        pass
+
+    @classmethod
+    @ModelView.button_action('lao_trace.act_lot_downstream_tree')
+    def open_downstream_tree(cls, lots):
+        pass
+
+    # Blocks on sale and shipment
+
+    @classmethod
+    def block_messages(cls, lots):
+        """Map the id of each blocked lot to the list of (kind, message) that
+        explain why; kind is 'quality' or 'recall'"""
+        pool = Pool()
+        Inspection = pool.get('quality.inspection')
+        RecallLine = pool.get('lao.trace.recall.line')
+        blocks = defaultdict(list)
+        if not lots:
+            return blocks
+        for sub_lots in grouped_slice(lots):
+            sub_lots = list(sub_lots)
+            inspections = Inspection.search([
+                    ('origin', 'in', [str(l) for l in sub_lots]),
+                    ('state', '=', 'failed'),
+                    ], order=[('id', 'ASC')])
+            for inspection in inspections:
+                if inspection.alerts and not any(
+                        a.state in {'open', 'processing'}
+                        for a in inspection.alerts):
+                    continue
+                blocks[inspection.origin.id].append(('quality', gettext(
+                            'lao_trace.msg_lot_block_quality',
+                            lot=inspection.origin.rec_name,
+                            inspection=inspection.rec_name)))
+            lines = RecallLine.search([
+                    ('lot', 'in', [l.id for l in sub_lots]),
+                    ('recall.blocking', '=', True),
+                    ], order=[('id', 'ASC')])
+            seen = set()
+            for line in lines:
+                if (line.lot.id, line.recall.id) in seen:
+                    continue
+                seen.add((line.lot.id, line.recall.id))
+                blocks[line.lot.id].append(('recall', gettext(
+                            'lao_trace.msg_lot_block_recall',
+                            lot=line.lot.rec_name,
+                            recall=line.recall.rec_name)))
+        return blocks
+
+    @classmethod
+    def get_blocks(cls, lots, names):
+        blocks = cls.block_messages(lots)
+        result = {}
+        if 'blocked' in names:
+            result['blocked'] = {l.id: bool(blocks.get(l.id)) for l in lots}
+        if 'block_reasons' in names:
+            result['block_reasons'] = {
+                l.id: '\n'.join(m for _, m in blocks.get(l.id, [])) or None
+                for l in lots}
+        return result
+
+    @classmethod
+    def search_blocked(cls, name, clause):
+        pool = Pool()
+        Inspection = pool.get('quality.inspection')
+        RecallLine = pool.get('lao.trace.recall.line')
+        _, operator, value = clause
+        candidates = {i.origin.id for i in Inspection.search([
+                    ('origin', 'like', 'stock.lot,%'),
+                    ('state', '=', 'failed'),
+                    ])}
+        candidates |= {l.lot.id for l in RecallLine.search([
+                    ('recall.blocking', '=', True)])}
+        blocked = list(cls.block_messages(cls.browse(candidates)))
+        positive = (operator == '=') == bool(value)
+        return [('id', 'in' if positive else 'not in', blocked)]
+
+    @classmethod
+    def epcis_document(cls, lots, public=False, start=None, end=None):
+        "The EPCIS 2.0 JSON-LD document of the history of lots"
+        return epcis.lot_document(lots, public=public, start=start, end=end)
+
+    @classmethod
+    def resolve_digital_link(cls, gtin, number, language=None, epcis=False):
+        """What the public GS1 Digital Link resolver shows for
+        /01/<gtin>/10/<number>: the public trace data of the lot in language,
+        or its public EPCIS document; None for an unknown lot.  Safe to call
+        as the storefront's user: it reads only public data."""
+        with without_check_access():
+            lot = cls.by_digital_link(gtin, number)
+            if lot is None:
+                return None
+            if epcis:
+                return cls.epcis_document([lot], public=True)
+            return cls.public_trace_data(lot, language)
+
+    @classmethod
+    def public_trace_data(cls, lot, language=None):
+        """The public trace data of lot, as plain values for the storefront.
+
+        Origin stops at the village and district: no farmer, no GPS point,
+        no buyer ever appears here."""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Inspection = pool.get('quality.inspection')
+        Harvest = pool.get('lao.trace.harvest')
+        Move = pool.get('stock.move')
+        with Transaction().set_context(language=language), \
+                without_check_access():
+            lot = cls(lot.id)
+            today = Date.today()
+            chain = [lot] + list(cls.upstream([lot]))
+            origins = []
+            for harvest in Harvest.search([
+                        ('lot', 'in', [l.id for l in chain]),
+                        ('state', '=', 'done'),
+                        ], order=[('date', 'ASC'), ('id', 'ASC')]):
+                farm = harvest.plot.farm
+                origins.append({
+                        'lot': harvest.lot.number,
+                        'product': harvest.product.name,
+                        'province': farm.province.name,
+                        'district': farm.district,
+                        'village': farm.village,
+                        'plot': harvest.plot.code,
+                        'plot_area_ha': harvest.plot.area,
+                        'altitude_m': harvest.plot.altitude,
+                        'harvest_date': harvest.date.isoformat(),
+                        'certifications': [{
+                                'type': c.type,
+                                'name': c.type_string,
+                                'number': c.number,
+                                'issuer': c.issuer,
+                                'valid_to': c.valid_to.isoformat(),
+                                } for c in farm.valid_certifications(today)],
+                        })
+            productions = {}
+            for move in Move.search([
+                        ('lot', 'in', [l.id for l in chain]),
+                        ('production_output', '!=', None),
+                        ('state', '=', 'done'),
+                        ]):
+                productions[move.production_output] = None
+            steps = []
+            for production in sorted(productions, key=lambda p: (
+                        p.effective_date or today, p.id)):
+                steps.append({
+                        'date': (production.effective_date
+                            and production.effective_date.isoformat()),
+                        'inputs': sorted({
+                                m.product.name for m in production.inputs}),
+                        'outputs': sorted({
+                                m.product.name for m in production.outputs}),
+                        'company': production.company.rec_name,
+                        })
+            inspections = [{
+                    'lot': i.origin.number,
+                    'control': i.control.name,
+                    'state': i.state,
+                    'date': (i.processed_at.date().isoformat()
+                        if i.processed_at else None),
+                    'points': dict(i.points or {}),
+                    } for i in Inspection.search([
+                        ('origin', 'in', [str(l) for l in chain]),
+                        ('state', 'in', ['passed', 'failed']),
+                        ], order=[('id', 'ASC')])]
+            journey = [{
+                    'date': m.effective_date and m.effective_date.isoformat(),
+                    'from': m.from_location.type,
+                    'to': m.to_location.type,
+                    'quantity': m.quantity,
+                    'unit': m.unit.symbol,
+                    } for m in Move.search([
+                        ('lot', '=', lot.id),
+                        ('state', '=', 'done'),
+                        ], order=[('effective_date', 'ASC'), ('id', 'ASC')])]
+            recalls = [kind_message[1]
+                for kind_message in cls.block_messages([lot]).get(lot.id, [])
+                if kind_message[0] == 'recall']
+            return {
+                'lot': lot.number,
+                'gtin': lot.gtin,
+                'digital_link': lot.digital_link,
+                'product': lot.product.name,
+                'producer': (steps[-1]['company'] if steps
+                    else lot.plot.farm.company.rec_name if lot.plot
+                    else None),
+                'origins': origins,
+                'processing': steps,
+                'quality': inspections,
+                'journey': journey,
+                'recall': recalls,
+                }
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['lao.trace.harvest']
+
+    @classmethod
+    def validate(cls, moves):
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        super().validate(moves)
+        productions = {
+            m.production_input or m.production_output for m in moves
+            if m.lot and (m.production_input or m.production_output)}
+        if productions:
+            Lot.check_production_cycles(list(productions))
+
+    def _lot_block_applies(self, kind):
+        """Whether a block of kind on the lot forbids this move: a quality
+        failure forbids selling; a recall also forbids any shipment and
+        further processing.  Returns from customers, receipts and write-offs
+        stay possible: they are how blocked goods come back or go away."""
+        if (self.from_location.type in {'customer', 'supplier'}
+                or self.to_location.type == 'lost_found'):
+            return False
+        to_customer = self.to_location.type == 'customer'
+        shipment_out = (self.shipment
+            and self.shipment.__name__ == 'stock.shipment.out')
+        if kind == 'quality':
+            return bool(to_customer or shipment_out)
+        return bool(to_customer or self.shipment or self.production_input)
+
+    @classmethod
+    def check_lot_blocks(cls, moves):
+        Lot = Pool().get('stock.lot')
+        moves = [m for m in moves if m.lot]
+        blocks = Lot.block_messages(list({m.lot for m in moves}))
+        for move in moves:
+            for kind, message in blocks.get(move.lot.id, []):
+                if move._lot_block_applies(kind):
+                    raise LotBlockedError(message)
+
+    @classmethod
+    def assign(cls, moves):
+        cls.check_lot_blocks(moves)
+        super().assign(moves)
+
+    @classmethod
+    def do(cls, moves):
+        cls.check_lot_blocks(moves)
+        super().do(moves)
+
+
+class Package(metaclass=PoolMeta):
+    __name__ = 'stock.package'
+
+    sscc = fields.Char(
+        "SSCC", readonly=True, strip=True,
+        help="The Serial Shipping Container Code (GS1 AI 00) of the package.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('sscc_unique', Unique(t, t.sscc),
+                'lao_trace.msg_package_sscc_unique'),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Configuration = pool.get('lao.trace.configuration')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('sscc'):
+            company_id = values.get('company', cls.default_company())
+            if company_id is not None:
+                prefix = Company(company_id).gs1_company_prefix
+                if prefix:
+                    configuration = Configuration(1)
+                    serial = configuration.sscc_sequence.get()
+                    try:
+                        values['sscc'] = gs1.make_sscc(
+                            prefix, serial,
+                            configuration.sscc_extension_digit)
+                    except ValueError:
+                        raise GS1Error(gettext(
+                                'lao_trace.msg_sscc_serial_invalid',
+                                serial=serial, prefix=prefix))
+        return values
+
+    @classmethod
+    def validate_fields(cls, packages, field_names):
+        super().validate_fields(packages, field_names)
+        if 'sscc' in field_names:
+            for package in packages:
+                if package.sscc and not gs1.is_valid_sscc(package.sscc):
+                    raise GS1Error(gettext(
+                            'lao_trace.msg_invalid_sscc',
+                            sscc=package.sscc, package=package.rec_name))
+
+    @classmethod
+    def copy(cls, packages, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('sscc', None)
+        return super().copy(packages, default=default)
+
+    @property
+    def digital_link(self):
+        Configuration = Pool().get('lao.trace.configuration')
+        if self.sscc:
+            return gs1.sscc_link(Configuration(1).resolver_host, self.sscc)
