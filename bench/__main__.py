@@ -7,7 +7,7 @@ TRYTOND_DATABASE__URI names another backend (PostgreSQL).
 import importlib
 import sys
 
-BENCHMARKS = ['provisioning', 'genealogy']
+BENCHMARKS = ['provisioning', 'genealogy', 'marketplace']
 
 
 def main(argv=None):

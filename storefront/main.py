@@ -13,7 +13,11 @@ bp = Blueprint('main', __name__)
 @bp.route('/')
 @tryton.transaction()
 def home():
-    return render_template('main/home.html', user=current_user())
+    Listing = tryton.pool.get('lao.listing')
+    listings = Listing.search_catalogue(
+        order=[('published_at', 'DESC'), ('id', 'DESC')], limit=8)
+    return render_template(
+        'main/home.html', user=current_user(), listings=listings)
 
 
 @bp.route('/language', methods=['POST'])

@@ -142,3 +142,14 @@ def submit(application_id):
     flash(_("Your application is submitted to the government reviewers."))
     return redirect(url_for(
             'vendor.application', application_id=application_id))
+
+
+@bp.route('/listings')
+@tryton.transaction()
+@login_required
+def listings():
+    "The listings of the user's approved vendors, with the reviewers' reasons"
+    Listing = tryton.pool.get('lao.listing')
+    return render_template('vendor/listings.html',
+        listings=current_user().vendor_listings,
+        states=dict(_selection(Listing, 'state')))

@@ -57,21 +57,32 @@ class Company(metaclass=PoolMeta):
     def _provision_warehouse(self):
         Location = Pool().get('stock.location')
         name = self.party.name
-        input_, output, storage = Location.create([
-                {'name': f"{name} Input", 'type': 'storage'},
-                {'name': f"{name} Output", 'type': 'storage'},
-                {'name': f"{name} Storage", 'type': 'storage'},
-                ])
+        roles = self._warehouse_location_roles()
+        locations = Location.create([
+                {'name': f"{name} {label}", 'type': type_}
+                for _, label, type_ in roles])
         warehouse, = Location.create([{
                     'name': f"{name} Warehouse",
                     'type': 'warehouse',
                     'address': self.party.addresses[0].id,
-                    'input_location': input_.id,
-                    'output_location': output.id,
-                    'storage_location': storage.id,
+                    **{field: location.id for (field, _, _), location
+                        in zip(roles, locations)},
                     }])
-        Location.write([input_, output, storage], {'parent': warehouse.id})
+        # Only storage belongs inside the warehouse: the stock of a
+        # production location is not the warehouse's
+        Location.write(
+            [l for l in locations if l.type == 'storage'],
+            {'parent': warehouse.id})
         return warehouse
+
+    @classmethod
+    def _warehouse_location_roles(cls):
+        "The (warehouse field, name, type) of each location of a warehouse"
+        return [
+            ('input_location', "Input", 'storage'),
+            ('output_location', "Output", 'storage'),
+            ('storage_location', "Storage", 'storage'),
+            ]
 
     def _provision_chart(self):
         "Create the accounts from the configured template, as the wizard does"

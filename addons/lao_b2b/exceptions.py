@@ -20,3 +20,26 @@ class VendorSuspendedError(UserError):
 
 class InvitationError(UserError):
     pass
+
+
+# Marketplace
+
+
+class ListingError(UserError):
+    pass
+
+
+class ListingValidationError(ValidationError):
+    pass
+
+
+class MarketplaceOrderError(UserError):
+    pass
+
+
+class QuotationRequestError(UserError):
+    pass
+
+
+class CommissionError(UserError):
+    pass

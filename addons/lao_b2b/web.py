@@ -13,6 +13,10 @@ because the web shop is an optional face of the module with its own messages
 (web.xml).
 """
 import re
+from decimal import Decimal
+
+from sql import Cast, Null
+from sql.operators import ILike
 
 from trytond import config
 from trytond.exceptions import UserError
@@ -22,13 +26,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.tools.email_ import (
     EmailNotValidError, validate_email as validate_email_address)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
-BUYER_TYPES = [
-    (None, ''),
-    ('domestic', "Domestic"),
-    ('cross_border', "Cross-Border"),
-    ]
 
 # The file types a vendor may upload, recognised by their first bytes: the
 # name and the type announced by the browser are not to be trusted.
@@ -50,6 +49,12 @@ class WebUserError(UserError):
 
 class WebUploadError(ValidationError):
     pass
+
+
+def _escape_like(text):
+    "text for a LIKE pattern that matches it literally"
+    return (text.replace('\\', '\\\\').replace('%', '\\%')
+        .replace('_', '\\_'))
 
 
 def web_password_length():
@@ -168,7 +173,8 @@ class WebUser(metaclass=PoolMeta):
         Address = pool.get('party.address')
         ContactMechanism = pool.get('party.contact_mechanism')
         Lang = pool.get('ir.lang')
-        if buyer_type not in dict(BUYER_TYPES) or not buyer_type:
+        if not buyer_type or buyer_type not in dict(
+                Party.fields_get(['buyer_type'])['buyer_type']['selection']):
             raise WebUserError(gettext('lao_b2b.msg_web_buyer_type'))
         if not (business_name or '').strip():
             raise WebUserError(gettext('lao_b2b.msg_web_business_name'))
@@ -246,6 +252,74 @@ class WebUser(metaclass=PoolMeta):
         Application.submit([application])
         return application
 
+    # Orders
+
+    def check_buyer(self):
+        "Only a web user with a buyer profile may order"
+        if not self.party or not self.party.buyer_type:
+            raise WebUserError(gettext('lao_b2b.msg_web_buyer_profile'))
+
+    def place_order(self, items, reference=None):
+        """Create and place the marketplace order of the cart items
+        [(listing id, quantity)]: one confirmed sale per vendor, or nothing"""
+        pool = Pool()
+        Order = pool.get('lao.marketplace.order')
+        Line = pool.get('lao.marketplace.order.line')
+        Listing = pool.get('lao.listing')
+        self.check_buyer()
+        if not items:
+            raise WebUserError(gettext('lao_b2b.msg_web_cart_empty'))
+        with without_check_access():
+            listings = {l.id: l for l in Listing.search([
+                        ('id', 'in', [i for i, _ in items]),
+                        Listing.catalogue_domain(),
+                        ])}
+        if set(listings) != {i for i, _ in items}:
+            raise WebUserError(gettext('lao_b2b.msg_web_cart_unavailable'))
+        order = Order(buyer=self.party, reference=reference)
+        order.on_change_buyer()
+        order.lines = [
+            Line(listing=listings[i], quantity=q) for i, q in items]
+        order.save()
+        # Placing reads the vendors' listings and creates their sales
+        with without_check_access():
+            Order.place([Order(order.id)])
+        return order
+
+    @property
+    def orders(self):
+        Order = Pool().get('lao.marketplace.order')
+        if not self.party:
+            return []
+        return Order.search([('buyer', '=', self.party.id)])
+
+    def own_order(self, order_id):
+        "Return the order of id placed by the user or raise"
+        Order = Pool().get('lao.marketplace.order')
+        orders = Order.search([
+                ('id', '=', order_id),
+                ('buyer', '=', self.party.id if self.party else -1),
+                ], limit=1)
+        if not orders:
+            raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+        return orders[0]
+
+    # Vendor's listings
+
+    @property
+    def vendor_listings(self):
+        "The listings of the companies of the user's approved applications"
+        Listing = Pool().get('lao.listing')
+        companies = [a.company.id for a in self.vendor_applications
+            if a.state == 'approved' and a.company]
+        if not companies:
+            return []
+        with without_check_access():
+            return Listing.search([
+                    ('company', 'in', companies),
+                    ('state', '!=', 'merged'),
+                    ], order=[('state', 'ASC'), ('id', 'DESC')])
+
 
 class VendorApplication(metaclass=PoolMeta):
     __name__ = 'lao.vendor.application'
@@ -271,6 +345,22 @@ class VendorApplication(metaclass=PoolMeta):
                 raise WebUserError(gettext(
                         'lao_b2b.msg_web_application_not_editable',
                         application=application.rec_name))
+
+    @classmethod
+    def approved_companies_query(cls):
+        "A query of the companies of the approved vendors"
+        table = cls.__table__()
+        return table.select(table.company,
+            where=(table.state == 'approved') & (table.company != Null))
+
+    @classmethod
+    def get_approved_vendor(cls, company_id):
+        "The approved application of the company or None"
+        applications = cls.search([
+                ('company', '=', company_id),
+                ('state', '=', 'approved'),
+                ], limit=1)
+        return applications[0] if applications else None
 
     @property
     def documents_to_upload(self):
@@ -310,11 +400,149 @@ class ApplicationDocument(metaclass=PoolMeta):
         return stem + extension
 
 
-class Party(metaclass=PoolMeta):
-    __name__ = 'party.party'
+class Listing(metaclass=PoolMeta):
+    __name__ = 'lao.listing'
 
-    buyer_type = fields.Selection(
-        BUYER_TYPES, "Buyer Type",
-        help="Set to let the party order on the marketplace.")
-    buyer_business_name = fields.Char("Business Name")
-    buyer_registration_number = fields.Char("Registration or Tax Number")
+    @classmethod
+    def order_price(cls, tables):
+        "Sort by the price shown: the unit price at the minimum quantity"
+        Tier = Pool().get('lao.listing.price_tier')
+        table, _ = tables[None]
+        tier = Tier.__table__()
+        # Cast because SQLite stores decimals as text
+        price = Cast(tier.unit_price, Tier.unit_price.sql_type().base)
+        return [tier.select(price,
+                where=(tier.listing == table.id)
+                & (tier.quantity <= table.minimum_quantity),
+                order_by=[tier.quantity.desc], limit=1)]
+
+    @classmethod
+    def catalogue_domain(cls, text=None, category=None, province=None,
+            certification=None, price_min=None, price_max=None,
+            quantity=None, company=None):
+        """The domain of the published listings of approved vendors that
+        match the filters of the catalogue
+
+        text is looked up in the titles and descriptions in every language;
+        a price range keeps the listings with a tier price in it; quantity
+        keeps the listings whose minimum is at most quantity."""
+        Application = Pool().get('lao.vendor.application')
+        domain = [
+            ('state', '=', 'published'),
+            ('company', 'in', Application.approved_companies_query()),
+            ]
+        if text and text.strip():
+            pattern = '%' + _escape_like(text.strip()) + '%'
+            domain.append(['OR',
+                    ('title', 'ilike', pattern),
+                    ('description', 'ilike', pattern),
+                    ('id', 'in', cls._translated_query(pattern)),
+                    ])
+        if category:
+            domain.append(('category', 'child_of', [category], 'parent'))
+        if province:
+            domain.append(('origin_province', '=', province))
+        if certification:
+            domain.append(('certifications.kind', '=', certification))
+        tier_domain = []
+        if price_min is not None:
+            tier_domain.append(('unit_price', '>=', price_min))
+        if price_max is not None:
+            tier_domain.append(('unit_price', '<=', price_max))
+        if tier_domain:
+            domain.append(('price_tiers', 'where', tier_domain))
+        if quantity is not None:
+            domain.append(('minimum_quantity', '<=', quantity))
+        if company:
+            domain.append(('company', '=', company))
+        return domain
+
+    @classmethod
+    def search_catalogue(cls, offset=0, limit=None, order=None, **filters):
+        """The listings of the catalogue that match filters
+
+        Published listings are public: they are read without the company
+        rule of the back office, which the web shop's user is not under."""
+        with without_check_access():
+            return cls.search(cls.catalogue_domain(**filters),
+                offset=offset, limit=limit, order=order)
+
+    @classmethod
+    def count_catalogue(cls, **filters):
+        with without_check_access():
+            return cls.search_count(cls.catalogue_domain(**filters))
+
+    @classmethod
+    def _translated_query(cls, pattern):
+        "The ids of the listings whose title or description in any language match"
+        Translation = Pool().get('ir.translation')
+        translation = Translation.__table__()
+        return translation.select(translation.res_id,
+            where=translation.name.in_(
+                [f'{cls.__name__},title', f'{cls.__name__},description'])
+            & (translation.type == 'model')
+            & ILike(translation.value, pattern, escape='\\'))
+
+    @classmethod
+    def get_catalogue_listing(cls, listing_id):
+        "The listing of id if the catalogue shows it, else raise"
+        with without_check_access():
+            listings = cls.search(
+                [('id', '=', listing_id), cls.catalogue_domain()], limit=1)
+        if not listings:
+            raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+        return listings[0]
+
+    @property
+    def vendor_application(self):
+        "The approved application of the listing's vendor, for its badge"
+        Application = Pool().get('lao.vendor.application')
+        return Application.get_approved_vendor(self.company.id)
+
+    @property
+    def sorted_tiers(self):
+        return sorted(self.price_tiers, key=lambda t: t.quantity)
+
+    @classmethod
+    def price_cart(cls, items):
+        """Price the cart items [(listing id, quantity)] with the listings'
+        terms: one (listing or None, quantity, unit price, amount, problems)
+        per item"""
+        with without_check_access():
+            listings = {l.id: l for l in cls.search([
+                        ('id', 'in', [i for i, _ in items]),
+                        cls.catalogue_domain(),
+                        ])}
+        lines = []
+        for listing_id, quantity in items:
+            listing = listings.get(listing_id)
+            if not listing:
+                lines.append((None, quantity, None, None, [
+                            gettext('lao_b2b.msg_web_cart_unavailable')]))
+                continue
+            problems = listing.quantity_problems(quantity)
+            if quantity > listing.available_quantity:
+                problems.append(gettext('lao_b2b.msg_web_cart_not_enough',
+                        listing=listing.rec_name,
+                        available=listing.available_quantity))
+            unit_price = listing.compute_unit_price(quantity)
+            amount = None
+            if unit_price is not None:
+                amount = listing.company.currency.round(
+                    unit_price * Decimal(str(quantity)))
+            lines.append((listing, quantity, unit_price, amount, problems))
+        return lines
+
+
+class MarketplaceOrder(metaclass=PoolMeta):
+    __name__ = 'lao.marketplace.order'
+
+    @property
+    def vendor_parts(self):
+        """The part of each vendor as (vendor, number, state, total,
+        currency): the buyer may see them, not read the vendors' sales"""
+        Sale = Pool().get('sale.sale')
+        states = dict(Sale.fields_get(['state'])['state']['selection'])
+        with without_check_access():
+            return [(s.company.rec_name, s.number, states.get(s.state),
+                    s.total_amount, s.currency) for s in self.sales]

@@ -77,6 +77,29 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
         return company, ChainBuilder(company)
 
     @with_transaction()
+    def test_vendor_warehouse_can_produce(self):
+        "An approved vendor's warehouse has a production location outside it"
+        from trytond.modules.lao_b2b.tests.test_module import (
+            create_application, create_user)
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        Document = pool.get('lao.vendor.application.document')
+        company = create_company()
+        operator = create_user(
+            'operator', 'lao_b2b.group_platform_operator', company)
+        reviewer = create_user(
+            'reviewer', 'lao_b2b.group_government_reviewer', company)
+        application = create_application()
+        with Transaction().set_user(operator.id):
+            Application.submit([application])
+        with Transaction().set_user(reviewer.id):
+            Document.mark_checked(list(application.documents))
+            Application.approve([application])
+        production = application.warehouse.production_location
+        self.assertEqual(production.type, 'production')
+        self.assertIsNone(production.parent)
+
+    @with_transaction()
     def test_gtin_identifier(self):
         "A GTIN with a wrong check digit is refused with the expected digit"
         pool = Pool()

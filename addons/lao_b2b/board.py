@@ -1,0 +1,134 @@
+"""The supply-and-demand board.
+
+Public buy requests and sell offers by commodity and province: short posts
+with their own expiry, for goods that are not (yet) listed, such as a
+village's coming cassava harvest.  The scheduled task of the requests for
+quotation expires them.
+"""
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.product import price_digits
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+from .common import state_button
+from .exceptions import QuotationRequestError
+from .rfq import PROVINCE_DOMAIN, today
+
+POST_STATES = [
+    ('draft', "Draft"),
+    ('published', "Published"),
+    ('expired', "Expired"),
+    ('withdrawn', "Withdrawn"),
+    ]
+
+
+class BoardPost(Workflow, ModelSQL, ModelView):
+    "Supply and Demand Board Post"
+    __name__ = 'lao.board.post'
+    _rec_name = 'title'
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    kind = fields.Selection([
+            ('buy', "Buy Request"),
+            ('sell', "Sell Offer"),
+            ], "Kind", required=True, states=_states)
+    party = fields.Many2One(
+        'party.party', "Posted By", required=True, states=_states)
+    title = fields.Char("Title", required=True, states=_states)
+    category = fields.Many2One(
+        'product.category', "Commodity", required=True, states=_states)
+    province = fields.Many2One(
+        'country.subdivision', "Province", required=True,
+        domain=PROVINCE_DOMAIN, states=_states)
+    quantity = fields.Float(
+        "Quantity", digits='unit', states=_states,
+        domain=['OR',
+            ('quantity', '=', None),
+            ('quantity', '>', 0),
+            ])
+    unit = fields.Many2One('product.uom', "Unit", states=_states)
+    price = fields.Numeric(
+        "Unit Price", digits=price_digits, states=_states,
+        domain=['OR',
+            ('price', '=', None),
+            ('price', '>', 0),
+            ])
+    currency = fields.Many2One('currency.currency', "Currency", states=_states)
+    description = fields.Text("Description", states=_states)
+    contact = fields.Char("Contact", states=_states)
+    expiry_date = fields.Date("Expiry Date", required=True, states=_states)
+    state = fields.Selection(
+        POST_STATES, "State", readonly=True, required=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    (t.category, Index.Range()),
+                    (t.province, Index.Range())),
+                })
+        cls._order.insert(0, ('expiry_date', 'ASC'))
+        cls._transitions |= {
+            ('draft', 'published'),
+            ('published', 'expired'),
+            ('draft', 'withdrawn'),
+            ('published', 'withdrawn'),
+            }
+        cls._buttons.update({
+                'publish': state_button('draft', 'tryton-forward'),
+                'withdraw': state_button(
+                    ['draft', 'published'], 'tryton-cancel'),
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @classmethod
+    def default_currency(cls):
+        return Pool().get('lao.rfq').default_currency()
+
+    @classmethod
+    def default_unit(cls):
+        return Pool().get('lao.rfq').default_unit()
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def publish(cls, posts):
+        today_ = today()
+        for post in posts:
+            if post.expiry_date < today_:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_board_expiry_past', post=post.rec_name))
+            if post.category.is_prohibited:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_board_prohibited', post=post.rec_name,
+                        category=post.category.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('withdrawn')
+    def withdraw(cls, posts):
+        pass
+
+    @classmethod
+    @Workflow.transition('expired')
+    def expire(cls, posts):
+        pass
+
+    @classmethod
+    def board(cls, kind=None, category=None, province=None):
+        """The published posts, newest expiry last, filtered by kind,
+        commodity (with the categories below it) and province"""
+        domain = [('state', '=', 'published')]
+        if kind:
+            domain.append(('kind', '=', kind))
+        if category:
+            domain.append(('category', 'child_of', [category.id], 'parent'))
+        if province:
+            domain.append(('province', '=', province.id))
+        return cls.search(domain)

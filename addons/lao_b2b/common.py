@@ -1,0 +1,29 @@
+"""Small helpers shared by the marketplace's workflows."""
+from contextlib import contextmanager
+
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+
+def state_button(states, icon):
+    "The definition of a button shown only in states"
+    if isinstance(states, str):
+        invisible = Eval('state') != states
+    else:
+        invisible = ~Eval('state').in_(list(states))
+    return {
+        'invisible': invisible,
+        'icon': icon,
+        'depends': ['state'],
+        }
+
+
+@contextmanager
+def as_vendor_system(company):
+    """Act as the platform's system user in the vendor's company: the buyer
+    or operator placing an order is not a user of the vendors' companies"""
+    transaction = Transaction()
+    with transaction.set_user(0), transaction.set_context(
+            company=company.id, companies=[company.id],
+            _check_access=False):
+        yield

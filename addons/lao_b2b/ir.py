@@ -1,0 +1,16 @@
+"""Scheduled tasks of the marketplace."""
+from trytond.pool import PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('lao.rfq|close_expired',
+                    "Close Expired Requests, Quotes and Board Posts"),
+                ('lao.commission.run|run_monthly',
+                    "Invoice the Marketplace Commissions of Last Month"),
+                ])

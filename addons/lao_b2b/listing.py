@@ -1,0 +1,887 @@
+"""Marketplace listings and their vetting.
+
+A vendor offers one of its products in a listing: what it is (commodity
+category, grade, origin, harvest season, certifications, photos), how it is
+sold (unit, minimum quantity, quantity multiple, quantity price tiers,
+available quantity, lead time).  A listing is published only after a
+government reviewer checked it.  Changing the terms that reviewers check
+(price, quantity terms, origin, certifications) on a published listing goes
+through a revision: a copy that is reviewed on its own and, once published,
+is written over the live listing, which stays on sale meanwhile.
+
+Prices reuse Tryton's product price lists: publishing a listing writes its
+tiers into a price list of the vendor's company, from which marketplace
+sales take their unit prices.  The minimum and multiple are also written on
+the product (sale_product_quantity) so that any sale of the product, in the
+back office too, respects them.
+"""
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sql.aggregate import Sum
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
+from trytond.modules.product import price_digits, round_price
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction, without_check_access
+
+from .common import as_vendor_system, state_button
+from .exceptions import ListingError, ListingValidationError
+from .vendor import DecideWithReason, WorkflowDecisionMixin
+
+LISTING_STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Submitted"),
+    ('published', "Published"),
+    ('rejected', "Rejected"),
+    ('suspended', "Suspended"),
+    ('archived', "Archived"),
+    ('merged', "Merged"),
+    ]
+
+CERTIFICATION_KINDS = [
+    ('organic', "Organic"),
+    ('gap', "Good Agricultural Practice (GAP)"),
+    ('geographical_indication', "Geographical Indication"),
+    ('fair_trade', "Fair Trade"),
+    ('other', "Other"),
+    ]
+
+# The terms reviewers check: changing them on a published listing needs a
+# revision.  Title, description, photos, availability and lead time may
+# change freely.
+REVIEWED_FIELDS = {
+    'product', 'category', 'grade', 'unit', 'minimum_quantity',
+    'quantity_multiple', 'price_tiers', 'origin_province', 'origin_district',
+    'harvest_season', 'certifications', 'company',
+    }
+
+_reviewed_states = {'readonly': Eval('state') != 'draft'}
+_free_states = {'readonly': Eval('state').in_(['archived', 'merged'])}
+
+
+class Decision(metaclass=PoolMeta):
+    __name__ = 'lao.decision'
+
+    @classmethod
+    def _resource_models(cls):
+        return super()._resource_models() + ['lao.listing']
+
+
+class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
+    "Marketplace Listing"
+    __name__ = 'lao.listing'
+    _rec_name = 'title'
+
+    company = fields.Many2One(
+        'company.company', "Vendor", required=True, states=_reviewed_states)
+    product = fields.Many2One(
+        'product.product', "Product", required=True,
+        domain=[
+            ('salable', '=', True),
+            ('default_uom_category', '=', Eval('unit_category', -1)),
+            ],
+        states=_reviewed_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
+        help="The vendor's product that the listing offers.")
+    title = fields.Char(
+        "Title", required=True, translate=True, states=_free_states)
+    description = fields.Text(
+        "Description", translate=True, states=_free_states)
+    category = fields.Many2One(
+        'product.category', "Commodity", required=True,
+        states=_reviewed_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    grade = fields.Char("Grade", states=_reviewed_states)
+    origin_province = fields.Many2One(
+        'country.subdivision', "Province of Origin",
+        domain=[
+            ('country.code', '=', 'LA'),
+            ('parent', '=', None),
+            ],
+        states=_reviewed_states)
+    origin_district = fields.Char(
+        "District of Origin", states=_reviewed_states)
+    harvest_season = fields.Char(
+        "Harvest Season", states=_reviewed_states,
+        help="For example: 2025/26 or November to February.")
+    certifications = fields.One2Many(
+        'lao.listing.certification', 'listing', "Certifications",
+        states=_reviewed_states)
+    photos = fields.One2Many(
+        'lao.listing.photo', 'listing', "Photos", states=_free_states)
+    unit = fields.Many2One(
+        'product.uom', "Unit of Sale", required=True, states=_reviewed_states)
+    unit_category = fields.Function(
+        fields.Many2One('product.uom.category', "Unit Category"),
+        'on_change_with_unit_category')
+    availability = fields.Selection([
+            ('declared', "Declared Quantity"),
+            ('stock', "Vendor's Stock"),
+            ], "Availability", required=True, states=_free_states,
+        help="Declared: the vendor states the quantity for sale, which "
+        "orders decrease.\nStock: the forecast quantity of the vendor's "
+        "warehouse.")
+    declared_quantity = fields.Float(
+        "Declared Quantity", digits='unit',
+        domain=['OR',
+            ('declared_quantity', '=', None),
+            ('declared_quantity', '>=', 0),
+            ],
+        states={
+            'readonly': _free_states['readonly'],
+            'invisible': Eval('availability') != 'declared',
+            'required': Eval('availability') == 'declared',
+            })
+    warehouse = fields.Many2One(
+        'stock.location', "Warehouse",
+        domain=[('type', '=', 'warehouse')],
+        states={
+            'readonly': _free_states['readonly'],
+            'invisible': Eval('availability') != 'stock',
+            'required': Eval('availability') == 'stock',
+            })
+    available_quantity = fields.Function(
+        fields.Float("Available Quantity", digits='unit'),
+        'get_available_quantity')
+    lead_time = fields.TimeDelta(
+        "Lead Time", states=_free_states,
+        help="The time the vendor needs to ship an order.")
+    minimum_quantity = fields.Float(
+        "Minimum Quantity", digits='unit', required=True,
+        domain=[('minimum_quantity', '>', 0)], states=_reviewed_states)
+    quantity_multiple = fields.Float(
+        "Quantity Multiple", digits='unit',
+        domain=['OR',
+            ('quantity_multiple', '=', None),
+            ('quantity_multiple', '>', 0),
+            ],
+        states=_reviewed_states,
+        help="Order quantities must be a multiple of this quantity.")
+    price_tiers = fields.One2Many(
+        'lao.listing.price_tier', 'listing', "Price Tiers",
+        states=_reviewed_states,
+        help="The unit price applies from its quantity up to the next tier.")
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    price = fields.Function(
+        fields.Numeric("Price From", digits=price_digits),
+        'get_price')
+    price_list = fields.Many2One(
+        'product.price_list', "Price List", readonly=True,
+        help="The price list of the published tiers.")
+    state = fields.Selection(
+        LISTING_STATES, "State", readonly=True, required=True, sort=False)
+    revision_of = fields.Many2One(
+        'lao.listing', "Revision Of", readonly=True, ondelete='CASCADE',
+        help="The published listing that this revision will update.")
+    revisions = fields.One2Many(
+        'lao.listing', 'revision_of', "Revisions", readonly=True)
+    submitted_by = fields.Many2One('res.user', "Submitted By", readonly=True)
+    submitted_at = fields.Timestamp("Submitted At", readonly=True)
+    published_at = fields.Timestamp("Published At", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # Many2One columns are indexed by Tryton
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low'))))
+        cls._order = [('submitted_at', 'ASC NULLS LAST'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('submitted', 'published'),
+            ('submitted', 'merged'),
+            ('submitted', 'rejected'),
+            ('rejected', 'draft'),
+            ('published', 'suspended'),
+            ('suspended', 'published'),
+            ('draft', 'archived'),
+            ('rejected', 'archived'),
+            ('published', 'archived'),
+            }
+        cls._buttons.update({
+                'draft': state_button('rejected', 'tryton-back'),
+                'submit': state_button('draft', 'tryton-forward'),
+                'publish': state_button('submitted', 'tryton-ok'),
+                'reject_wizard': state_button('submitted', 'tryton-cancel'),
+                'suspend_wizard': state_button('published', 'tryton-cancel'),
+                'reinstate': state_button('suspended', 'tryton-ok'),
+                'archive': state_button(
+                    ['draft', 'rejected', 'published'], 'tryton-archive'),
+                'revise': state_button('published', 'tryton-copy'),
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_availability():
+        return 'declared'
+
+    @classmethod
+    def default_unit(cls):
+        ModelData = Pool().get('ir.model.data')
+        return ModelData.get_id('product', 'uom_kilogram')
+
+    @fields.depends('unit')
+    def on_change_with_unit_category(self, name=None):
+        return self.unit.category if self.unit else None
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+    @fields.depends('product', 'unit', 'title')
+    def on_change_product(self):
+        if self.product:
+            if not self.unit:
+                self.unit = self.product.sale_uom
+            if not self.title:
+                self.title = self.product.name
+            categories = self.product.categories
+            if categories and not getattr(self, 'category', None):
+                self.category = categories[0]
+
+    @fields.depends('company', 'availability', 'warehouse')
+    def on_change_availability(self):
+        if self.availability == 'stock' and not self.warehouse:
+            self.warehouse = self.company_warehouse(self.company)
+
+    @staticmethod
+    def company_warehouse(company):
+        "The warehouse provisioned at the vendor's address"
+        Location = Pool().get('stock.location')
+        if not company:
+            return None
+        warehouses = Location.search([
+                ('type', '=', 'warehouse'),
+                ('address.party', '=', company.party.id),
+                ], limit=1)
+        return warehouses[0] if warehouses else None
+
+    def get_rec_name(self, name):
+        if self.company:
+            return f'{self.title} ({self.company.rec_name})'
+        return self.title
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        return [bool_op,
+            ('title', operator, operand, *extra),
+            ('product', operator, operand, *extra),
+            ('company', operator, operand, *extra),
+            ]
+
+    @classmethod
+    def get_price(cls, listings, name):
+        "The unit price at the minimum quantity"
+        return {l.id: l.tier_price(l.minimum_quantity) for l in listings}
+
+    @classmethod
+    def get_available_quantity(cls, listings, name):
+        pool = Pool()
+        Product = pool.get('product.product')
+        Uom = pool.get('product.uom')
+        quantities = {}
+        by_warehouse = {}
+        for listing in listings:
+            if listing.availability == 'stock':
+                if listing.warehouse:
+                    by_warehouse.setdefault(
+                        (listing.company.id, listing.warehouse.id), []
+                        ).append(listing)
+                quantities[listing.id] = 0.
+            else:
+                quantities[listing.id] = listing.declared_quantity or 0.
+        for (company_id, warehouse_id), group in by_warehouse.items():
+            company = Pool().get('company.company')(company_id)
+            with as_vendor_system(company), Transaction().set_context(
+                    stock_date_end=dt.date.max):
+                stock = Product.products_by_location(
+                    [warehouse_id], with_childs=True,
+                    grouping_filter=([l.product.id for l in group],))
+            pending = cls._pending_sale_quantities(company_id, group)
+            for listing in group:
+                quantity = stock.get((warehouse_id, listing.product.id), 0)
+                quantity -= pending.get(listing.product.id, 0)
+                quantities[listing.id] = Uom.compute_qty(
+                    listing.product.default_uom, quantity, listing.unit,
+                    round=False)
+        return quantities
+
+    @classmethod
+    def _pending_sale_quantities(cls, company_id, listings):
+        """The quantities, in the products' default unit, of the quoted and
+        confirmed sales of the company that have no stock moves yet"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        Uom = pool.get('product.uom')
+        sale = Sale.__table__()
+        line = SaleLine.__table__()
+        products = {l.product.id: l.product for l in listings}
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*line.join(sale, condition=line.sale == sale.id
+                ).select(line.product, line.unit, Sum(line.quantity),
+                where=(sale.company == company_id)
+                & sale.state.in_(['quotation', 'confirmed'])
+                & (line.type == 'line')
+                & line.product.in_(list(products)),
+                group_by=[line.product, line.unit]))
+        pending = defaultdict(float)
+        for product_id, unit_id, quantity in cursor:
+            product = products[product_id]
+            pending[product_id] += Uom.compute_qty(
+                Uom(unit_id), quantity, product.default_uom, round=False)
+        return pending
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'submitted', 'success',
+                    If(Eval('state').in_(['rejected', 'suspended']),
+                        'danger', ''))),
+            ]
+
+    @classmethod
+    def copy(cls, listings, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['price_list', 'revision_of', 'submitted_by',
+                'submitted_at', 'published_at', 'decisions', 'revisions']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'draft')
+        return super().copy(listings, default=default)
+
+    # Rules on modification
+
+    @classmethod
+    def check_modification(cls, mode, listings, values=None, external=False):
+        super().check_modification(
+            mode, listings, values=values, external=external)
+        in_review = Transaction().context.get('_lao_listing_review')
+        if (mode == 'write' and values and not in_review
+                and (REVIEWED_FIELDS & set(values))):
+            for listing in listings:
+                if listing.state != 'draft':
+                    raise ListingError(gettext(
+                            'lao_b2b.msg_listing_reviewed_field',
+                            listing=listing.rec_name))
+        elif mode == 'delete':
+            for listing in listings:
+                if listing.state not in {'draft', 'rejected'}:
+                    raise ListingError(gettext(
+                            'lao_b2b.msg_listing_delete',
+                            listing=listing.rec_name))
+
+    @classmethod
+    def validate_fields(cls, listings, field_names):
+        super().validate_fields(listings, field_names)
+        if field_names & {'product', 'company', 'state', 'revision_of'}:
+            cls.check_product_unique(listings)
+
+    @classmethod
+    def check_product_unique(cls, listings):
+        """A product is listed by one vendor only and at most once at a time
+        (revisions aside): its price list and quantity terms are its own"""
+        listings = [l for l in listings
+            if not l.revision_of and l.state not in {'archived', 'merged'}]
+        if not listings:
+            return
+        with without_check_access():
+            others = cls.search([
+                    ('product', 'in', [l.product.id for l in listings]),
+                    ('revision_of', '=', None),
+                    ('state', 'not in', ['archived', 'merged']),
+                    ])
+        by_product = {}
+        for other in others:
+            by_product.setdefault(other.product, []).append(other)
+        for listing in listings:
+            if len(by_product.get(listing.product, [])) > 1:
+                raise ListingValidationError(gettext(
+                        'lao_b2b.msg_listing_product_unique',
+                        product=listing.product.rec_name))
+
+    # Prices and quantities
+
+    def tier_price(self, quantity):
+        "The tier unit price for quantity, in the listing's unit"
+        price = None
+        for tier in sorted(self.price_tiers, key=lambda t: t.quantity):
+            if tier.quantity <= quantity:
+                price = tier.unit_price
+        return price
+
+    def compute_unit_price(self, quantity):
+        """The unit price of the published terms for quantity (in the
+        listing's unit), computed by the listing's price list"""
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        if not self.price_list:
+            return self.tier_price(quantity)
+        with Transaction().set_context(company=self.company.id):
+            price = self.price_list.compute(
+                self.product, quantity, self.unit)
+        if price is None:
+            return None
+        price = Uom.compute_price(self.product.default_uom, price, self.unit)
+        return round_price(price)
+
+    def quantity_problems(self, quantity):
+        "The rules of the listing that quantity breaks, as messages"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        problems = []
+
+        def fmt(value):
+            return lang.format_number_symbol(value, self.unit)
+        if quantity < self.minimum_quantity:
+            problems.append(gettext('lao_b2b.msg_listing_below_minimum',
+                    listing=self.rec_name, quantity=fmt(quantity),
+                    minimum=fmt(self.minimum_quantity)))
+        if self.quantity_multiple and not is_multiple(
+                quantity, self.quantity_multiple, self.unit.digits):
+            problems.append(gettext('lao_b2b.msg_listing_wrong_multiple',
+                    listing=self.rec_name, quantity=fmt(quantity),
+                    multiple=fmt(self.quantity_multiple)))
+        return problems
+
+    # Pre-checks
+
+    def submit_problems(self):
+        "The reasons why the listing cannot be submitted, as messages"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        problems = []
+        today = Date.today()
+        if not self.description or not self.description.strip():
+            problems.append(gettext('lao_b2b.msg_listing_check_description'))
+        if not self.origin_province or not self.origin_district:
+            problems.append(gettext('lao_b2b.msg_listing_check_origin'))
+        if not any(p.image for p in self.photos):
+            problems.append(gettext('lao_b2b.msg_listing_check_photo'))
+        if self.category.is_prohibited:
+            problems.append(gettext('lao_b2b.msg_listing_check_prohibited',
+                    category=self.category.rec_name))
+        if self.unit.category != self.product.default_uom.category:
+            problems.append(gettext('lao_b2b.msg_listing_check_unit',
+                    unit=self.unit.rec_name, product=self.product.rec_name))
+        problems.extend(self._price_problems())
+        if (self.quantity_multiple
+                and not is_multiple(self.minimum_quantity,
+                    self.quantity_multiple, self.unit.digits)):
+            problems.append(gettext(
+                    'lao_b2b.msg_listing_check_minimum_multiple'))
+        if (self.availability == 'declared'
+                and (self.declared_quantity or 0) < self.minimum_quantity):
+            problems.append(gettext('lao_b2b.msg_listing_check_available'))
+        for certification in self.certifications:
+            if (not certification.number
+                    or (certification.valid_to
+                        and certification.valid_to < today)):
+                problems.append(gettext(
+                        'lao_b2b.msg_listing_check_certification',
+                        certification=certification.rec_name))
+        return problems
+
+    def _price_problems(self):
+        tiers = sorted(self.price_tiers, key=lambda t: t.quantity)
+        if not tiers:
+            return [gettext('lao_b2b.msg_listing_check_no_price')]
+        problems = []
+        if tiers[0].quantity > self.minimum_quantity:
+            problems.append(gettext('lao_b2b.msg_listing_check_first_tier'))
+        quantities = [t.quantity for t in tiers]
+        if len(set(quantities)) != len(quantities):
+            problems.append(gettext('lao_b2b.msg_listing_check_tier_twice'))
+        if any(t.unit_price <= 0 for t in tiers):
+            problems.append(gettext('lao_b2b.msg_listing_check_price'))
+        if any(a.unit_price < b.unit_price for a, b in zip(tiers, tiers[1:])):
+            problems.append(
+                gettext('lao_b2b.msg_listing_check_tier_increase'))
+        return problems
+
+    @classmethod
+    def active_vendor_companies(cls, company_ids):
+        "The ids among company_ids whose vendor is approved and not suspended"
+        Application = Pool().get('lao.vendor.application')
+        with without_check_access():
+            applications = Application.search([
+                    ('company', 'in', list(company_ids)),
+                    ('state', '=', 'approved'),
+                    ])
+        return {a.company.id for a in applications}
+
+    @classmethod
+    def check_vendors(cls, listings):
+        active = cls.active_vendor_companies({l.company.id for l in listings})
+        for listing in listings:
+            if listing.company.id not in active:
+                raise ListingError(gettext(
+                        'lao_b2b.msg_listing_vendor_not_active',
+                        listing=listing.rec_name,
+                        vendor=listing.company.rec_name))
+
+    @classmethod
+    def check_decider(cls, listings):
+        "A reviewer may not decide on a listing they submitted"
+        user = Transaction().user
+        for listing in listings:
+            if listing.submitted_by and listing.submitted_by.id == user:
+                raise ListingError(gettext(
+                        'lao_b2b.msg_listing_decide_own',
+                        listing=listing.rec_name))
+
+    # Workflow
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, listings):
+        cls._log_transition(listings, 'draft')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('submitted')
+    def submit(cls, listings):
+        cls.check_vendors(listings)
+        for listing in listings:
+            problems = listing.submit_problems()
+            if problems:
+                raise ListingError(gettext(
+                        'lao_b2b.msg_listing_submit_problems',
+                        listing=listing.rec_name,
+                        problems='\n'.join('- ' + p for p in problems)))
+        cls._log_transition(listings, 'submitted')
+        cls.write(listings, {
+                'submitted_by': Transaction().user or None,
+                'submitted_at': dt.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def publish(cls, listings):
+        cls.check_decider(listings)
+        cls.check_vendors(listings)
+        revisions = [l for l in listings if l.revision_of]
+        if revisions:
+            cls.merge(revisions)
+        listings = [l for l in listings if not l.revision_of]
+        cls._log_transition(listings, 'published')
+        cls.write(listings, {'published_at': dt.datetime.now()})
+        cls.apply_terms(listings)
+
+    @classmethod
+    @Workflow.transition('merged')
+    def merge(cls, revisions):
+        "Write the reviewed terms of the revisions over their live listings"
+        pool = Pool()
+        Decision = pool.get('lao.decision')
+        Tier = pool.get('lao.listing.price_tier')
+        Certification = pool.get('lao.listing.certification')
+        originals = []
+        for revision in revisions:
+            original = revision.revision_of
+            if original.state not in {'published', 'suspended'}:
+                raise ListingError(gettext(
+                        'lao_b2b.msg_listing_revision_not_live',
+                        revision=revision.rec_name,
+                        listing=original.rec_name))
+            originals.append(original)
+        cls._log_transition(revisions, 'merged')
+        Decision.log(originals, {o: o.state for o in originals}, 'published',
+            gettext('lao_b2b.msg_listing_revision_applied'))
+        with Transaction().set_context(
+                _check_access=False, _lao_listing_review=True):
+            Tier.delete([t for o in originals for t in o.price_tiers])
+            Certification.delete(
+                [c for o in originals for c in o.certifications])
+            to_write = []
+            for revision in revisions:
+                values = {}
+                for name in REVIEWED_FIELDS - {
+                        'price_tiers', 'certifications', 'product',
+                        'company'}:
+                    value = getattr(revision, name)
+                    values[name] = getattr(value, 'id', value)
+                to_write.extend(([revision.revision_of], values))
+            cls.write(*to_write)
+            cls._move_children(revisions)
+        cls.apply_terms(cls.browse([o.id for o in originals]))
+
+    @classmethod
+    def _move_children(cls, revisions):
+        "Give the revisions' tiers and certifications to the live listings"
+        pool = Pool()
+        Tier = pool.get('lao.listing.price_tier')
+        Certification = pool.get('lao.listing.certification')
+        for Model, name in [
+                (Tier, 'price_tiers'), (Certification, 'certifications')]:
+            for revision in revisions:
+                children = getattr(revision, name)
+                Model.copy(children, default={
+                        'listing': revision.revision_of.id})
+
+    @classmethod
+    @ModelView.button_action('lao_b2b.wizard_listing_reject')
+    def reject_wizard(cls, listings):
+        pass
+
+    @classmethod
+    @Workflow.transition('rejected')
+    def reject(cls, listings, reason):
+        reason = cls._check_reason(reason)
+        cls.check_decider(listings)
+        cls._log_transition(listings, 'rejected', reason)
+
+    @classmethod
+    @ModelView.button_action('lao_b2b.wizard_listing_suspend')
+    def suspend_wizard(cls, listings):
+        pass
+
+    @classmethod
+    @Workflow.transition('suspended')
+    def suspend(cls, listings, reason):
+        reason = cls._check_reason(reason)
+        cls._log_transition(listings, 'suspended', reason)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def reinstate(cls, listings):
+        cls.check_vendors(listings)
+        cls._log_transition(listings, 'published')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('archived')
+    def archive(cls, listings):
+        cls._log_transition(listings, 'archived')
+        revisions = cls.search([
+                ('revision_of', 'in', [l.id for l in listings]),
+                ('state', 'in', ['draft', 'rejected']),
+                ])
+        if revisions:
+            cls.archive(revisions)
+
+    @classmethod
+    @ModelView.button
+    def revise(cls, listings):
+        "Create the draft revision of published listings"
+        cls.create_revisions(listings)
+
+    @classmethod
+    def create_revisions(cls, listings):
+        "Create and return the draft revisions of published listings"
+        pending = cls.search([
+                ('revision_of', 'in', [l.id for l in listings]),
+                ('state', 'in', ['draft', 'submitted', 'rejected']),
+                ], limit=1)
+        if pending:
+            raise ListingError(gettext(
+                    'lao_b2b.msg_listing_revision_pending',
+                    listing=pending[0].revision_of.rec_name))
+        revisions = []
+        for listing in listings:
+            if listing.state != 'published':
+                continue
+            revision, = cls.copy([listing], default={
+                    'revision_of': listing.id,
+                    'state': 'draft',
+                    })
+            revisions.append(revision)
+        return revisions
+
+    @classmethod
+    def apply_terms(cls, listings):
+        """Write the published terms of listings into their price lists and
+        onto their products' sale quantities"""
+        pool = Pool()
+        PriceList = pool.get('product.price_list')
+        PriceListLine = pool.get('product.price_list.line')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        with Transaction().set_context(_check_access=False):
+            lines = [l for listing in listings if listing.price_list
+                for l in listing.price_list.lines]
+            PriceListLine.delete(lines)
+            to_save = []
+            for listing in listings:
+                product = listing.product
+                default_uom = product.default_uom
+                price_list = listing.price_list or PriceList(
+                    company=listing.company,
+                    name=gettext('lao_b2b.msg_listing_price_list_name',
+                        listing=listing.title),
+                    tax_included=False)
+                price_list.lines = [PriceListLine(
+                        product=product,
+                        quantity=Uom.compute_qty(
+                            listing.unit, tier.quantity, default_uom,
+                            round=False),
+                        formula=repr(round_price(Uom.compute_price(
+                                    listing.unit, tier.unit_price,
+                                    default_uom))),
+                        ) for tier in sorted(listing.price_tiers,
+                        key=lambda t: t.quantity, reverse=True)]
+                price_list.save()
+                listing.price_list = price_list
+                to_save.append(listing)
+            cls.save(to_save)
+            templates = {}
+            for listing in listings:
+                template = listing.product.template
+                sale_uom = template.sale_uom
+                template.sale_quantity_minimal = Uom.compute_qty(
+                    listing.unit, listing.minimum_quantity, sale_uom,
+                    round=False)
+                template.sale_quantity_rounding = (Uom.compute_qty(
+                        listing.unit, listing.quantity_multiple, sale_uom,
+                        round=False) if listing.quantity_multiple else None)
+                templates[template.id] = template
+            Template.save(list(templates.values()))
+
+
+def is_multiple(quantity, multiple, digits):
+    "Whether quantity is a whole number of multiple, to the unit's digits"
+    ratio = Decimal(str(quantity)) / Decimal(str(multiple))
+    return abs(ratio - ratio.to_integral_value()) * Decimal(str(multiple)) \
+        < Decimal(1).scaleb(-(digits or 0)) / 2
+
+
+class ListingPriceTier(ModelSQL, ModelView):
+    "Listing Price Tier"
+    __name__ = 'lao.listing.price_tier'
+    listing = fields.Many2One(
+        'lao.listing', "Listing", required=True, ondelete='CASCADE')
+    quantity = fields.Float(
+        "From Quantity", digits='unit', required=True,
+        domain=[('quantity', '>=', 0)])
+    unit = fields.Function(
+        fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
+    unit_price = fields.Numeric(
+        "Unit Price", digits=price_digits, required=True,
+        domain=[('unit_price', '>', 0)])
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('listing')
+        cls._order.insert(0, ('quantity', 'ASC'))
+
+    @fields.depends('listing', '_parent_listing.unit')
+    def on_change_with_unit(self, name=None):
+        return self.listing.unit if self.listing else None
+
+    @fields.depends('listing', '_parent_listing.company')
+    def on_change_with_currency(self, name=None):
+        if self.listing and self.listing.company:
+            return self.listing.company.currency
+
+    @classmethod
+    def check_modification(cls, mode, tiers, values=None, external=False):
+        super().check_modification(
+            mode, tiers, values=values, external=external)
+        check_draft_listing(tiers, values)
+
+
+def check_draft_listing(children, values):
+    "Refuse changes to the reviewed children of a non-draft listing"
+    if Transaction().context.get('_lao_listing_review'):
+        return
+    listings = {c.listing for c in children}
+    if values and values.get('listing'):
+        listings.add(Pool().get('lao.listing')(values['listing']))
+    for listing in listings:
+        if listing.state != 'draft':
+            raise ListingError(gettext(
+                    'lao_b2b.msg_listing_reviewed_field',
+                    listing=listing.rec_name))
+
+
+class ListingCertification(ModelSQL, ModelView):
+    "Listing Certification"
+    __name__ = 'lao.listing.certification'
+    listing = fields.Many2One(
+        'lao.listing', "Listing", required=True, ondelete='CASCADE')
+    kind = fields.Selection(CERTIFICATION_KINDS, "Kind", required=True)
+    name = fields.Char(
+        "Name", required=True, translate=True,
+        help="For example: Bolaven Plateau Coffee.")
+    issuer = fields.Char("Issued By")
+    number = fields.Char("Number")
+    valid_from = fields.Date("Valid From")
+    valid_to = fields.Date(
+        "Valid To",
+        domain=[If(Bool(Eval('valid_from')) & Bool(Eval('valid_to')),
+                ('valid_to', '>=', Eval('valid_from')),
+                ())])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('listing')
+
+    @classmethod
+    def check_modification(cls, mode, certifications, values=None,
+            external=False):
+        super().check_modification(
+            mode, certifications, values=values, external=external)
+        check_draft_listing(certifications, values)
+
+    def get_rec_name(self, name):
+        if self.number:
+            return f'{self.name} ({self.number})'
+        return self.name
+
+
+class ListingPhoto(sequence_ordered(), ModelSQL, ModelView):
+    "Listing Photo"
+    __name__ = 'lao.listing.photo'
+    listing = fields.Many2One(
+        'lao.listing', "Listing", required=True, ondelete='CASCADE')
+    image = fields.Binary("Image", file_id='image_id', required=True)
+    image_id = fields.Char("Image ID", readonly=True)
+    caption = fields.Char("Caption", translate=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('listing')
+
+
+class RejectListing(DecideWithReason):
+    "Reject Listing"
+    __name__ = 'lao.listing.reject'
+    _decision = 'reject'
+
+
+class SuspendListing(DecideWithReason):
+    "Suspend Listing"
+    __name__ = 'lao.listing.suspend'
+    _decision = 'suspend'

@@ -1,0 +1,348 @@
+"""Marketplace orders: one buyer checkout split into a sale per vendor.
+
+Placing an order locks the listings it buys, checks every line against the
+listing's published terms (state, vendor standing, minimum, multiple,
+available quantity), then creates, quotes and confirms one sale.sale in
+each vendor's company through Tryton's normal sale flow.  Either everything
+is created or nothing: any refusal is raised before the first record is
+written, naming the listing and the rule.  Shipments and invoices then
+follow in each vendor's company; the order shows the buyer one status built
+from its sales.
+"""
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.modules.product import price_digits
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .common import as_vendor_system, state_button
+from .exceptions import MarketplaceOrderError
+
+ORDER_STATES = [
+    ('draft', "Draft"),
+    ('placed', "Placed"),
+    ('cancelled', "Cancelled"),
+    ]
+
+ORDER_STATUS = [
+    ('draft', "Draft"),
+    ('confirmed', "Confirmed"),
+    ('processing', "Processing"),
+    ('shipped', "Shipped"),
+    ('done', "Done"),
+    ('cancelled', "Cancelled"),
+    ]
+
+_draft = {'readonly': Eval('state') != 'draft'}
+
+
+class Order(Workflow, ModelSQL, ModelView):
+    "Marketplace Order"
+    __name__ = 'lao.marketplace.order'
+
+    buyer = fields.Many2One(
+        'party.party', "Buyer", required=True, states=_draft,
+        domain=[('buyer_type', '!=', None)])
+    invoice_address = fields.Many2One(
+        'party.address', "Invoice Address", states=_draft,
+        domain=[('party', '=', Eval('buyer', -1))])
+    shipment_address = fields.Many2One(
+        'party.address', "Shipment Address", states=_draft,
+        domain=[('party', '=', Eval('buyer', -1))])
+    reference = fields.Char("Buyer Reference", states=_draft)
+    lines = fields.One2Many(
+        'lao.marketplace.order.line', 'order', "Lines", states=_draft)
+    sales = fields.One2Many(
+        'sale.sale', 'marketplace_order', "Sales", readonly=True)
+    state = fields.Selection(
+        ORDER_STATES, "State", readonly=True, required=True, sort=False)
+    status = fields.Function(
+        fields.Selection(ORDER_STATUS, "Status"), 'get_status')
+    placed_at = fields.Timestamp("Placed At", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low'))))
+        cls._order.insert(0, ('id', 'DESC'))
+        cls._transitions |= {
+            ('draft', 'placed'),
+            ('draft', 'cancelled'),
+            }
+        cls._buttons.update({
+                'place': state_button('draft', 'tryton-ok'),
+                'cancel': state_button('draft', 'tryton-cancel'),
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @fields.depends('buyer')
+    def on_change_buyer(self):
+        if self.buyer:
+            self.invoice_address = self.buyer.address_get(type='invoice')
+            self.shipment_address = self.buyer.address_get(type='delivery')
+
+    @classmethod
+    def get_status(cls, orders, name):
+        return {o.id: o.compute_status() for o in orders}
+
+    def compute_status(self):
+        "The buyer's view of the order, built from its vendors' sales"
+        if self.state != 'placed':
+            return self.state
+        sales = [s for s in self.sales if s.state != 'cancelled']
+        if not sales:
+            return 'cancelled'
+        if all(s.state == 'done' for s in sales):
+            return 'done'
+        if all(s.shipment_state == 'sent' for s in sales):
+            return 'shipped'
+        if any(s.state in {'processing', 'done'} for s in sales):
+            return 'processing'
+        return 'confirmed'
+
+    def get_rec_name(self, name):
+        return gettext('lao_b2b.msg_marketplace_order_name',
+            id=self.id, buyer=self.buyer.rec_name)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, orders):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('placed')
+    def place(cls, orders):
+        """Lock the listings, check every line and create and confirm one
+        sale per vendor company"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Sale = pool.get('sale.sale')
+        listings = Listing.browse(sorted(
+                {l.listing.id for o in orders for l in o.lines}))
+        # Concurrent orders of the same listings wait here for each other
+        Listing.lock(listings)
+        cls.check_lines(orders)
+
+        sales = []
+        for order in orders:
+            sales.extend(order.create_sales())
+        cls._consume_declared_quantities(orders)
+        for company, c_sales in _group_by_company(sales):
+            with as_vendor_system(company):
+                Sale.quote(c_sales)
+                Sale.confirm(c_sales)
+        cls.write(orders, {'placed_at': dt.datetime.now()})
+
+    @classmethod
+    def check_lines(cls, orders):
+        "Raise one error naming every line that breaks its listing's terms"
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        Listing = pool.get('lao.listing')
+        problems = []
+        for order in orders:
+            if not order.lines:
+                problems.append(gettext(
+                        'lao_b2b.msg_marketplace_order_empty',
+                        order=order.rec_name))
+        lines = [l for o in orders for l in o.lines]
+        listings = Listing.browse(sorted({l.listing.id for l in lines}))
+        suspended = Application.suspended_companies(
+            {l.company.id for l in listings})
+        active = Listing.active_vendor_companies(
+            {l.company.id for l in listings})
+        wanted = defaultdict(float)
+        for line in lines:
+            listing = line.listing
+            if listing.state != 'published':
+                problems.append(gettext(
+                        'lao_b2b.msg_marketplace_listing_not_published',
+                        listing=listing.rec_name))
+            elif (listing.company.id in suspended
+                    or listing.company.id not in active):
+                problems.append(gettext(
+                        'lao_b2b.msg_marketplace_vendor_suspended',
+                        listing=listing.rec_name,
+                        vendor=listing.company.rec_name))
+            problems.extend(listing.quantity_problems(line.quantity))
+            wanted[listing] += line.quantity
+        available = Listing.get_available_quantity(
+            list(wanted), 'available_quantity')
+        for listing, quantity in wanted.items():
+            if quantity > available[listing.id]:
+                problems.append(gettext(
+                        'lao_b2b.msg_marketplace_not_enough',
+                        listing=listing.rec_name,
+                        quantity=quantity,
+                        available=available[listing.id]))
+        if problems:
+            raise MarketplaceOrderError(gettext(
+                    'lao_b2b.msg_marketplace_order_refused',
+                    problems='\n'.join('- ' + p for p in problems)))
+
+    def create_sales(self):
+        "Create one draft sale per vendor company of the order's lines"
+        pool = Pool()
+        by_company = defaultdict(list)
+        for line in self.lines:
+            by_company[line.listing.company].append(line)
+        sales = []
+        for company, lines in by_company.items():
+            with as_vendor_system(company):
+                sale = new_vendor_sale(company, self.buyer, self.reference)
+                sale.marketplace_order = self
+                sale.origin = self
+                if self.invoice_address:
+                    sale.invoice_address = self.invoice_address
+                if self.shipment_address:
+                    sale.shipment_address = self.shipment_address
+                sale.lines = [line.get_sale_line(sale) for line in lines]
+                sale.save()
+                for line, sale_line in zip(lines, sale.lines):
+                    line.sale_line = sale_line
+                    line.unit_price = sale_line.unit_price
+            sales.append(sale)
+        pool.get('lao.marketplace.order.line').save(
+            [l for lines in by_company.values() for l in lines])
+        return sales
+
+    @classmethod
+    def _consume_declared_quantities(cls, orders):
+        "Decrease the declared quantities of the listings sold"
+        Listing = Pool().get('lao.listing')
+        sold = defaultdict(float)
+        for order in orders:
+            for line in order.lines:
+                if line.listing.availability == 'declared':
+                    sold[line.listing] += line.quantity
+        to_write = []
+        for listing, quantity in sold.items():
+            to_write.extend(([listing], {
+                        'declared_quantity': round(
+                            listing.declared_quantity - quantity,
+                            listing.unit.digits),
+                        }))
+        if to_write:
+            with Transaction().set_context(_check_access=False):
+                Listing.write(*to_write)
+
+
+def new_vendor_sale(company, party, reference=None):
+    "A draft sale of the vendor company to party, from its warehouse"
+    pool = Pool()
+    Sale = pool.get('sale.sale')
+    Listing = pool.get('lao.listing')
+    sale = Sale(
+        company=company,
+        currency=company.currency,
+        party=party,
+        warehouse=Listing.company_warehouse(company),
+        reference=reference)
+    sale.on_change_party()
+    return sale
+
+
+def new_sale_line(sale, product, unit, quantity, unit_price):
+    "A sale line of product with the marketplace's agreed unit price"
+    SaleLine = Pool().get('sale.line')
+    line = SaleLine(
+        sale=sale, type='line', product=product, unit=unit,
+        quantity=quantity)
+    line.on_change_product()
+    line.unit = unit
+    line.quantity = quantity
+    line.unit_price = unit_price
+    return line
+
+
+def _group_by_company(sales):
+    by_company = defaultdict(list)
+    for sale in sales:
+        by_company[sale.company].append(sale)
+    return by_company.items()
+
+
+class OrderLine(ModelSQL, ModelView):
+    "Marketplace Order Line"
+    __name__ = 'lao.marketplace.order.line'
+
+    order = fields.Many2One(
+        'lao.marketplace.order', "Order", required=True, ondelete='CASCADE')
+    listing = fields.Many2One(
+        'lao.listing', "Listing", required=True,
+        domain=[('state', '=', 'published')])
+    quantity = fields.Float(
+        "Quantity", digits='unit', required=True,
+        domain=[('quantity', '>', 0)])
+    unit = fields.Function(
+        fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
+    unit_price = fields.Numeric(
+        "Unit Price", digits=price_digits, readonly=True)
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    amount = fields.Function(
+        Monetary("Amount", currency='currency', digits='currency'),
+        'get_amount')
+    sale_line = fields.Many2One('sale.line', "Sale Line", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('order')
+
+    @fields.depends('listing')
+    def on_change_with_unit(self, name=None):
+        return self.listing.unit if self.listing else None
+
+    @fields.depends('listing')
+    def on_change_with_currency(self, name=None):
+        return self.listing.company.currency if self.listing else None
+
+    def get_amount(self, name):
+        if self.sale_line:
+            return self.sale_line.amount
+        if self.listing and self.quantity:
+            price = self.listing.compute_unit_price(self.quantity)
+            if price is not None:
+                return self.listing.company.currency.round(
+                    price * Decimal(str(self.quantity)))
+
+    def get_sale_line(self, sale):
+        "The sale line of this order line, priced by the listing"
+        line = new_sale_line(
+            sale, self.listing.product, self.listing.unit, self.quantity,
+            self.listing.compute_unit_price(self.quantity))
+        line.marketplace_listing = self.listing
+        line.commission_rate = (
+            self.listing.category.effective_commission_rate)
+        return line
+
+
+class Sale(metaclass=PoolMeta):
+    __name__ = 'sale.sale'
+
+    marketplace_order = fields.Many2One(
+        'lao.marketplace.order', "Marketplace Order", readonly=True,
+        ondelete='RESTRICT')
+
+
+class SaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.line'
+
+    marketplace_listing = fields.Many2One(
+        'lao.listing', "Marketplace Listing", readonly=True,
+        ondelete='RESTRICT')

@@ -1,0 +1,48 @@
+"""Commodity categories and units of the marketplace.
+
+The platform's goods are a tree of product categories seeded in XML.  A
+category can be marked prohibited (protected wildlife, for example): no
+listing of it, or of any category below it, passes the pre-checks.
+"""
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+
+class Category(metaclass=PoolMeta):
+    __name__ = 'product.category'
+
+    prohibited = fields.Boolean(
+        "Prohibited",
+        help="Check to forbid listing goods of this category and of the "
+        "categories below it on the marketplace.")
+    commission_rate = fields.Numeric(
+        "Commission Rate", digits=(1, 4),
+        domain=['OR',
+            ('commission_rate', '=', None),
+            [('commission_rate', '>=', 0), ('commission_rate', '<', 1)],
+            ],
+        help="The share of each marketplace sale of this category kept by "
+        "the platform.\nLeave empty to use the rate of the parent category.")
+
+    @staticmethod
+    def default_prohibited():
+        return False
+
+    @property
+    def is_prohibited(self):
+        "Whether this category or one of its parents is prohibited"
+        category = self
+        while category:
+            if category.prohibited:
+                return True
+            category = category.parent
+        return False
+
+    @property
+    def effective_commission_rate(self):
+        "The rate of the nearest category up the tree that has one"
+        category = self
+        while category:
+            if category.commission_rate is not None:
+                return category.commission_rate
+            category = category.parent

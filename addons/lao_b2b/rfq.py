@@ -1,0 +1,375 @@
+"""Requests for quotation.
+
+A buyer posts what it wants (commodity, quantity, unit, wanted date,
+delivery province or border point, optional target price) until an expiry
+date.  Vendors answer with quotes (price, quantity, validity).  Accepting a
+quote creates and confirms a sale in that vendor's company and closes the
+request.  A scheduled task expires the requests, quotes and board posts
+whose date has passed.
+"""
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.product import price_digits
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
+
+from .common import as_vendor_system, state_button
+from .exceptions import QuotationRequestError
+from .marketplace import new_sale_line, new_vendor_sale
+
+REQUEST_STATES = [
+    ('draft', "Draft"),
+    ('open', "Open"),
+    ('closed', "Closed"),
+    ('expired', "Expired"),
+    ('cancelled', "Cancelled"),
+    ]
+
+QUOTE_STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Submitted"),
+    ('accepted', "Accepted"),
+    ('declined', "Declined"),
+    ('expired', "Expired"),
+    ('withdrawn', "Withdrawn"),
+    ]
+
+PROVINCE_DOMAIN = [
+    ('country.code', '=', 'LA'),
+    ('parent', '=', None),
+    ]
+
+
+def today():
+    return Pool().get('ir.date').today()
+
+
+class QuotationRequest(Workflow, ModelSQL, ModelView):
+    "Request for Quotation"
+    __name__ = 'lao.rfq'
+    _rec_name = 'title'
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    buyer = fields.Many2One(
+        'party.party', "Buyer", required=True, states=_states,
+        domain=[('buyer_type', '!=', None)])
+    title = fields.Char("Title", required=True, states=_states)
+    category = fields.Many2One(
+        'product.category', "Commodity", required=True, states=_states)
+    description = fields.Text("Description", states=_states)
+    quantity = fields.Float(
+        "Quantity", digits='unit', required=True, states=_states,
+        domain=[('quantity', '>', 0)])
+    unit = fields.Many2One(
+        'product.uom', "Unit", required=True, states=_states)
+    wanted_date = fields.Date("Wanted Date", states=_states)
+    delivery_province = fields.Many2One(
+        'country.subdivision', "Delivery Province", domain=PROVINCE_DOMAIN,
+        states={
+            'readonly': _states['readonly'],
+            'required': ~Eval('border_point'),
+            })
+    border_point = fields.Char(
+        "Border Point", states={
+            'readonly': _states['readonly'],
+            'required': ~Eval('delivery_province'),
+            },
+        help="For cross-border delivery, e.g. Boten or Mohan.")
+    target_price = fields.Numeric(
+        "Target Unit Price", digits=price_digits, states=_states,
+        domain=['OR',
+            ('target_price', '=', None),
+            ('target_price', '>', 0),
+            ])
+    currency = fields.Many2One(
+        'currency.currency', "Currency", required=True, states=_states)
+    expiry_date = fields.Date(
+        "Expiry Date", required=True, states=_states,
+        help="The request closes at the end of this day.")
+    quotes = fields.One2Many(
+        'lao.rfq.quote', 'request', "Quotes", readonly=True)
+    sale = fields.Function(
+        fields.Many2One('sale.sale', "Sale"), 'get_sale')
+    state = fields.Selection(
+        REQUEST_STATES, "State", readonly=True, required=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low')),
+                (t.expiry_date, Index.Range())))
+        cls._order.insert(0, ('expiry_date', 'ASC'))
+        cls._transitions |= {
+            ('draft', 'open'),
+            ('open', 'closed'),
+            ('open', 'expired'),
+            ('draft', 'cancelled'),
+            ('open', 'cancelled'),
+            }
+        cls._buttons.update({
+                'publish': state_button('draft', 'tryton-forward'),
+                'cancel': state_button(['draft', 'open'], 'tryton-cancel'),
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @classmethod
+    def default_currency(cls):
+        Currency = Pool().get('currency.currency')
+        currencies = Currency.search([('code', '=', 'LAK')], limit=1)
+        return currencies[0].id if currencies else None
+
+    @classmethod
+    def default_unit(cls):
+        return Pool().get('ir.model.data').get_id('product', 'uom_kilogram')
+
+    def get_sale(self, name):
+        for quote in self.quotes:
+            if quote.sale:
+                return quote.sale.id
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('open')
+    def publish(cls, requests):
+        today_ = today()
+        for request in requests:
+            if request.expiry_date < today_:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_expiry_past',
+                        request=request.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, requests):
+        Quote = Pool().get('lao.rfq.quote')
+        Quote.decline([q for r in requests for q in r.quotes])
+
+    @classmethod
+    @Workflow.transition('closed')
+    def close(cls, requests):
+        pass
+
+    @classmethod
+    @Workflow.transition('expired')
+    def expire(cls, requests):
+        pass
+
+    @classmethod
+    def close_expired(cls):
+        """Expire the open requests, submitted quotes and published board
+        posts whose date has passed (scheduled task)"""
+        pool = Pool()
+        Quote = pool.get('lao.rfq.quote')
+        Post = pool.get('lao.board.post')
+        today_ = today()
+        cls.expire(cls.search([
+                    ('state', '=', 'open'),
+                    ('expiry_date', '<', today_),
+                    ]))
+        Quote.expire(Quote.search([
+                    ('state', '=', 'submitted'),
+                    ('valid_until', '<', today_),
+                    ]))
+        Post.expire(Post.search([
+                    ('state', '=', 'published'),
+                    ('expiry_date', '<', today_),
+                    ]))
+
+
+class Quote(Workflow, ModelSQL, ModelView):
+    "Quote"
+    __name__ = 'lao.rfq.quote'
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    request = fields.Many2One(
+        'lao.rfq', "Request", required=True, ondelete='CASCADE',
+        domain=[('state', '=', 'open')], states=_states)
+    company = fields.Many2One(
+        'company.company', "Vendor", required=True, states=_states)
+    product = fields.Many2One(
+        'product.product', "Product", required=True, states=_states,
+        domain=[
+            ('salable', '=', True),
+            If(Bool(Eval('request_unit_category')),
+                ('default_uom_category', '=', Eval('request_unit_category')),
+                ()),
+            ],
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    request_unit_category = fields.Function(
+        fields.Many2One('product.uom.category', "Request Unit Category"),
+        'on_change_with_request_unit_category')
+    quantity = fields.Float(
+        "Quantity", digits='unit', required=True, states=_states,
+        domain=[('quantity', '>', 0)])
+    unit = fields.Function(
+        fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
+    unit_price = fields.Numeric(
+        "Unit Price", digits=price_digits, required=True, states=_states,
+        domain=[('unit_price', '>', 0)])
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    valid_until = fields.Date("Valid Until", required=True, states=_states)
+    comment = fields.Text("Comment", states=_states)
+    sale = fields.Many2One('sale.sale', "Sale", readonly=True)
+    state = fields.Selection(
+        QUOTE_STATES, "State", readonly=True, required=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low')),
+                (t.valid_until, Index.Range())))
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('submitted', 'accepted'),
+            ('draft', 'declined'),
+            ('submitted', 'declined'),
+            ('submitted', 'expired'),
+            ('draft', 'withdrawn'),
+            ('submitted', 'withdrawn'),
+            }
+        cls._buttons.update({
+                'submit': state_button('draft', 'tryton-forward'),
+                'accept': state_button('submitted', 'tryton-ok'),
+                'withdraw': state_button(
+                    ['draft', 'submitted'], 'tryton-cancel'),
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @fields.depends('request', '_parent_request.unit')
+    def on_change_with_request_unit_category(self, name=None):
+        if self.request and self.request.unit:
+            return self.request.unit.category
+
+    @fields.depends('request', '_parent_request.unit')
+    def on_change_with_unit(self, name=None):
+        return self.request.unit if self.request else None
+
+    @fields.depends('request', '_parent_request.currency')
+    def on_change_with_currency(self, name=None):
+        return self.request.currency if self.request else None
+
+    def get_rec_name(self, name):
+        return f'{self.request.rec_name}: {self.company.rec_name}'
+
+    @classmethod
+    def check_vendor(cls, quotes):
+        Listing = Pool().get('lao.listing')
+        active = Listing.active_vendor_companies(
+            {q.company.id for q in quotes})
+        for quote in quotes:
+            if quote.company.id not in active:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_vendor_not_active',
+                        quote=quote.rec_name,
+                        vendor=quote.company.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('submitted')
+    def submit(cls, quotes):
+        today_ = today()
+        cls.check_vendor(quotes)
+        for quote in quotes:
+            if quote.request.state != 'open':
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_not_open',
+                        request=quote.request.rec_name))
+            if quote.valid_until < today_:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_quote_validity_past',
+                        quote=quote.rec_name))
+            if quote.request.currency != quote.company.currency:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_quote_currency',
+                        quote=quote.rec_name,
+                        currency=quote.request.currency.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('withdrawn')
+    def withdraw(cls, quotes):
+        pass
+
+    @classmethod
+    @Workflow.transition('declined')
+    def decline(cls, quotes):
+        pass
+
+    @classmethod
+    @Workflow.transition('expired')
+    def expire(cls, quotes):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('accepted')
+    def accept(cls, quotes):
+        """Create and confirm the sale of each quote in its vendor's company,
+        close its request and decline the request's other quotes"""
+        pool = Pool()
+        Request = pool.get('lao.rfq')
+        Sale = pool.get('sale.sale')
+        today_ = today()
+        requests = [q.request for q in quotes]
+        if len(set(requests)) != len(requests):
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_accept_one',
+                    request=requests[0].rec_name))
+        Request.lock(requests)
+        cls.check_vendor(quotes)
+        for quote in quotes:
+            if quote.request.state != 'open':
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_not_open',
+                        request=quote.request.rec_name))
+            if quote.valid_until < today_:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_quote_expired',
+                        quote=quote.rec_name))
+        for quote in quotes:
+            with as_vendor_system(quote.company):
+                sale = quote.get_sale()
+                sale.save()
+                Sale.quote([sale])
+                Sale.confirm([sale])
+            quote.sale = sale
+        cls.save(quotes)
+        others = cls.search([
+                ('request', 'in', [r.id for r in requests]),
+                ('id', 'not in', [q.id for q in quotes]),
+                ('state', 'in', ['draft', 'submitted']),
+                ])
+        cls.decline(others)
+        Request.close(requests)
+
+    def get_sale(self):
+        "The sale of the quote, in the vendor's company"
+        request = self.request
+        sale = new_vendor_sale(self.company, request.buyer, request.title)
+        sale.origin = self
+        line = new_sale_line(
+            sale, self.product, request.unit, self.quantity, self.unit_price)
+        line.commission_rate = request.category.effective_commission_rate
+        sale.lines = [line]
+        return sale

@@ -1,0 +1,156 @@
+"""The catalogue: search, filters, listing pages, photos and vendor pages."""
+import math
+
+from flask import (
+    Blueprint, abort, current_app, make_response, render_template, request,
+    url_for)
+from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from .extensions import tryton
+from .forms import Form, at_most
+from .helpers import not_found_on
+
+bp = Blueprint('catalog', __name__)
+
+SORTS = {
+    'newest': [('published_at', 'DESC'), ('id', 'DESC')],
+    'price': [('price', 'ASC'), ('id', 'ASC')],
+    'price_desc': [('price', 'DESC'), ('id', 'DESC')],
+    'title': [('title', 'ASC'), ('id', 'ASC')],
+    }
+IMAGE_TYPES = [
+    (b'\xff\xd8\xff', 'image/jpeg'),
+    (b'\x89PNG\r\n\x1a\n', 'image/png'),
+    (b'RIFF', 'image/webp'),
+    ]
+
+
+def _id_or_none(value):
+    return int(value) if value not in (None, '') else None
+
+
+class CatalogueForm(Form):
+    "The search and filters, read from the query string"
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), at_most(100)])
+    category = SelectField(
+        _l("Commodity"), coerce=_id_or_none, validators=[Optional()])
+    province = SelectField(
+        _l("Province"), coerce=_id_or_none, validators=[Optional()])
+    certification = SelectField(_l("Certification"), validators=[Optional()])
+    price_min = DecimalField(_l("Price from"), places=None,
+        validators=[Optional(), NumberRange(min=0)])
+    price_max = DecimalField(_l("Price to"), places=None,
+        validators=[Optional(), NumberRange(min=0)])
+    quantity = DecimalField(_l("I want to buy (quantity)"), places=None,
+        validators=[Optional(), NumberRange(min=0)])
+    sort = SelectField(_l("Sort by"), validators=[Optional()], choices=[
+            ('newest', _l("Newest")),
+            ('price', _l("Lowest price")),
+            ('price_desc', _l("Highest price")),
+            ('title', _l("Name")),
+            ])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+
+
+def _catalogue_choices(form):
+    pool = tryton.pool
+    Category = pool.get('product.category')
+    Subdivision = pool.get('country.subdivision')
+    Certification = pool.get('lao.listing.certification')
+    form.category.choices = [(None, _l("All"))] + [
+        (c.id, c.rec_name) for c in Category.search(
+            [], order=[('name', 'ASC')])]
+    form.province.choices = [(None, _l("All"))] + [
+        (s.id, s.name) for s in Subdivision.search([
+                ('country.code', '=', 'LA'),
+                ('parent', '=', None),
+                ], order=[('name', 'ASC')])]
+    form.certification.choices = [('', _l("All"))] + [
+        (v, l) for v, l in Certification.fields_get(
+            ['kind'])['kind']['selection'] if v]
+
+
+@bp.route('/catalogue')
+@tryton.transaction()
+def catalogue():
+    Listing = tryton.pool.get('lao.listing')
+    form = CatalogueForm(request.args)
+    _catalogue_choices(form)
+    if request.args and not form.validate():
+        return render_template('catalog/catalogue.html', form=form,
+            listings=[], page=1, pages=0, count=0), 400
+    filters = dict(
+        text=form.q.data, category=form.category.data,
+        province=form.province.data,
+        certification=form.certification.data or None,
+        price_min=form.price_min.data, price_max=form.price_max.data,
+        quantity=(float(form.quantity.data)
+            if form.quantity.data is not None else None))
+    size = int(current_app.config['PAGE_SIZE'])
+    count = Listing.count_catalogue(**filters)
+    pages = max(1, math.ceil(count / size))
+    page = min(form.page.data or 1, pages)
+    listings = Listing.search_catalogue(
+        offset=(page - 1) * size, limit=size,
+        order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
+        **filters)
+
+    def page_url(number):
+        return url_for('catalog.catalogue',
+            **{**request.args.to_dict(), 'page': number})
+    return render_template('catalog/catalogue.html', form=form,
+        listings=listings, page=page, pages=pages, count=count,
+        page_url=page_url)
+
+
+@bp.route('/listing/<int:listing_id>')
+@tryton.transaction()
+def listing(listing_id):
+    Listing = tryton.pool.get('lao.listing')
+    listing = not_found_on(Listing.get_catalogue_listing, listing_id)
+    Certification = tryton.pool.get('lao.listing.certification')
+    return render_template('catalog/listing.html', listing=listing,
+        kinds=dict(Certification.fields_get(['kind'])['kind']['selection']))
+
+
+@bp.route('/listing/<int:listing_id>/photo/<int:photo_id>')
+@tryton.transaction()
+def photo(listing_id, photo_id):
+    Listing = tryton.pool.get('lao.listing')
+    listing = not_found_on(Listing.get_catalogue_listing, listing_id)
+    for photo in listing.photos:
+        if photo.id == photo_id and photo.image:
+            data = bytes(photo.image)
+            break
+    else:
+        abort(404)
+    for signature, mimetype in IMAGE_TYPES:
+        if data.startswith(signature):
+            break
+    else:
+        abort(404)
+    response = make_response(data)
+    response.headers['Content-Type'] = mimetype
+    response.headers['Cache-Control'] = 'public, max-age=86400'
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    return response
+
+
+@bp.route('/seller/<int:company_id>')
+@tryton.transaction()
+def seller(company_id):
+    pool = tryton.pool
+    Listing = pool.get('lao.listing')
+    Application = pool.get('lao.vendor.application')
+    application = Application.get_approved_vendor(company_id)
+    if not application:
+        abort(404)
+    listings = Listing.search_catalogue(
+        company=company_id, order=SORTS['newest'], limit=100)
+    return render_template('catalog/seller.html',
+        application=application, listings=listings)

@@ -1,0 +1,373 @@
+"""Catalogue, listing and vendor pages, cart, checkout and orders, on
+listings published through the real vetting of lao_b2b."""
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from .conftest import csrf_token, log_in, make_web_user
+
+PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 32
+
+
+@pytest.fixture(scope='session')
+def market(database):
+    """Two approved vendors with published listings, a draft listing and a
+    suspended vendor's listing"""
+    from trytond.modules.lao_b2b.tests.test_marketplace import (
+        create_listing, create_vendor, lao_province, publish)
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    from .conftest import Tryton
+
+    def build(pool):
+        Listing = pool.get('lao.listing')
+        Application = pool.get('lao.vendor.application')
+        coffee = create_vendor("Paksong Coffee Cooperative", 'SF-001')
+        rice = create_vendor("Savan Rice Group", 'SF-002', province='SV')
+        gone = create_vendor("Suspended Traders", 'SF-003')
+        arabica = create_listing(coffee, photos=[('create', [
+                        {'image': PNG, 'caption': "Green beans"}])])
+        robusta = create_listing(coffee, cat='coffee_robusta_green',
+            title="Robusta green beans", description="Natural robusta.",
+            certifications=[], declared_quantity=800,
+            minimum_quantity=200, quantity_multiple=None,
+            price_tiers=[('create', [
+                        {'quantity': 0, 'unit_price': Decimal('28000')}])],
+            photos=[('create', [{'image': PNG}])])
+        rice_listing = create_listing(rice, cat='rice',
+            title="Sticky rice", description="Khao niao from Savannakhet.",
+            origin_province=lao_province('SV').id, certifications=[],
+            minimum_quantity=500, quantity_multiple=None,
+            price_tiers=[('create', [
+                        {'quantity': 0, 'unit_price': Decimal('9000')}])],
+            photos=[('create', [{'image': PNG}])])
+        draft = create_listing(coffee, cat='coffee_arabica_cherry',
+            title="Draft cherries")
+        hidden = create_listing(gone, title="Hidden coffee")
+        publish([arabica, robusta, rice_listing, hidden])
+        with Transaction().set_context(language='lo'):
+            Listing.write([robusta], {'title': "ກາເຟໂຣບັສຕາ"})
+        application, = Application.search([('company', '=', gone.id)])
+        Application.suspend([application], "Unpaid fees")
+        return {
+            'arabica': arabica.id, 'robusta': robusta.id,
+            'rice': rice_listing.id, 'draft': draft.id, 'hidden': hidden.id,
+            'coffee': coffee.id, 'rice_vendor': rice.id, 'gone': gone.id,
+            'arabica_photo': arabica.photos[0].id,
+            'robusta_photo': robusta.photos[0].id,
+            }
+    return Tryton(database).run(build, user=1)
+
+
+def _ids(html):
+    return {int(i) for i in re.findall(rb'href="/listing/(\d+)"', html)}
+
+
+def test_catalogue_shows_published_of_approved_vendors(client, market):
+    response = client.get('/catalogue')
+    assert response.status_code == 200
+    ids = _ids(response.data)
+    assert {market['arabica'], market['robusta'], market['rice']} <= ids
+    assert market['draft'] not in ids
+    assert market['hidden'] not in ids
+    assert b'loading="lazy"' in response.data
+
+
+def test_catalogue_page_weight(client, market, app):
+    "A page of PAGE_SIZE cards with its CSS stays under 60 KB"
+    response = client.get('/catalogue')
+    css = client.get('/static/style.css').data
+    cards = re.findall(rb'<li class="card">.*?</li>', response.data, re.S)
+    assert cards
+    card = max(len(c) for c in cards)
+    other = len(response.data) - sum(len(c) for c in cards)
+    weight = other + card * app.config['PAGE_SIZE'] + len(css)
+    assert weight <= 60 * 1024, weight
+
+
+@pytest.mark.parametrize('query,expected', [
+        ('q=arabica', {'arabica'}),
+        ('q=ARABICA', {'arabica'}),
+        ('q=khao+niao', {'rice'}),
+        ('q=ໂຣບັສຕາ', {'robusta'}),
+        ('q=no+such+thing', set()),
+        ('q=100%25', set()),
+        ])
+def test_catalogue_search_all_languages(client, market, query, expected):
+    response = client.get('/catalogue?' + query)
+    assert response.status_code == 200
+    found = _ids(response.data) & {
+        market[k] for k in ['arabica', 'robusta', 'rice']}
+    assert found == {market[k] for k in expected}
+
+
+def test_catalogue_filters(client, market, tryton):
+    def ids(pool):
+        ModelData = pool.get('ir.model.data')
+        Subdivision = pool.get('country.subdivision')
+        sv, = Subdivision.search([('code', '=', 'LA-SV')])
+        return (ModelData.get_id('lao_b2b', 'category_coffee'), sv.id)
+    coffee, sv = tryton.run(ids)
+    ours = {market[k] for k in ['arabica', 'robusta', 'rice']}
+
+    def found(query):
+        response = client.get('/catalogue?' + query)
+        assert response.status_code == 200, response.data
+        return {k for k in ['arabica', 'robusta', 'rice']
+            if market[k] in _ids(response.data) & ours}
+    assert found(f'category={coffee}') == {'arabica', 'robusta'}
+    assert found(f'province={sv}') == {'rice'}
+    assert found('certification=geographical_indication') == {'arabica'}
+    assert found('price_min=20000&price_max=30000') == {'robusta'}
+    assert found('price_max=10000') == {'rice'}
+    assert found('quantity=150') == {'arabica'}
+    assert found('quantity=300') == {'arabica', 'robusta'}
+
+
+def test_catalogue_sort_and_pages(client, market, app):
+    response = client.get('/catalogue?sort=price')
+    ids = [int(i) for i in re.findall(
+            rb'href="/listing/(\d+)"', response.data)]
+    ours = [i for i in ids if i in {market['rice'], market['robusta']}]
+    assert ours == [market['rice'], market['robusta']]
+    app.config['PAGE_SIZE'] = 1
+    try:
+        first = client.get('/catalogue?sort=title&page=1')
+        second = client.get('/catalogue?sort=title&page=2')
+        assert len(_ids(first.data)) == 1
+        assert _ids(first.data) != _ids(second.data)
+        assert b'rel="next"' in first.data
+        assert b'rel="prev"' in second.data
+    finally:
+        app.config['PAGE_SIZE'] = 24
+
+
+@pytest.mark.parametrize('query', [
+        'price_min=abc', 'page=0', 'page=x', 'category=999999',
+        'province=abc', 'certification=fake', 'sort=evil', 'quantity=-5',
+        'q=' + 'x' * 101,
+        ])
+def test_catalogue_bad_input(client, market, query):
+    response = client.get('/catalogue?' + query)
+    assert response.status_code == 400
+    assert b'class="error"' in response.data
+
+
+def test_listing_page(client, market):
+    response = client.get(f"/listing/{market['arabica']}")
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert 'Bolaven green arabica' in page
+    assert 'Paksong' in page and 'Champasak' in page
+    assert '2025/26' in page
+    assert 'Bolaven Plateau Coffee' in page and 'GI-LA-0001' in page
+    assert re.search(r'Verified\s+LA-EC-CH-', page)
+    assert '42,000' in page and '39,000' in page
+    assert f"/seller/{market['coffee']}" in page
+
+
+@pytest.mark.parametrize('key', ['draft', 'hidden'])
+def test_listing_not_shown(client, market, key):
+    assert client.get(f'/listing/{market[key]}').status_code == 404
+
+
+def test_listing_unknown(client, market):
+    assert client.get('/listing/999999').status_code == 404
+
+
+def test_listing_in_lao(client, market):
+    response = client.get(f"/listing/{market['robusta']}",
+        headers={'Accept-Language': 'lo'})
+    assert 'ກາເຟໂຣບັສຕາ'.encode() in response.data
+
+
+def test_photo(client, market):
+    response = client.get(
+        f"/listing/{market['arabica']}/photo/{market['arabica_photo']}")
+    assert response.status_code == 200
+    assert response.data == PNG
+    assert response.headers['Content-Type'] == 'image/png'
+    # The photo of another listing through this listing's address
+    response = client.get(
+        f"/listing/{market['arabica']}/photo/{market['robusta_photo']}")
+    assert response.status_code == 404
+
+
+def test_seller_page(client, market):
+    response = client.get(f"/seller/{market['coffee']}")
+    assert response.status_code == 200
+    ids = _ids(response.data)
+    assert {market['arabica'], market['robusta']} <= ids
+    assert market['rice'] not in ids
+    assert client.get(f"/seller/{market['gone']}").status_code == 404
+    assert client.get('/seller/999999').status_code == 404
+
+
+def _add(client, listing_id, quantity, token=None):
+    token = token or csrf_token(client, f'/listing/{listing_id}')
+    return client.post('/cart/add', data={
+            'csrf_token': token, 'listing': listing_id,
+            'quantity': quantity})
+
+
+def test_cart_checks_terms(client, market):
+    assert _add(client, market['arabica'], '120').status_code == 302
+    page = client.get('/cart').data.decode()
+    assert 'is not a multiple' in page or 'multiple' in page
+    assert 'Place the order' not in page
+    token = csrf_token(client, '/cart')
+    response = client.post('/cart/update', data={
+            'csrf_token': token, f"quantity-{market['arabica']}": '50'})
+    assert response.status_code == 302
+    page = client.get('/cart').data.decode()
+    assert 'minimum' in page.lower()
+    client.post('/cart/update', data={
+            'csrf_token': token, f"quantity-{market['arabica']}": '1000'})
+    page = client.get('/cart').data.decode()
+    assert '39,000' in page
+    assert 'Place the order' in page
+    client.post('/cart/update', data={
+            'csrf_token': token, 'remove': str(market['arabica'])})
+    assert 'Your cart is empty' in client.get('/cart').data.decode()
+
+
+@pytest.mark.parametrize('listing,quantity,status', [
+        ('arabica', 'abc', 400),
+        ('arabica', '-1', 400),
+        ('arabica', 'nan', 400),
+        ('arabica', '', 400),
+        ('draft', '100', 404),
+        ('hidden', '100', 404),
+        ])
+def test_cart_add_bad_input(client, market, listing, quantity, status):
+    token = csrf_token(client, f"/listing/{market['arabica']}")
+    response = _add(client, market[listing], quantity, token)
+    assert response.status_code == status
+    assert 'Your cart is empty' in client.get('/cart').data.decode()
+
+
+def test_cart_add_without_csrf(client, market):
+    response = client.post('/cart/add', data={
+            'listing': market['arabica'], 'quantity': '100'})
+    assert response.status_code == 400
+    assert 'Your cart is empty' in client.get('/cart').data.decode()
+
+
+def _buyer_profile(client, tryton):
+    def la(pool):
+        return pool.get('country.country').search([('code', '=', 'LA')])[0].id
+    response = client.post('/account/profile', data={
+            'csrf_token': csrf_token(client, '/account/profile'),
+            'business_name': 'Vientiane Roasters', 'buyer_type': 'domestic',
+            'registration_number': 'VT-0001', 'city': 'Vientiane', 'country': tryton.run(la)})
+    assert response.status_code == 302
+
+
+def _orders(tryton, user_id):
+    def orders(pool):
+        user = pool.get('web.user')(user_id)
+        Order = pool.get('lao.marketplace.order')
+        return [(o.id, o.state, len(o.sales)) for o in Order.search(
+                [('buyer', '=', user.party.id if user.party else -1)])]
+    return tryton.run(orders)
+
+
+def test_checkout_needs_login(client, market):
+    _add(client, market['rice'], '500')
+    token = csrf_token(client, '/cart')
+    response = client.post('/checkout', data={'csrf_token': token})
+    assert response.status_code == 302
+    assert response.headers['Location'].startswith('/account/login')
+
+
+def test_checkout_needs_buyer_profile(client, market, buyer, tryton):
+    _add(client, market['rice'], '500')
+    token = csrf_token(client, '/cart')
+    response = client.post('/checkout', data={'csrf_token': token})
+    assert response.status_code == 400
+    assert b'business profile' in response.data
+    assert _orders(tryton, buyer[1]) == []
+
+
+def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
+        app):
+    _buyer_profile(client, tryton)
+    _add(client, market['arabica'], '1000')
+    _add(client, market['rice'], '500')
+    token = csrf_token(client, '/cart')
+    response = client.post('/checkout', data={
+            'csrf_token': token, 'reference': 'PO-77'})
+    assert response.status_code == 302, response.data
+    (order_id, state, sales), = _orders(tryton, buyer[1])
+    assert (state, sales) == ('placed', 2)
+    assert response.headers['Location'] == f'/orders/{order_id}'
+    assert 'Your cart is empty' in client.get('/cart').data.decode()
+
+    page = client.get(f'/orders/{order_id}').data.decode()
+    assert 'PO-77' in page
+    assert 'Paksong Coffee Cooperative' in page
+    assert 'Savan Rice Group' in page
+    assert f'/orders/{order_id}' in client.get('/orders').data.decode()
+
+    # Nobody else sees it
+    other = app.test_client()
+    email, _ = make_web_user(tryton)
+    log_in(other, email)
+    assert other.get(f'/orders/{order_id}').status_code == 404
+    assert f'/orders/{order_id}' not in other.get('/orders').data.decode()
+    assert other.get('/orders/999999').status_code == 404
+
+
+def test_checkout_refused_writes_nothing(client, market, buyer, tryton):
+    _buyer_profile(client, tryton)
+
+    def declared(pool):
+        return pool.get('lao.listing')(market['robusta']).declared_quantity
+    before = tryton.run(declared)
+    _add(client, market['robusta'], str(int(before) + 200))
+    token = csrf_token(client, '/cart')
+    response = client.post('/checkout', data={'csrf_token': token})
+    assert response.status_code == 400
+    assert b'class="error"' in response.data
+    assert _orders(tryton, buyer[1]) == []
+    assert tryton.run(declared) == before
+
+
+def test_checkout_without_csrf(client, market, buyer, tryton):
+    _buyer_profile(client, tryton)
+    _add(client, market['rice'], '500')
+    response = client.post('/checkout')
+    assert response.status_code == 400
+    assert _orders(tryton, buyer[1]) == []
+
+
+def test_orders_need_login(client):
+    for url in ['/orders', '/orders/1']:
+        response = client.get(url)
+        assert response.status_code == 302
+
+
+def test_vendor_listings(client, market, buyer, tryton):
+    _, user_id = buyer
+    assert b'No listing yet' in client.get('/vendor/listings').data
+
+    def link(pool):
+        Application = pool.get('lao.vendor.application')
+        application, = Application.search(
+            [('company', '=', market['rice_vendor'])])
+        Application.write([application], {'web_user': user_id})
+    tryton.run(link)
+    page = client.get('/vendor/listings').data.decode()
+    assert 'Sticky rice' in page and 'Published' in page
+    assert 'Draft cherries' not in page
+    assert '/vendor/listings' in client.get('/vendor/').data.decode()
+
+
+def test_home_shows_latest_listings(client, market):
+    response = client.get('/')
+    assert response.status_code == 200
+    assert market['arabica'] in _ids(response.data)
+    assert b'name="q"' in response.data
