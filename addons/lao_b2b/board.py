@@ -24,7 +24,7 @@ POST_STATES = [
 
 
 class BoardPost(Workflow, ModelSQL, ModelView):
-    "Supply and Demand Board Post"
+    __string__ = "Supply and Demand Board Post"
     __name__ = 'lao.board.post'
     _rec_name = 'title'
     _states = {'readonly': Eval('state') != 'draft'}

@@ -29,7 +29,7 @@ MARKETPLACE_ORIGINS = ['lao.marketplace.order', 'lao.rfq.quote']
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
-    "Marketplace Commission Configuration"
+    __string__ = "Marketplace Commission Configuration"
     __name__ = 'lao.commission.configuration'
 
     product = fields.Many2One(
@@ -115,7 +115,7 @@ class Invoice(metaclass=PoolMeta):
 
 
 class CommissionRun(Workflow, ModelSQL, ModelView):
-    "Commission Run"
+    __string__ = "Commission Run"
     __name__ = 'lao.commission.run'
     _states = {'readonly': Eval('state') != 'draft'}
 

@@ -73,7 +73,7 @@ class Decision(metaclass=PoolMeta):
 
 
 class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
-    "Marketplace Listing"
+    __string__ = "Marketplace Listing"
     __name__ = 'lao.listing'
     _rec_name = 'title'
 
@@ -772,7 +772,7 @@ def is_multiple(quantity, multiple, digits):
 
 
 class ListingPriceTier(ModelSQL, ModelView):
-    "Listing Price Tier"
+    __string__ = "Listing Price Tier"
     __name__ = 'lao.listing.price_tier'
     listing = fields.Many2One(
         'lao.listing', "Listing", required=True, ondelete='CASCADE')
@@ -825,7 +825,7 @@ def check_draft_listing(children, values):
 
 
 class ListingCertification(ModelSQL, ModelView):
-    "Listing Certification"
+    __string__ = "Listing Certification"
     __name__ = 'lao.listing.certification'
     listing = fields.Many2One(
         'lao.listing', "Listing", required=True, ondelete='CASCADE')
@@ -876,12 +876,12 @@ class ListingPhoto(sequence_ordered(), ModelSQL, ModelView):
 
 
 class RejectListing(DecideWithReason):
-    "Reject Listing"
+    __string__ = "Reject Listing"
     __name__ = 'lao.listing.reject'
     _decision = 'reject'
 
 
 class SuspendListing(DecideWithReason):
-    "Suspend Listing"
+    __string__ = "Suspend Listing"
     __name__ = 'lao.listing.suspend'
     _decision = 'suspend'

@@ -43,7 +43,7 @@ _draft = {'readonly': Eval('state') != 'draft'}
 
 
 class Order(Workflow, ModelSQL, ModelView):
-    "Marketplace Order"
+    __string__ = "Marketplace Order"
     __name__ = 'lao.marketplace.order'
 
     buyer = fields.Many2One(
@@ -276,7 +276,7 @@ def _group_by_company(sales):
 
 
 class OrderLine(ModelSQL, ModelView):
-    "Marketplace Order Line"
+    __string__ = "Marketplace Order Line"
     __name__ = 'lao.marketplace.order.line'
 
     order = fields.Many2One(

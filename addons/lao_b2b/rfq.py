@@ -46,7 +46,7 @@ def today():
 
 
 class QuotationRequest(Workflow, ModelSQL, ModelView):
-    "Request for Quotation"
+    __string__ = "Request for Quotation"
     __name__ = 'lao.rfq'
     _rec_name = 'title'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -184,7 +184,7 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
 
 
 class Quote(Workflow, ModelSQL, ModelView):
-    "Quote"
+    __string__ = "Quote"
     __name__ = 'lao.rfq.quote'
     _states = {'readonly': Eval('state') != 'draft'}
 

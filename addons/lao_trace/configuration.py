@@ -17,7 +17,7 @@ from .exceptions import GS1Error
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
-    "Traceability Configuration"
+    __string__ = "Traceability Configuration"
     __name__ = 'lao.trace.configuration'
 
     resolver_host = fields.Char(

@@ -36,7 +36,7 @@ HARVEST_STATES = [
 
 
 class Farm(DeactivableMixin, ModelSQL, ModelView):
-    "Farm"
+    __string__ = "Farm"
     __name__ = 'lao.trace.farm'
 
     name = fields.Char("Name", required=True)
@@ -74,7 +74,7 @@ class Farm(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Plot(DeactivableMixin, ModelSQL, ModelView):
-    "Plot"
+    __string__ = "Plot"
     __name__ = 'lao.trace.plot'
 
     farm = fields.Many2One(
@@ -145,7 +145,7 @@ class Plot(DeactivableMixin, ModelSQL, ModelView):
 
 
 class PlotCrop(ModelSQL):
-    "Plot Crop"
+    __string__ = "Plot Crop"
     __name__ = 'lao.trace.plot-product.template'
 
     plot = fields.Many2One(
@@ -160,7 +160,7 @@ class PlotCrop(ModelSQL):
 
 
 class Certification(ModelSQL, ModelView):
-    "Farm Certification"
+    __string__ = "Farm Certification"
     __name__ = 'lao.trace.certification'
 
     farm = fields.Many2One(
@@ -189,7 +189,7 @@ class Certification(ModelSQL, ModelView):
 
 
 class Harvest(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
-    "Harvest"
+    __string__ = "Harvest"
     __name__ = 'lao.trace.harvest'
     _rec_name = 'number'
     _number_sequence = 'harvest_sequence'

@@ -49,7 +49,7 @@ NOTICE_STATES = [
 
 
 class Recall(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
-    "Recall"
+    __string__ = "Recall"
     __name__ = 'lao.trace.recall'
     _rec_name = 'number'
     _number_sequence = 'recall_sequence'
@@ -259,7 +259,7 @@ class Recall(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
 
 
 class RecallLine(ModelSQL, ModelView):
-    "Recall Line"
+    __string__ = "Recall Line"
     __name__ = 'lao.trace.recall.line'
 
     recall = fields.Many2One(
@@ -296,7 +296,7 @@ class RecallLine(ModelSQL, ModelView):
 
 
 class RecallNotice(ModelSQL, ModelView):
-    "Recall Notice"
+    __string__ = "Recall Notice"
     __name__ = 'lao.trace.recall.notice'
 
     recall = fields.Many2One(
