@@ -6,8 +6,10 @@
    with its dependencies (Lao and Chinese translatable);
 2. loads the demo data (scripts/demo_data.py) through the ORM;
 3. starts trytond (JSON-RPC and the sao web client) with the database
-   preloaded, and trytond-cron; prints the URLs and the demo log-ins;
-4. on Ctrl-C (SIGINT) or SIGTERM stops both and exits 0.
+   preloaded, trytond-cron, and the Flask storefront (web shop and vendor
+   portal) on http://127.0.0.1:5000 as its own non-root Tryton user
+   (lao_b2b.user_storefront); prints the URLs and the demo log-ins;
+4. on Ctrl-C (SIGINT) or SIGTERM stops all three and exits 0.
 
 Running it again starts from scratch.
 """
@@ -32,6 +34,8 @@ CONFIG = os.path.join(ROOT, 'config', 'trytond.conf')
 DB_PATH = os.path.join(ROOT, 'var', 'db')
 SAO_ROOT = os.path.join(ROOT, 'var', 'sao', 'package')
 READY_TIMEOUT = 120
+STOREFRONT_HOST = '127.0.0.1'
+STOREFRONT_PORT = 5000
 
 
 def log(message):
@@ -70,6 +74,42 @@ def wait_ready(url, process, timeout=READY_TIMEOUT, cancelled=None):
     raise SystemExit(f"trytond did not answer on {url} in {timeout} s")
 
 
+def wait_healthy(url, process, timeout=READY_TIMEOUT, cancelled=None):
+    """Wait until the storefront answers 200 on url + 'healthz'; return None
+    early when cancelled() becomes true"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cancelled and cancelled():
+            return None
+        if process.poll() is not None:
+            raise SystemExit(
+                f"the storefront exited with {process.returncode} "
+                "before ready")
+        try:
+            with urllib.request.urlopen(url + 'healthz', timeout=2) as answer:
+                if answer.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"the storefront did not answer on {url} in {timeout} s")
+
+
+def storefront_command(database, config_files):
+    """The environment and argv of the storefront (flask run), which runs as
+    the Tryton user lao_b2b.user_storefront (TRYTON_USER left unset)"""
+    env = dict(os.environ)
+    env.pop('TRYTON_USER', None)
+    env.update({
+            'TRYTON_DATABASE': database,
+            'TRYTON_CONFIG': os.pathsep.join(config_files),
+            'STOREFRONT_URL': f'http://{STOREFRONT_HOST}:{STOREFRONT_PORT}',
+            })
+    return env, tryton_command(
+        'flask', '--app', 'storefront', 'run',
+        '--host', STOREFRONT_HOST, '--port', str(STOREFRONT_PORT))
+
+
 def stop_children(children, grace=10):
     """Stop each child and the processes it started (trytond-cron has
     workers): SIGINT to its process group, then SIGTERM, then SIGKILL"""
@@ -89,18 +129,30 @@ def stop_children(children, grace=10):
             return
 
 
-def print_logins(url, database, logins):
+def print_logins(url, database, logins, shop_url=None):
     width = max(len(login) for _, login, _, _ in logins)
     print()
     print(f"  Lao Rural E-Commerce Platform demo, database '{database}'")
     print(f"  Web client (sao): {url}")
+    if shop_url:
+        print(f"  Storefront (web shop, buyers): {shop_url}")
     print(f"  JSON-RPC:         {url}{database}/rpc/")
     print(f"  Log-in over HTTP: POST {url}{database}/session/login")
     print()
     print("  Demo log-ins (demo passwords, this database only):")
+    print("  back office (sao, JSON-RPC):")
     for role, login, password, note in logins:
+        if role.startswith('storefront'):
+            continue
         note = f"  {note}" if note else ''
         print(f"    {login:<{width}}  {password:<20} {role}{note}")
+    shop = [l for l in logins if l[0].startswith('storefront')]
+    if shop:
+        print(f"  storefront ({shop_url or 'web shop'}account/login, "
+            "e-mails already validated):")
+        for role, login, password, note in shop:
+            note = f"  {note}" if note else ''
+            print(f"    {login:<{width}}  {password:<20} {role}{note}")
     print()
     print("  Vendor managers are normally invited by e-mail; the invitations")
     print("  stay queued (no SMTP here) and the demo set their passwords.")
@@ -165,10 +217,16 @@ def main(argv=None):
     if host in {'0.0.0.0', '::', ''}:
         host = '127.0.0.1'
     url = f'http://{host}:{port}/'
+    shop_url = f'http://{STOREFRONT_HOST}:{STOREFRONT_PORT}/'
     try:
         if wait_ready(url, server, cancelled=lambda: bool(stopping)):
-            print_logins(url, name, logins)
-            log(f"ready in {time.monotonic() - started:.1f} s")
+            env, command = storefront_command(name, config_files)
+            shop = subprocess.Popen(
+                command, cwd=ROOT, env=env, start_new_session=True)
+            children.append(shop)
+            if wait_healthy(shop_url, shop, cancelled=lambda: bool(stopping)):
+                print_logins(url, name, logins, shop_url)
+                log(f"ready in {time.monotonic() - started:.1f} s")
         while not stopping:
             for child in children:
                 if child.poll() is not None:
@@ -176,7 +234,7 @@ def main(argv=None):
                     stopping.append(None)
             time.sleep(0.2)
     finally:
-        log("stopping trytond and trytond-cron")
+        log("stopping trytond, trytond-cron and the storefront")
         stop_children(children)
     # A stop that we asked for is a clean exit; a child dying is not
     return 0 if stopping and stopping[0] is not None else 1
