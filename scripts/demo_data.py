@@ -5,7 +5,9 @@ them: the platform operator creates and submits the vendor applications,
 a government reviewer checks the documents and approves, which provisions
 each vendor's company and manager; another reviewer rejects or suspends
 with a written reason through the reason wizard.  Nothing is inserted with
-SQL.
+SQL.  The vendors then list their goods, buyers sign up on the storefront
+and order, and requests for quotation and board posts follow
+(scripts/demo_marketplace.py).
 
     python -m scripts.demo_data NAME [-c CONFIG ...] [--small]
 
@@ -16,6 +18,7 @@ to everyone who reads this file: never load this into a real database.
 import argparse
 import contextlib
 import json
+import logging
 import sys
 from dataclasses import dataclass, field
 
@@ -356,7 +359,7 @@ def decide_with_reason(wizard_name, applications, reason, reviewer):
         Wizard.delete(session_id)
 
 
-def load(vendors=VENDORS):
+def load(vendors=VENDORS, small=False):
     """Create the demo data in the current transaction and return the demo
     log-ins as (role, login, password, note) tuples"""
     from trytond.pool import Pool
@@ -380,6 +383,11 @@ def load(vendors=VENDORS):
             'submitted', 'approved', 'rejected', 'suspended', checked=True),
         decider)
     approve(having('approved', 'suspended'), decider)
+    # The approved vendors list their goods (the suspended one too, before
+    # its suspension); the buyers, orders, RFQs and board come after
+    from scripts import demo_marketplace
+    marketplace = demo_marketplace.load(
+        having('approved', 'suspended'), operator, decider, small=small)
     for vendor in vendors:
         if vendor.state in REASON_WIZARDS:
             decide_with_reason(REASON_WIZARDS[vendor.state],
@@ -400,6 +408,7 @@ def load(vendors=VENDORS):
                     f"vendor manager ({application.state})",
                     application.manager.login, vendor.manager_password,
                     application.company.rec_name))
+    logins.extend(marketplace())
     return logins
 
 
@@ -441,8 +450,12 @@ def main(argv=None):
     from trytond.pool import Pool
 
     Pool(options.database).init()
+    # No SMTP server here: the validation e-mails of the demo buyers (who
+    # are validated by their token) cannot be sent
+    logging.getLogger('trytond.sendmail').setLevel(logging.CRITICAL)
     logins = run_in_transaction(
-        options.database, load, SMALL_VENDORS if options.small else VENDORS)
+        options.database, load, SMALL_VENDORS if options.small else VENDORS,
+        small=options.small)
     json.dump(logins, sys.stdout, ensure_ascii=False)
     sys.stdout.write('\n')
 
