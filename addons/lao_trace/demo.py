@@ -274,5 +274,10 @@ def load_banana_chain(chain):
 def load(company, warehouse=None):
     """Load the coffee and banana chains for company; return their last
     lots.  Run inside a transaction, with company in the context."""
+    Product = Pool().get('product.product')
     chain = ChainBuilder(company, warehouse=warehouse)
-    return load_coffee_chain(chain), load_banana_chain(chain)
+    lots = load_coffee_chain(chain), load_banana_chain(chain)
+    if company.gs1_company_prefix:
+        # so that the QR codes of the lots resolve
+        Product.assign_gtins(list(chain._products.values()), company)
+    return lots

@@ -11,7 +11,7 @@ os.environ.setdefault('DB_NAME', ':memory:')
 os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
 os.environ.setdefault('TEST_NETWORK', '0')
 
-MODULES = ['lao_b2b']
+MODULES = ['lao_b2b', 'lao_trace']
 PASSWORD = 'correct horse battery'
 
 
