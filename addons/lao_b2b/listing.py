@@ -650,13 +650,6 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
-    @Workflow.transition('rejected')
-    def reject(cls, listings, reason):
-        reason = cls._check_reason(reason)
-        cls.check_decider(listings)
-        cls._log_transition(listings, 'rejected', reason)
-
-    @classmethod
     @ModelView.button_action('lao_b2b.wizard_listing_suspend')
     def suspend_wizard(cls, listings):
         pass

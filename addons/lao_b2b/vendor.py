@@ -142,6 +142,14 @@ class WorkflowDecisionMixin:
         Decision.log(list(from_states), from_states, to_state, reason)
 
     @classmethod
+    @Workflow.transition('rejected')
+    def reject(cls, records, reason):
+        "Reject the records with the written reason of the decider"
+        reason = cls._check_reason(reason)
+        cls.check_decider(records)
+        cls._log_transition(records, 'rejected', reason)
+
+    @classmethod
     def _check_reason(cls, reason):
         if not reason or not reason.strip():
             raise ApplicationError(gettext('lao_b2b.msg_reason_required'))
@@ -408,13 +416,6 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button_action('lao_b2b.wizard_vendor_application_reject')
     def reject_wizard(cls, applications):
         pass
-
-    @classmethod
-    @Workflow.transition('rejected')
-    def reject(cls, applications, reason):
-        reason = cls._check_reason(reason)
-        cls.check_decider(applications)
-        cls._log_transition(applications, 'rejected', reason)
 
     @classmethod
     @ModelView.button_action('lao_b2b.wizard_vendor_application_suspend')
