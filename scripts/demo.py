@@ -29,6 +29,7 @@ sys.path.insert(0, ROOT)
 from scripts.database import (  # noqa: E402
     create_database, path_overlay, tryton_command)
 from scripts.demo_data import ADMIN_PASSWORD  # noqa: E402
+from scripts.demo_marketplace import TRACE_ROLE  # noqa: E402
 
 CONFIG = os.path.join(ROOT, 'config', 'trytond.conf')
 DB_PATH = os.path.join(ROOT, 'var', 'db')
@@ -130,7 +131,8 @@ def stop_children(children, grace=10):
 
 
 def print_logins(url, database, logins, shop_url=None):
-    width = max(len(login) for _, login, _, _ in logins)
+    width = max(len(login) for role, login, _, _ in logins
+        if role != TRACE_ROLE)
     print()
     print(f"  Lao Rural E-Commerce Platform demo, database '{database}'")
     print(f"  Web client (sao): {url}")
@@ -142,7 +144,7 @@ def print_logins(url, database, logins, shop_url=None):
     print("  Demo log-ins (demo passwords, this database only):")
     print("  back office (sao, JSON-RPC):")
     for role, login, password, note in logins:
-        if role.startswith('storefront'):
+        if role.startswith('storefront') or role == TRACE_ROLE:
             continue
         note = f"  {note}" if note else ''
         print(f"    {login:<{width}}  {password:<20} {role}{note}")
@@ -153,6 +155,11 @@ def print_logins(url, database, logins, shop_url=None):
         for role, login, password, note in shop:
             note = f"  {note}" if note else ''
             print(f"    {login:<{width}}  {password:<20} {role}{note}")
+    traces = [l for l in logins if l[0] == TRACE_ROLE]
+    if traces:
+        print("  QR links of traced lots (GS1 Digital Link on the storefront):")
+        for _, path, _, product in traces:
+            print(f"    {shop_url or '/'}{path}  {product}")
     print()
     print("  Vendor managers are normally invited by e-mail; the invitations")
     print("  stay queued (no SMTP here) and the demo set their passwords.")

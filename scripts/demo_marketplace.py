@@ -488,6 +488,9 @@ def create_board_posts(operator, applications, buyers):
     return posts
 
 
+TRACE_ROLE = 'trace page'
+
+
 def load_trace(applications):
     "The coffee vendor's trace chains (lao_trace), when it is activated"
     from trytond.pool import Pool
@@ -504,6 +507,9 @@ def load_trace(applications):
     from trytond.modules.lao_trace import demo
     Listing = pool.get('lao.listing')
     company = coffee[0].company
+    # GS1's own example company prefix: the demo's GTINs are not real ones
+    company.gs1_company_prefix = '0614141'
+    company.save()
     with Transaction().set_context(company=company.id):
         return demo.load(company, Listing.company_warehouse(company))
 
@@ -528,6 +534,8 @@ def load(applications, operator, reviewer, small=False):
         parties = [web_users[b.email].party for b in BUYERS]
         create_rfqs(operator, current, products, parties)
         create_board_posts(operator, current, parties)
-        load_trace(current)
+        for lot in load_trace(current) or []:
+            logins.append((TRACE_ROLE,
+                    f'01/{lot.gtin}/10/{lot.number}', '', lot.product.name))
         return logins
     return after_decisions
