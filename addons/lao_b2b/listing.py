@@ -76,6 +76,8 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Marketplace Listing"
     __name__ = 'lao.listing'
     _rec_name = 'title'
+    _decide_own_error = ListingError
+    _decide_own_message = 'lao_b2b.msg_listing_decide_own'
 
     company = fields.Many2One(
         'company.company', "Vendor", required=True, states=_reviewed_states)
@@ -542,16 +544,6 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                         'lao_b2b.msg_listing_vendor_not_active',
                         listing=listing.rec_name,
                         vendor=listing.company.rec_name))
-
-    @classmethod
-    def check_decider(cls, listings):
-        "A reviewer may not decide on a listing they submitted"
-        user = Transaction().user
-        for listing in listings:
-            if listing.submitted_by and listing.submitted_by.id == user:
-                raise ListingError(gettext(
-                        'lao_b2b.msg_listing_decide_own',
-                        listing=listing.rec_name))
 
     # Workflow
 

@@ -141,6 +141,20 @@ class WorkflowDecisionMixin:
         from_states = {r: r.state for r in records if r.state != to_state}
         Decision.log(list(from_states), from_states, to_state, reason)
 
+    # The error raised, and its message, when a reviewer would decide on a
+    # record they submitted; the message receives the record as "record"
+    _decide_own_error = ApplicationError
+    _decide_own_message = 'lao_b2b.msg_decide_own_submission'
+
+    @classmethod
+    def check_decider(cls, records):
+        "A reviewer may not decide on a record they submitted"
+        user = Transaction().user
+        for record in records:
+            if record.submitted_by and record.submitted_by.id == user:
+                raise cls._decide_own_error(gettext(
+                        cls._decide_own_message, record=record.rec_name))
+
     @classmethod
     @Workflow.transition('rejected')
     def reject(cls, records, reason):
@@ -352,16 +366,6 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                 'manager', 'submitted_by', 'submitted_at', 'decisions']:
             default.setdefault(name, None)
         return super().copy(applications, default=default)
-
-    @classmethod
-    def check_decider(cls, applications):
-        "A reviewer may not decide on an application they submitted"
-        user = Transaction().user
-        for application in applications:
-            if application.submitted_by and application.submitted_by.id == user:
-                raise ApplicationError(gettext(
-                        'lao_b2b.msg_decide_own_submission',
-                        application=application.rec_name))
 
     @classmethod
     @ModelView.button
