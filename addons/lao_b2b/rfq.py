@@ -7,12 +7,14 @@ quote creates and confirms a sale in that vendor's company and closes the
 request.  A scheduled task expires the requests, quotes and board posts
 whose date has passed.
 """
+import json
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .common import as_vendor_system, state_button
 from .exceptions import QuotationRequestError
@@ -143,6 +145,66 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
                 raise QuotationRequestError(gettext(
                         'lao_b2b.msg_rfq_expiry_past',
                         request=request.rec_name))
+        cls.notify_vendors(requests)
+
+    def matching_vendor_companies(self):
+        """The ids of the companies that publish a listing of the requested
+        commodity or of one of its kinds"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        listing = Listing.__table__()
+        with without_check_access():
+            listings = Listing.search([
+                    ('state', '=', 'published'),
+                    ('category', 'child_of', [self.category.id], 'parent'),
+                    ], query=True)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*listing.select(listing.company,
+                where=listing.id.in_(listings), group_by=[listing.company]))
+        return [company for company, in cursor]
+
+    @classmethod
+    def notify_vendors(cls, requests):
+        """Notify in the back office the managers of the vendors that list
+        the requested commodity, each in their own language"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        manager_group = ModelData.get_id('lao_b2b', 'group_cooperative_manager')
+        action = ModelData.get_id('lao_b2b', 'act_rfq_form')
+        notifications = []
+        for request in requests:
+            companies = request.matching_vendor_companies()
+            if not companies:
+                continue
+            with without_check_access():
+                users = User.search([
+                        ('companies', 'in', companies),
+                        ('groups', '=', manager_group),
+                        ])
+            for user in users:
+                language = user.language.code if user.language else None
+                with Transaction().set_context(language=language):
+                    translated = cls(request.id)
+                    notifications.append(Notification(
+                            user=user,
+                            label=gettext(
+                                'lao_b2b.msg_rfq_notification_label',
+                                commodity=translated.category.rec_name),
+                            description=gettext(
+                                'lao_b2b.msg_rfq_notification_description',
+                                request=translated.rec_name,
+                                quantity=translated.quantity,
+                                unit=translated.unit.symbol,
+                                expiry_date=translated.expiry_date),
+                            icon='tryton-notification',
+                            model=cls.__name__,
+                            records=json.dumps([request.id]),
+                            action=action))
+        # Notifications are the platform's, not the publisher's to create
+        with without_check_access():
+            Notification.save(notifications)
 
     @classmethod
     @ModelView.button

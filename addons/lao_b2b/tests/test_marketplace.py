@@ -2,6 +2,7 @@
 commissions.  Every test builds its own vendors through the real vendor
 application approval."""
 import datetime as dt
+import json
 from decimal import Decimal
 
 import unittest
@@ -697,6 +698,53 @@ class QuotationTestCase(TestCase):
         self.assertEqual(Quote(quote_b.id).state, 'declined')
         self.assertEqual(Request(request.id).state, 'closed')
         self.assertEqual(Request(request.id).sale, sale)
+
+    @with_transaction()
+    def test_rfq_notifies_matching_vendors(self):
+        "Publishing a request notifies the vendors of that commodity only"
+        pool = Pool()
+        Request = pool.get('lao.rfq')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        Lang = pool.get('ir.lang')
+        cassava = create_vendor("Savannakhet Cassava Group", 'REG-211', 'SV')
+        coffee = create_vendor("Paksong Coffee Group", 'REG-212', 'CH')
+        publish([
+                create_listing(cassava, cat='cassava_chips'),
+                create_listing(coffee),
+                ])
+        cassava_manager, = User.search([('companies', '=', cassava.id)])
+        coffee_manager, = User.search([('companies', '=', coffee.id)])
+        Message = pool.get('ir.message')
+        ModelData = pool.get('ir.model.data')
+        lao, = Lang.search([('code', '=', 'lo')])
+        lao.translatable = True
+        lao.save()
+        User.write([cassava_manager], {'language': lao.id})
+        Translation = pool.get('ir.translation')
+        label = Message(ModelData.get_id(
+                'lao_b2b', 'msg_rfq_notification_label'))
+        Translation.create([{
+                    'name': 'ir.message,text', 'type': 'model',
+                    'res_id': label.id, 'lang': 'lo', 'module': 'lao_b2b',
+                    'src': label.text,
+                    'value': "ຄຳຂໍໃບສະເໜີລາຄາໃໝ່: %(commodity)s",
+                    }])
+        request = create_request(create_buyer("Yunnan Starch Importer"))
+
+        Request.publish([request])
+
+        notification, = Notification.search([
+                ('user', '=', cassava_manager.id)])
+        self.assertEqual(notification.model, 'lao.rfq')
+        self.assertEqual(json.loads(notification.records), [request.id])
+        self.assertTrue(notification.unread)
+        # in the manager's language
+        self.assertTrue(
+            notification.label.startswith("ຄຳຂໍໃບສະເໜີລາຄາໃໝ່: "))
+        self.assertIn("Cassava chips for Kunming", notification.description)
+        self.assertFalse(Notification.search([
+                    ('user', '=', coffee_manager.id)]))
 
     @with_transaction()
     def test_rfq_refusals(self):
