@@ -17,9 +17,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-# libpq5: psycopg 3 (trytond[postgresql]) talks to PostgreSQL through it
+# libpq5: psycopg 3 (trytond[postgresql]) talks to PostgreSQL through it;
+# pango and the Noto fonts render the PDF lot labels in Lao and Chinese
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /var/lib/trytond trytond
 

@@ -2,7 +2,9 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import unittest
+import zlib
 
 import jsonschema
 from stdnum import ean
@@ -20,6 +22,17 @@ from trytond.transaction import Transaction
 from .tools import ChainBuilder
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), 'EPCIS-JSON-Schema.json')
+
+
+def pdf_objects(pdf):
+    "The PDF's bytes with its compressed streams inflated"
+    parts = [pdf]
+    for stream in re.findall(rb'stream\r?\n(.*?)endstream', pdf, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            pass
+    return b''.join(parts)
 
 
 class GS1TestCase(unittest.TestCase):
@@ -451,6 +464,11 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             extension, content, _, _ = LotLabel.execute([lot.id], {})
             self.assertEqual(extension, 'pdf')
             self.assertTrue(bytes(content).startswith(b'%PDF'))
+            # Without these fonts the Lao and Chinese names print as boxes
+            # (Debian: fonts-noto-core, fonts-noto-cjk)
+            objects = pdf_objects(bytes(content))
+            for font in [b'Noto-Sans-Lao', b'Noto-Sans-CJK']:
+                self.assertIn(font, objects)
 
     @with_transaction()
     def test_demo_data(self):
