@@ -70,7 +70,10 @@ def create_app(test_config=None):
         os.environ.get('STOREFRONT_SETTINGS',
             os.path.join(ROOT, 'config', 'storefront.py')), silent=True)
     app.config.from_prefixed_env('STOREFRONT')
-    for key in ['TRYTON_DATABASE', 'TRYTON_CONFIG', 'TRYTON_USER']:
+    # STOREFRONT_URL is its own name: from_prefixed_env would read it as URL
+    for key in [
+            'STOREFRONT_URL', 'TRYTON_DATABASE', 'TRYTON_CONFIG',
+            'TRYTON_USER']:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
     if test_config:

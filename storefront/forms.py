@@ -93,7 +93,7 @@ class ResetPasswordForm(Form):
             EqualTo('password', message=_l("The two passwords differ."))])
 
 
-def _id_or_none(value):
+def id_or_none(value):
     return int(value) if value not in (None, '', 'None') else None
 
 
@@ -113,7 +113,7 @@ class BuyerProfileForm(Form):
     country = SelectField(
         _l("Country"), coerce=int, validators=[required()])
     subdivision = SelectField(
-        _l("Province"), coerce=_id_or_none, validators=[Optional()])
+        _l("Province"), coerce=id_or_none, validators=[Optional()])
 
 
 class VendorApplicationForm(Form):
@@ -184,7 +184,7 @@ class ListingForm(Form):
     language and, optionally, in the other languages of the site"""
     company = SelectField(_l("Vendor"), coerce=int, validators=[required()])
     product = SelectField(
-        _l("Product"), coerce=_id_or_none, validators=[Optional()])
+        _l("Product"), coerce=id_or_none, validators=[Optional()])
     title = StringField(_l("Title"), validators=[required(), at_most(200)])
     description = TextAreaField(
         _l("Description"), validators=[Optional(), at_most(5000)])
@@ -206,7 +206,7 @@ class ListingForm(Form):
         _l("Commodity"), coerce=int, validators=[required()])
     grade = StringField(_l("Grade"), validators=[Optional(), at_most(100)])
     origin_province = SelectField(
-        _l("Province of origin"), coerce=_id_or_none,
+        _l("Province of origin"), coerce=id_or_none,
         validators=[Optional()])
     origin_district = StringField(
         _l("District of origin"), validators=[Optional(), at_most(100)])
