@@ -7,6 +7,10 @@
 # here and the session cookie is Secure when it starts with https://.
 STOREFRONT_URL = 'http://127.0.0.1:5000'
 
+# The back office (sao): the vendor portal links its orders and requests
+# for quotation there
+BACK_OFFICE_URL = 'http://127.0.0.1:8000/'
+
 # Log-in, sign-up and password reset attempts per client address
 AUTH_RATE_LIMIT = '10 per minute'
 

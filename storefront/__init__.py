@@ -47,6 +47,8 @@ def create_app(test_config=None):
     app = Flask(__name__)
     app.config.from_mapping(
         STOREFRONT_URL='http://127.0.0.1:5000',
+        # The back office (sao) where vendors fulfil orders and write quotes
+        BACK_OFFICE_URL='http://127.0.0.1:8000/',
         SECRET_KEY_FILE=os.path.join(ROOT, 'var', 'storefront', 'secret_key'),
         # Secure when the shop is served over HTTPS, unless configured
         SESSION_COOKIE_SECURE=None,
@@ -68,7 +70,10 @@ def create_app(test_config=None):
         os.environ.get('STOREFRONT_SETTINGS',
             os.path.join(ROOT, 'config', 'storefront.py')), silent=True)
     app.config.from_prefixed_env('STOREFRONT')
-    for key in ['TRYTON_DATABASE', 'TRYTON_CONFIG', 'TRYTON_USER']:
+    # STOREFRONT_URL is its own name: from_prefixed_env would read it as URL
+    for key in [
+            'STOREFRONT_URL', 'TRYTON_DATABASE', 'TRYTON_CONFIG',
+            'TRYTON_USER']:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
     if test_config:
@@ -89,8 +94,11 @@ def create_app(test_config=None):
     limiter.init_app(app)
     _init_tryton(app)
 
-    from . import account, auth, cart, catalog, main, trace, vendor
-    for module in [main, auth, account, vendor, catalog, cart, trace]:
+    from . import (
+        account, auth, cart, catalog, main, trace, vendor, vendor_listings)
+    for module in [
+            main, auth, account, vendor, vendor_listings, catalog, cart,
+            trace]:
         app.register_blueprint(module.bp)
 
     _register_error_handlers(app)

@@ -9,7 +9,7 @@ from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from .extensions import tryton
-from .forms import Form, at_most
+from .forms import Form, id_or_none, at_most
 from .helpers import not_found_on
 
 bp = Blueprint('catalog', __name__)
@@ -27,8 +27,6 @@ IMAGE_TYPES = [
     ]
 
 
-def _id_or_none(value):
-    return int(value) if value not in (None, '') else None
 
 
 class CatalogueForm(Form):
@@ -38,9 +36,9 @@ class CatalogueForm(Form):
 
     q = StringField(_l("Search"), validators=[Optional(), at_most(100)])
     category = SelectField(
-        _l("Commodity"), coerce=_id_or_none, validators=[Optional()])
+        _l("Commodity"), coerce=id_or_none, validators=[Optional()])
     province = SelectField(
-        _l("Province"), coerce=_id_or_none, validators=[Optional()])
+        _l("Province"), coerce=id_or_none, validators=[Optional()])
     certification = SelectField(_l("Certification"), validators=[Optional()])
     price_min = DecimalField(_l("Price from"), places=None,
         validators=[Optional(), NumberRange(min=0)])

@@ -1,14 +1,17 @@
 """The web forms: they parse and check the shape of the input; the rules
 about its content are the models' (addons/lao_b2b/web.py)."""
+import datetime as dt
+
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, EmailField, PasswordField, SelectField, StringField,
-    TextAreaField)
+    BooleanField, DateField, DecimalField, EmailField, FieldList, FormField,
+    IntegerField, PasswordField, SelectField, StringField, TextAreaField)
+from wtforms import Form as SubForm
 from wtforms.validators import (
-    EqualTo, InputRequired, Length, Optional)
+    EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError)
 
 
 # The messages of WTForms' own validators that our forms can show: WTForms
@@ -17,7 +20,14 @@ WTFORMS_MESSAGES = [
     _l("This field is required."),
     _l("Not a valid choice."),
     _l("Invalid Choice: could not coerce."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
     ]
+
+# The languages in which a vendor may write the title and description of a
+# listing (the site's languages)
+LISTING_LANGUAGES = ['lo', 'zh_CN', 'en']
 
 
 class _Catalogue:
@@ -31,6 +41,13 @@ class _Catalogue:
 
 
 class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _Catalogue()
+
+
+class Rows(SubForm):
+    "The rows of a form repeated in a FieldList (the CSRF is the form's)"
     class Meta:
         def get_translations(self, form):
             return _Catalogue()
@@ -76,7 +93,7 @@ class ResetPasswordForm(Form):
             EqualTo('password', message=_l("The two passwords differ."))])
 
 
-def _id_or_none(value):
+def id_or_none(value):
     return int(value) if value not in (None, '', 'None') else None
 
 
@@ -96,7 +113,7 @@ class BuyerProfileForm(Form):
     country = SelectField(
         _l("Country"), coerce=int, validators=[required()])
     subdivision = SelectField(
-        _l("Province"), coerce=_id_or_none, validators=[Optional()])
+        _l("Province"), coerce=id_or_none, validators=[Optional()])
 
 
 class VendorApplicationForm(Form):
@@ -141,6 +158,125 @@ class DocumentForm(Form):
     kind = SelectField(_l("Document"), validators=[required()])
     file = FileField(
         _l("File (PDF, JPEG or PNG)"), validators=[FileRequired(message=_l("This field is required."))])
+
+
+def decimal_field(label, *validators):
+    return DecimalField(label, places=None, validators=[*validators,
+            NumberRange(min=0, message=_l("Enter a number of 0 or more."))])
+
+
+class TierRow(Rows):
+    quantity = decimal_field(_l("From quantity"), Optional())
+    unit_price = decimal_field(_l("Unit price"), Optional())
+
+
+class CertificationRow(Rows):
+    kind = SelectField(_l("Certification"), validators=[Optional()])
+    name = StringField(_l("Name"), validators=[Optional(), at_most(200)])
+    issuer = StringField(
+        _l("Issued by"), validators=[Optional(), at_most(200)])
+    number = StringField(_l("Number"), validators=[Optional(), at_most(100)])
+    valid_to = DateField(_l("Valid until"), validators=[Optional()])
+
+
+class ListingForm(Form):
+    """A listing of a vendor: the title and description in the reader's
+    language and, optionally, in the other languages of the site"""
+    company = SelectField(_l("Vendor"), coerce=int, validators=[required()])
+    product = SelectField(
+        _l("Product"), coerce=id_or_none, validators=[Optional()])
+    title = StringField(_l("Title"), validators=[required(), at_most(200)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), at_most(5000)])
+    title_lo = StringField(
+        _l("Title in Lao"), validators=[Optional(), at_most(200)])
+    description_lo = TextAreaField(
+        _l("Description in Lao"), validators=[Optional(), at_most(5000)])
+    title_zh_CN = StringField(
+        _l("Title in Chinese"), validators=[Optional(), at_most(200)])
+    description_zh_CN = TextAreaField(
+        _l("Description in Chinese"),
+        validators=[Optional(), at_most(5000)])
+    title_en = StringField(
+        _l("Title in English"), validators=[Optional(), at_most(200)])
+    description_en = TextAreaField(
+        _l("Description in English"),
+        validators=[Optional(), at_most(5000)])
+    category = SelectField(
+        _l("Commodity"), coerce=int, validators=[required()])
+    grade = StringField(_l("Grade"), validators=[Optional(), at_most(100)])
+    origin_province = SelectField(
+        _l("Province of origin"), coerce=id_or_none,
+        validators=[Optional()])
+    origin_district = StringField(
+        _l("District of origin"), validators=[Optional(), at_most(100)])
+    harvest_season = StringField(
+        _l("Harvest season"), validators=[Optional(), at_most(100)])
+    unit = SelectField(_l("Unit of sale"), coerce=int, validators=[
+            required()])
+    minimum_quantity = decimal_field(_l("Minimum order"), required())
+    quantity_multiple = decimal_field(_l("Sold in multiples of"), Optional())
+    availability = SelectField(_l("Quantity for sale"), validators=[
+            required()])
+    declared_quantity = decimal_field(
+        _l("Declared quantity for sale"), Optional())
+    lead_time_days = IntegerField(_l("Days to ship an order"), validators=[
+            Optional(), NumberRange(min=0, max=365,
+                message=_l("Enter a number of days from 0 to 365."))])
+    tiers = FieldList(FormField(TierRow), min_entries=3, max_entries=10)
+    certifications = FieldList(
+        FormField(CertificationRow), min_entries=2, max_entries=10)
+
+    FIELDS = [
+        'title', 'description', 'category', 'grade', 'origin_province',
+        'origin_district', 'harvest_season', 'unit', 'availability']
+
+    def validate_tiers(self, field):
+        for row in field:
+            if (row.quantity.data is None) != (row.unit_price.data is None):
+                raise ValidationError(
+                    _l("Give both the quantity and the price of a tier."))
+
+    def validate_certifications(self, field):
+        for row in field:
+            if bool(row.kind.data) != bool(row.form.name.data):
+                raise ValidationError(_l(
+                        "Give both the kind and the name of a "
+                        "certification."))
+
+    def values(self, language):
+        """The values for the model: title and description in language,
+        the other languages in 'translations'"""
+        values = {n: getattr(self, n).data or None for n in self.FIELDS}
+        values['minimum_quantity'] = float(self.minimum_quantity.data)
+        for name in ['quantity_multiple', 'declared_quantity']:
+            data = getattr(self, name).data
+            values[name] = float(data) if data is not None else None
+        days = self.lead_time_days.data
+        values['lead_time'] = (
+            dt.timedelta(days=days) if days is not None else None)
+        values['price_tiers'] = [
+            (float(r.quantity.data), r.unit_price.data)
+            for r in self.tiers if r.quantity.data is not None]
+        values['certifications'] = [{
+                'kind': r.kind.data, 'name': r.form.name.data,
+                'issuer': r.issuer.data or None,
+                'number': r.number.data or None,
+                'valid_to': r.valid_to.data,
+                } for r in self.certifications if r.kind.data]
+        values['translations'] = {
+            code: {
+                'title': getattr(self, f'title_{code}').data or None,
+                'description': (
+                    getattr(self, f'description_{code}').data or None),
+                } for code in LISTING_LANGUAGES if code != language}
+        return values
+
+
+class PhotoForm(Form):
+    file = FileField(
+        _l("Photo (JPEG or PNG)"),
+        validators=[FileRequired(message=_l("This field is required."))])
 
 
 class EmptyForm(Form):

@@ -1,5 +1,6 @@
 """The vendor portal: the registration application with its documents, its
-submission and the reviewers' decisions."""
+submission and the reviewers' decisions (the approved vendor's listings,
+requests and orders are in vendor_listings.py)."""
 from flask import (
     Blueprint, abort, flash, redirect, render_template, url_for)
 from flask_babel import gettext as _
@@ -142,14 +143,3 @@ def submit(application_id):
     flash(_("Your application is submitted to the government reviewers."))
     return redirect(url_for(
             'vendor.application', application_id=application_id))
-
-
-@bp.route('/listings')
-@tryton.transaction()
-@login_required
-def listings():
-    "The listings of the user's approved vendors, with the reviewers' reasons"
-    Listing = tryton.pool.get('lao.listing')
-    return render_template('vendor/listings.html',
-        listings=current_user().vendor_listings,
-        states=dict(_selection(Listing, 'state')))

@@ -7,6 +7,7 @@ with its periods, and its own sale and invoice sequences.
 """
 import datetime as dt
 
+from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -198,3 +199,31 @@ class Company(metaclass=PoolMeta):
         configuration.sale_sequence = sequence
         configuration.save()
         return sequence
+
+    def sales_account_category(self):
+        """The accounting category of the vendor's goods: one that has a
+        revenue account of the company, else a new one on the revenue
+        account of its chart, so that its sales can be invoiced"""
+        pool = Pool()
+        Account = pool.get('account.account')
+        Category = pool.get('product.category')
+        CategoryAccount = pool.get('product.category.account')
+        with Transaction().set_context(company=self.id):
+            accounts = CategoryAccount.search([
+                    ('company', '=', self.id),
+                    ('account_revenue', '!=', None),
+                    ('category.accounting', '=', True),
+                    ], order=[('id', 'ASC')], limit=1)
+            if accounts:
+                return accounts[0].category
+            revenue, = Account.search([
+                    ('company', '=', self.id),
+                    ('type.revenue', '=', True),
+                    ('closed', '!=', True),
+                    ], order=[('code', 'ASC'), ('id', 'ASC')], limit=1)
+            category = Category(
+                name=gettext('lao_b2b.msg_company_sales_category',
+                    company=self.rec_name),
+                accounting=True, account_revenue=revenue)
+            category.save()
+        return category

@@ -12,7 +12,9 @@ The exceptions of this file are declared here rather than in exceptions.py
 because the web shop is an optional face of the module with its own messages
 (web.xml).
 """
+import datetime as dt
 import re
+from contextlib import contextmanager
 from decimal import Decimal
 
 from sql import Cast, Null
@@ -21,12 +23,16 @@ from sql.operators import ILike
 from trytond import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model import fields
+from trytond.model import ModelSQL, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.tools.email_ import (
     EmailNotValidError, validate_email as validate_email_address)
 from trytond.transaction import Transaction, without_check_access
+
+from .common import as_vendor_system
+from .exceptions import ListingError
+from .listing import REVIEWED_FIELDS
 
 
 # The file types a vendor may upload, recognised by their first bytes: the
@@ -37,6 +43,15 @@ DOCUMENT_SIGNATURES = [
     (b'\x89PNG\r\n\x1a\n', 'image/png', '.png'),
     ]
 DOCUMENT_MAX_SIZE = 5 * 1024 * 1024
+# The photos of a listing: images only
+IMAGE_SIGNATURES = [
+    s for s in DOCUMENT_SIGNATURES if s[1].startswith('image/')]
+# The states in which a vendor changes a listing on the web: a rejected
+# listing goes back to draft first, a published one changes its reviewed
+# terms through a revision
+WEB_EDITABLE_LISTING_STATES = {'draft', 'rejected', 'published'}
+# The fields of a certification that the web form gives
+WEB_CERTIFICATION_FIELDS = ['kind', 'name', 'issuer', 'number', 'valid_to']
 
 
 class WebAccessError(UserError):
@@ -55,6 +70,41 @@ def _escape_like(text):
     "text for a LIKE pattern that matches it literally"
     return (text.replace('\\', '\\\\').replace('%', '\\%')
         .replace('_', '\\_'))
+
+
+def check_upload(filename, data, signatures, type_message):
+    """Check the size and the real type of an uploaded file among
+    signatures and return a safe file name with the extension of its type"""
+    data = data or b''
+    if not data:
+        raise WebUploadError(gettext('lao_b2b.msg_web_upload_empty'))
+    max_size = document_max_size()
+    if len(data) > max_size:
+        raise WebUploadError(gettext(
+                'lao_b2b.msg_web_upload_too_big',
+                size=max_size // (1024 * 1024)))
+    for signature, _, extension in signatures:
+        if data.startswith(signature):
+            break
+    else:
+        raise WebUploadError(gettext(type_message))
+    stem = ''.join(
+        c for c in (filename or '').rsplit('.', 1)[0]
+        if c.isalnum() or c in '-_')[:80] or 'document'
+    return stem + extension
+
+
+@contextmanager
+def acting_for_vendor(application):
+    """Act as the manager of an approved vendor in its company: the vendor
+    has on the web the rights and the company rule it has in the back
+    office, and the decision log names its manager"""
+    transaction = Transaction()
+    company = application.company
+    with transaction.set_user(application.manager.id), \
+            transaction.set_context(company=company.id,
+                companies=[company.id], _check_access=True):
+        yield
 
 
 def web_password_length():
@@ -307,11 +357,27 @@ class WebUser(metaclass=PoolMeta):
     # Vendor's listings
 
     @property
+    def vendor_approved_applications(self):
+        "The user's approved applications that have their company"
+        return [a for a in self.vendor_applications
+            if a.state == 'approved' and a.company and a.manager]
+
+    @property
+    def vendor_companies(self):
+        return [a.company for a in self.vendor_approved_applications]
+
+    def _vendor_application_of(self, company_id):
+        "The user's approved application of company_id, or raise"
+        for application in self.vendor_approved_applications:
+            if application.company.id == company_id:
+                return application
+        raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+
+    @property
     def vendor_listings(self):
         "The listings of the companies of the user's approved applications"
         Listing = Pool().get('lao.listing')
-        companies = [a.company.id for a in self.vendor_applications
-            if a.state == 'approved' and a.company]
+        companies = [c.id for c in self.vendor_companies]
         if not companies:
             return []
         with without_check_access():
@@ -319,6 +385,139 @@ class WebUser(metaclass=PoolMeta):
                     ('company', 'in', companies),
                     ('state', '!=', 'merged'),
                     ], order=[('state', 'ASC'), ('id', 'DESC')])
+
+    def own_vendor_listing(self, listing_id):
+        "Return the listing of id of one of the user's vendors or raise"
+        Listing = Pool().get('lao.listing')
+        companies = [c.id for c in self.vendor_companies]
+        with without_check_access():
+            listings = Listing.search([
+                    ('id', '=', listing_id),
+                    ('company', 'in', companies),
+                    ('state', '!=', 'merged'),
+                    ], limit=1)
+        if not listings:
+            raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+        return listings[0]
+
+    def vendor_products(self, company_id):
+        "The products that the user's vendor company_id may list"
+        Listing = Pool().get('lao.listing')
+        application = self._vendor_application_of(company_id)
+        with acting_for_vendor(application):
+            return Listing.vendor_products(application.company)
+
+    def create_vendor_listing(self, values):
+        """Create a draft listing of the user's vendor values['company']
+        with a new product unless values['product'] names one of its
+        products"""
+        Listing = Pool().get('lao.listing')
+        values = dict(values)
+        application = self._vendor_application_of(values.pop('company'))
+        with acting_for_vendor(application):
+            listing = Listing.create_from_web(application.company, values)
+        return Listing(listing.id)
+
+    def update_vendor_listing(self, listing_id, values):
+        """Change the user's listing of id and return the listing that
+        holds the change: the listing, or the new revision of a published
+        listing whose reviewed terms change"""
+        Listing = Pool().get('lao.listing')
+        listing = self.own_vendor_listing(listing_id)
+        application = self._vendor_application_of(listing.company.id)
+        with acting_for_vendor(application):
+            changed = Listing(listing.id).apply_web_changes(dict(values))
+        return Listing(changed.id)
+
+    def submit_vendor_listing(self, listing_id):
+        Listing = Pool().get('lao.listing')
+        listing = self.own_vendor_listing(listing_id)
+        application = self._vendor_application_of(listing.company.id)
+        with acting_for_vendor(application):
+            Listing.submit([Listing(listing.id)])
+        return Listing(listing.id)
+
+    def archive_vendor_listing(self, listing_id):
+        Listing = Pool().get('lao.listing')
+        listing = self.own_vendor_listing(listing_id)
+        application = self._vendor_application_of(listing.company.id)
+        if (listing.state, 'archived') not in Listing._transitions:
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_listing_not_archivable',
+                    listing=listing.rec_name))
+        with acting_for_vendor(application):
+            Listing.archive([Listing(listing.id)])
+        return Listing(listing.id)
+
+    def add_vendor_listing_photo(self, listing_id, filename, data):
+        "Add an uploaded image to the photos of the user's listing"
+        Listing = Pool().get('lao.listing')
+        Photo = Pool().get('lao.listing.photo')
+        listing = self.own_vendor_listing(listing_id)
+        application = self._vendor_application_of(listing.company.id)
+        if listing.state == 'archived':
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_listing_not_editable',
+                    listing=listing.rec_name))
+        check_upload(filename, data, IMAGE_SIGNATURES,
+            'lao_b2b.msg_web_upload_image_type')
+        with acting_for_vendor(application):
+            photo = Photo(listing=Listing(listing.id), image=data)
+            photo.save()
+        return photo
+
+    def remove_vendor_listing_photo(self, listing_id, photo_id):
+        Photo = Pool().get('lao.listing.photo')
+        listing = self.own_vendor_listing(listing_id)
+        application = self._vendor_application_of(listing.company.id)
+        if photo_id not in {p.id for p in listing.photos}:
+            raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+        if listing.state == 'archived':
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_listing_not_editable',
+                    listing=listing.rec_name))
+        with acting_for_vendor(application):
+            Photo.delete([Photo(photo_id)])
+
+    def vendor_listing_photo(self, listing_id, photo_id):
+        "The bytes of a photo of the user's listing, or raise"
+        listing = self.own_vendor_listing(listing_id)
+        with without_check_access():
+            for photo in listing.photos:
+                if photo.id == photo_id and photo.image:
+                    return bytes(photo.image)
+        raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+
+    @property
+    def vendor_sales(self):
+        """The confirmed sales of the user's vendors, newest first: the
+        orders they fulfil and invoice in the back office"""
+        Sale = Pool().get('sale.sale')
+        companies = [c.id for c in self.vendor_companies]
+        if not companies:
+            return []
+        with without_check_access():
+            return Sale.search([
+                    ('company', 'in', companies),
+                    ('state', 'in', ['confirmed', 'processing', 'done']),
+                    ], order=[('sale_date', 'DESC'), ('id', 'DESC')],
+                limit=100)
+
+    @property
+    def vendor_open_requests(self):
+        """The open requests for quotation, each with the quotes of the
+        user's vendors: [(request, quotes)]"""
+        Request = Pool().get('lao.rfq')
+        companies = {c.id for c in self.vendor_companies}
+        if not companies:
+            return []
+        with without_check_access():
+            requests = Request.search([
+                    ('state', '=', 'open'),
+                    ], order=[('expiry_date', 'ASC'), ('id', 'ASC')],
+                limit=100)
+            return [(r, [q for q in r.quotes if q.company.id in companies])
+                for r in requests]
 
 
 class VendorApplication(metaclass=PoolMeta):
@@ -381,23 +580,8 @@ class ApplicationDocument(metaclass=PoolMeta):
     def check_upload(cls, filename, data):
         """Check the size and the real type of an uploaded file and return a
         safe file name with the extension of that type"""
-        data = data or b''
-        if not data:
-            raise WebUploadError(gettext('lao_b2b.msg_web_upload_empty'))
-        max_size = document_max_size()
-        if len(data) > max_size:
-            raise WebUploadError(gettext(
-                    'lao_b2b.msg_web_upload_too_big',
-                    size=max_size // (1024 * 1024)))
-        for signature, _, extension in DOCUMENT_SIGNATURES:
-            if data.startswith(signature):
-                break
-        else:
-            raise WebUploadError(gettext('lao_b2b.msg_web_upload_type'))
-        stem = ''.join(
-            c for c in (filename or '').rsplit('.', 1)[0]
-            if c.isalnum() or c in '-_')[:80] or 'document'
-        return stem + extension
+        return check_upload(filename, data, DOCUMENT_SIGNATURES,
+            'lao_b2b.msg_web_upload_type')
 
 
 class Listing(metaclass=PoolMeta):
@@ -532,6 +716,228 @@ class Listing(metaclass=PoolMeta):
                     unit_price * Decimal(str(quantity)))
             lines.append((listing, quantity, unit_price, amount, problems))
         return lines
+
+
+    # The vendor's side
+
+    @property
+    def web_editable(self):
+        "Whether the vendor may change the listing on the web"
+        return self.state in WEB_EDITABLE_LISTING_STATES
+
+    @classmethod
+    def web_commodities(cls):
+        "The commodity categories a listing may have, by name"
+        Category = Pool().get('product.category')
+        categories = Category.search([('accounting', '=', False)])
+        return sorted((c for c in categories if not c.is_prohibited),
+            key=lambda c: c.rec_name)
+
+    @classmethod
+    def web_units(cls):
+        "The units of sale offered on the web: weights, volumes and counts"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
+        categories = [ModelData.get_id('product', f'uom_cat_{c}')
+            for c in ['weight', 'volume', 'unit']]
+        return Uom.search([('category', 'in', categories)],
+            order=[('category', 'ASC'), ('factor', 'ASC'), ('id', 'ASC')])
+
+    @classmethod
+    def vendor_products(cls, company):
+        """The salable products that company may list: those of its earlier
+        listings and those its users created, unless listed already"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        User = pool.get('res.user')
+        listing = cls.__table__()
+        listed = listing.select(listing.product,
+            where=(listing.revision_of == Null)
+            & ~listing.state.in_(['archived', 'merged']))
+        own = listing.select(listing.product,
+            where=listing.company == company.id)
+        with without_check_access():
+            users = User.search([('companies', '=', company.id)])
+            return Product.search([
+                    ('salable', '=', True),
+                    ['OR',
+                        ('template.create_uid', 'in', [u.id for u in users]),
+                        ('id', 'in', own),
+                        ],
+                    ('id', 'not in', listed),
+                    ], order=[('rec_name', 'ASC')])
+
+    def _check_web_product(self, product_id):
+        "The product of id if the listing's vendor may list it, or raise"
+        Product = Pool().get('product.product')
+        for product in self.vendor_products(self.company):
+            if product.id == product_id:
+                return product
+        raise WebUserError(gettext('lao_b2b.msg_web_listing_product',
+                product=Product(product_id).rec_name
+                if Product.search([('id', '=', product_id)]) else ''))
+
+    def new_web_product(self):
+        """A goods product of the vendor named after the listing, sold in
+        the listing's unit, that its sales can invoice"""
+        pool = Pool()
+        Category = pool.get('product.category')
+        Product = pool.get('product.product')
+        Template = pool.get('product.template')
+        with as_vendor_system(self.company):
+            accounting = self.company.sales_account_category()
+        first_tier = self.sorted_tiers[0] if self.price_tiers else None
+        template = Template(
+            name=self.title,
+            type='goods',
+            salable=True,
+            default_uom=self.unit,
+            sale_uom=self.unit,
+            list_price=first_tier.unit_price if first_tier else Decimal(0),
+            account_category=Category(accounting.id),
+            categories=[self.category],
+            products=[Product()])
+        template.save()
+        return template.products[0]
+
+    @classmethod
+    def create_from_web(cls, company, values):
+        """Create a draft listing of company with values of the web form:
+        a new product unless values['product'] is one of the vendor's"""
+        translations = values.pop('translations', None) or {}
+        product_id = values.pop('product', None)
+        tiers = values.pop('price_tiers', [])
+        certifications = values.pop('certifications', [])
+        listing = cls(company=company, **values)
+        listing.price_tiers = cls._web_tiers(tiers)
+        listing.certifications = cls._web_certifications(certifications)
+        listing.on_change_availability()
+        if product_id:
+            listing.product = listing._check_web_product(product_id)
+        else:
+            listing.product = listing.new_web_product()
+        listing.save()
+        listing.set_web_translations(translations)
+        return listing
+
+    @staticmethod
+    def _web_tiers(tiers):
+        Tier = Pool().get('lao.listing.price_tier')
+        return [Tier(quantity=q, unit_price=p) for q, p in tiers]
+
+    @staticmethod
+    def _web_certifications(certifications):
+        Certification = Pool().get('lao.listing.certification')
+        return [Certification(**c) for c in certifications]
+
+    def _web_differs(self, name, value):
+        "Whether the form's value of field name differs from the listing's"
+        current = getattr(self, name)
+        if name == 'price_tiers':
+            return (sorted((float(t.quantity), t.unit_price) for t in current)
+                != sorted((float(q), p) for q, p in value))
+        if name == 'certifications':
+            def key(certification):
+                return tuple(str(certification.get(f) or '')
+                    for f in WEB_CERTIFICATION_FIELDS)
+            return (sorted(key({f: getattr(c, f)
+                            for f in WEB_CERTIFICATION_FIELDS})
+                    for c in current)
+                != sorted(key(v) for v in value))
+        if isinstance(current, ModelSQL):
+            current = current.id
+        if isinstance(value, ModelSQL):
+            value = value.id
+        return (current or None) != (value or None)
+
+    @classmethod
+    def _web_write_values(cls, listing, changes):
+        "The values of write for the changes, children replaced"
+        values = {}
+        for name, value in changes.items():
+            if name == 'price_tiers':
+                value = [('delete', [t.id for t in listing.price_tiers]),
+                    ('create', [{'quantity': q, 'unit_price': p}
+                            for q, p in value])]
+            elif name == 'certifications':
+                value = [('delete', [c.id for c in listing.certifications]),
+                    ('create', value)]
+            elif isinstance(value, ModelSQL):
+                value = value.id
+            values[name] = value
+        return values
+
+    def apply_web_changes(self, values):
+        """Write the values of the web form and return the listing that
+        holds them
+
+        A rejected listing goes back to draft to be corrected.  On a
+        published listing the reviewed terms change through a new draft
+        revision, returned then, while the rest changes at once."""
+        cls = self.__class__
+        if self.state not in WEB_EDITABLE_LISTING_STATES:
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_listing_not_editable',
+                    listing=self.rec_name))
+        listing = self
+        if listing.state == 'rejected':
+            cls.draft([listing])
+            listing = cls(listing.id)
+        translations = values.pop('translations', None) or {}
+        shown = listing.web_translations(list(translations))
+        product_id = values.pop('product', None)
+        if product_id and product_id != listing.product.id:
+            if listing.state != 'draft':
+                raise ListingError(gettext(
+                        'lao_b2b.msg_listing_reviewed_field',
+                        listing=listing.rec_name))
+            values['product'] = listing._check_web_product(product_id)
+        if values.get('availability') == 'stock' and not listing.warehouse:
+            values['warehouse'] = cls.company_warehouse(listing.company)
+        changes = {n: v for n, v in values.items()
+            if listing._web_differs(n, v)}
+        holder = listing
+        reviewed = REVIEWED_FIELDS & set(changes)
+        if listing.state == 'published' and reviewed:
+            holder, = cls.create_revisions([listing])
+            cls.write([holder], cls._web_write_values(
+                    holder, {n: changes.pop(n) for n in reviewed}))
+        if changes:
+            cls.write([listing], cls._web_write_values(listing, changes))
+        listing.set_web_translations(translations, shown)
+        return holder
+
+    def web_translations(self, languages):
+        """The title and description that the readers of each language see:
+        {language: {'title': ..., 'description': ...}}"""
+        texts = {}
+        for language in languages:
+            with Transaction().set_context(language=language):
+                listing = self.__class__(self.id)
+                texts[language] = {
+                    'title': listing.title,
+                    'description': listing.description,
+                    }
+        return texts
+
+    def set_web_translations(self, translations, shown=None):
+        """Write the titles and descriptions of translations given in other
+        languages, those that differ from what was shown"""
+        Lang = Pool().get('ir.lang')
+        languages = {l.code for l in Lang.search([
+                    ('code', 'in', list(translations)),
+                    ])}
+        for language, texts in translations.items():
+            if language not in languages:
+                continue
+            before = (shown or {}).get(language, {})
+            values = {n: v for n, v in texts.items()
+                if n in {'title', 'description'} and v
+                and v != before.get(n)}
+            if values:
+                with Transaction().set_context(language=language):
+                    self.__class__.write([self.__class__(self.id)], values)
 
 
 class MarketplaceOrder(metaclass=PoolMeta):

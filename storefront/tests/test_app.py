@@ -50,6 +50,17 @@ def test_https_url_makes_cookie_secure(database, tmp_path):
     assert app.config['SESSION_COOKIE_SECURE'] is True
 
 
+def test_urls_from_environment(database, monkeypatch):
+    "STOREFRONT_URL is read under its own name, like STOREFRONT_<KEY>"
+    monkeypatch.setenv('STOREFRONT_URL', 'https://shop.example')
+    monkeypatch.setenv('STOREFRONT_BACK_OFFICE_URL', 'https://office.example/')
+    app = create_app({
+            'TESTING': True, 'TRYTON_DATABASE': database, 'SECRET_KEY': 'x'})
+    assert app.config['STOREFRONT_URL'] == 'https://shop.example'
+    assert app.config['BACK_OFFICE_URL'] == 'https://office.example/'
+    assert app.config['SESSION_COOKIE_SECURE'] is True
+
+
 def test_healthz(client):
     response = client.get('/healthz')
     assert response.status_code == 200

@@ -371,3 +371,12 @@ def test_home_shows_latest_listings(client, market):
     assert response.status_code == 200
     assert market['arabica'] in _ids(response.data)
     assert b'name="q"' in response.data
+
+
+def test_catalogue_form_as_sent(client, market):
+    "The filters left on All, as the browser sends the form, are no filter"
+    response = client.get('/catalogue?q=arabica&category=None'
+        '&province=None&certification=&price_min=&price_max=&quantity='
+        '&sort=newest')
+    assert response.status_code == 200
+    assert f"/listing/{market['arabica']}\"".encode() in response.data

@@ -1,0 +1,311 @@
+"""What the browser tests share: the demo database prepared once per state
+of the code (kept in DB_CACHE), trytond serving it with sao on a free
+loopback port, the web shop served beside it, an SMTP sink that keeps the
+e-mails they send, JSON-RPC calls as sao makes them, and a log-in to sao in
+Chromium (Debian's /usr/bin/chromium driven by Playwright).  Screenshots go
+to test-artifacts/."""
+import contextlib
+import email
+import email.policy
+import hashlib
+import json
+import os
+import queue
+import shutil
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+from scripts.database import (
+    ROOT, create_database, our_modules, path_overlay, tryton_command)
+from scripts.demo import stop_children, wait_healthy, wait_ready
+from scripts.demo_data import ADMIN_PASSWORD
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_FLAGS = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+    '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+    ]
+ARTIFACTS = os.path.join(ROOT, 'test-artifacts')
+DATABASE = 'browser'
+# The browser waits this long for the server on a loaded 2-core machine
+UI_TIMEOUT = 90_000
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _source_key():
+    "What the prepared database depends on: the modules and the loaders"
+    digest = hashlib.sha1()
+    paths = [os.path.join(ROOT, 'scripts', n)
+        for n in ['database.py', 'demo_data.py', 'demo_marketplace.py']]
+    for module in our_modules():
+        folder = os.path.join(ROOT, 'addons', module)
+        for directory, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d not in {'tests', '__pycache__'})
+            paths.extend(os.path.join(directory, f) for f in sorted(files)
+                if f.endswith(('.py', '.xml', '.cfg', '.po')))
+    for path in paths:
+        with open(path, 'rb') as file:
+            digest.update(file.read())
+    return digest.hexdigest()[:12]
+
+
+def prepare_database(db_path, config_files, logins_file):
+    """Build the demo database, or copy it from the test cache (DB_CACHE, a
+    folder) when the modules and loaders have not changed since"""
+    cache = os.environ.get('DB_CACHE', '')
+    cached = None
+    if cache and '://' not in cache:
+        cached = os.path.join(cache, f'browser-{_source_key()}')
+    if cached and os.path.exists(os.path.join(cached, 'logins.json')):
+        shutil.copytree(cached, db_path, dirs_exist_ok=True)
+        shutil.copy(os.path.join(cached, 'logins.json'), logins_file)
+        return
+    create_database(DATABASE, ADMIN_PASSWORD, config_files=config_files)
+    loaded = subprocess.run(
+        [sys.executable, '-m', 'scripts.demo_data', DATABASE,
+            '-c', *config_files],
+        check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    with open(logins_file, 'w') as file:
+        file.write(loaded.stdout.strip().splitlines()[-1])
+    if cached:
+        shutil.copytree(db_path, cached + '.tmp', dirs_exist_ok=True)
+        shutil.copy(logins_file, os.path.join(cached + '.tmp', 'logins.json'))
+        shutil.rmtree(cached, ignore_errors=True)
+        os.replace(cached + '.tmp', cached)
+
+
+def demo_platform(base, smtp_port=None):
+    """Prepare the demo database under base and write its configuration:
+    the committed SQLite one with this test's paths, port and SMTP server.
+    A configuration file wins over TRYTOND_* variables, so the PostgreSQL
+    run of the suite does not leak into these servers.
+
+    Return (config files, trytond port, demo log-ins by login)."""
+    db_path = base / 'db'
+    db_path.mkdir()
+    port = free_port()
+    overlay = path_overlay(
+        str(base / 'overlay.conf'), str(db_path),
+        os.path.join(ROOT, 'var', 'sao', 'package'),
+        listen=f'127.0.0.1:{port}')
+    if smtp_port:
+        with open(overlay, 'a') as file:
+            file.write('[email]\n'
+                f'uri = smtp://127.0.0.1:{smtp_port}\n'
+                'from = platform@lao-ecommerce.example\n')
+    config_files = [os.path.join(ROOT, 'config', 'trytond.conf'), overlay]
+    logins_file = base / 'logins.json'
+    prepare_database(str(db_path), config_files, str(logins_file))
+    with open(logins_file) as file:
+        logins = {login: password for _, login, password, _ in json.load(file)}
+    return config_files, port, logins
+
+
+@contextlib.contextmanager
+def serving(base, config_files, port, preload):
+    "trytond on port, with the database preloaded (-d) or not"
+    name = 'trytond' + ('' if preload else '-bare')
+    with open(base / f'{name}.log', 'w') as log:
+        process = subprocess.Popen(
+            tryton_command('trytond', '-c', *config_files,
+                *(['-d', DATABASE] if preload else [])),
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        url = f'http://127.0.0.1:{port}/'
+        try:
+            wait_ready(url, process)
+            yield url
+        finally:
+            stop_children([process])
+
+
+@contextlib.contextmanager
+def serving_shop(base, config_files, back_office_url):
+    """The web shop on a free port, as its own Tryton user, beside trytond;
+    yield its address"""
+    port = free_port()
+    url = f'http://127.0.0.1:{port}/'
+    env = dict(os.environ)
+    env.pop('TRYTON_USER', None)
+    env.update({
+            'TRYTON_DATABASE': DATABASE,
+            'TRYTON_CONFIG': os.pathsep.join(config_files),
+            'STOREFRONT_URL': url.rstrip('/'),
+            'STOREFRONT_BACK_OFFICE_URL': back_office_url,
+            'STOREFRONT_SECRET_KEY': os.urandom(16).hex(),
+            'STOREFRONT_AUTH_RATE_LIMIT': '1000 per minute',
+            })
+    with open(base / 'storefront.log', 'w') as log:
+        process = subprocess.Popen(
+            tryton_command('flask', '--app', 'storefront', 'run',
+                '--host', '127.0.0.1', '--port', str(port)),
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            wait_healthy(url, process)
+            yield url
+        finally:
+            stop_children([process])
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    "Just enough SMTP for smtplib: every message received is queued"
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b'\r\n')
+
+    def handle(self):
+        self.reply('220 sink')
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            command = line.decode('ascii', 'replace').strip().upper()
+            if command.startswith('EHLO'):
+                self.reply('250-sink')
+                self.reply('250 8BITMIME')
+            elif command.startswith('DATA'):
+                self.reply('354 end with .')
+                lines = []
+                while True:
+                    line = self.rfile.readline()
+                    if line in {b'.\r\n', b'.\n', b''}:
+                        break
+                    lines.append(line[1:] if line.startswith(b'..')
+                        else line)
+                self.server.messages.put(email.message_from_bytes(
+                        b''.join(lines), policy=email.policy.default))
+                self.reply('250 queued')
+            elif command.startswith('QUIT'):
+                self.reply('221 bye')
+                return
+            else:
+                # HELO, MAIL, RCPT, RSET, NOOP
+                self.reply('250 ok')
+
+
+class SMTPSink(socketserver.ThreadingTCPServer):
+    "An SMTP server on a free loopback port that keeps what it receives"
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(('127.0.0.1', 0), _SMTPHandler)
+        self.messages = queue.Queue()
+        self.port = self.server_address[1]
+
+    def __enter__(self):
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
+
+    def wait_for(self, recipient, timeout=60):
+        "The next message to recipient, waiting for it to arrive"
+        while True:
+            message = self.messages.get(timeout=timeout)
+            if recipient in message['To']:
+                return message
+
+
+def rpc(url, payload, cookie=None):
+    "POST a JSON-RPC payload and return (status, response body, headers)"
+    headers = {'Content-Type': 'application/json'}
+    if cookie:
+        headers['Cookie'] = cookie
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers=headers,
+        method='POST')
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.load(response), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, None, error.headers
+
+
+def login(server, user, password):
+    "Log in over POST /<db>/session/login as sao does"
+    return rpc(f"{server['url']}{server['database']}/session/login", {
+            'id': 1, 'method': 'common.db.login',
+            'params': [user, {'password': password}, 'en'],
+            })
+
+
+def call(server, user, password, method, *params):
+    "Call a model method over JSON-RPC in a session of user, as sao does"
+    status, _, headers = login(server, user, password)
+    assert status == 200, status
+    cookie = headers['Set-Cookie'].split(';', 1)[0]
+    status, body, _ = rpc(f"{server['url']}{server['database']}/rpc/", {
+            'id': 2, 'method': method, 'params': [*params, {}],
+            }, cookie=cookie)
+    assert status == 200, status
+    assert not body.get('error'), body
+    return body['result']
+
+
+def screenshot(page, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(path=os.path.join(ARTIFACTS, f'{name}.png'))
+
+
+def sao_log_in(page, server, user, password, shot=None):
+    """Log in to sao at server as user and wait for the menu; the first
+    log-in of a database may open the module configuration wizard (admin
+    only): cancel it"""
+    from playwright.sync_api import expect
+    page.goto(server['url'])
+    # sao shows the database field once it has the list: a choice, or the
+    # only database served, read-only
+    database = page.locator('select#database:visible, input#database:visible')
+    database.wait_for()
+    if database.evaluate('e => e.tagName') == 'SELECT':
+        database.select_option(server['database'])
+    elif database.is_editable():
+        database.fill(server['database'])
+    expect(database).to_have_value(server['database'])
+    page.fill('input#login', user)
+    if shot:
+        screenshot(page, shot)
+    page.click('.login-dialog button[type=submit]')
+    password_field = page.locator('.modal input[type=password]')
+    password_field.fill(password)
+    password_field.press('Enter')
+    marketplace = page.locator('#menu').locator(
+        'tr', has_text="Lao Marketplace")
+    marketplace.wait_for()
+    wizard_cancel = page.locator('#tabcontent').get_by_role(
+        'button', name='Cancel')
+    if wizard_cancel.count():
+        wizard_cancel.first.click()
+    return marketplace
+
+
+@contextlib.contextmanager
+def chromium():
+    "A headless Chromium of Debian driven by Playwright"
+    from playwright.sync_api import expect, sync_playwright
+
+    # Approving provisions a whole company: give it the time a loaded
+    # machine needs, in the assertions too (their default is 5 s)
+    expect.set_options(timeout=UI_TIMEOUT)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
