@@ -89,8 +89,8 @@ def create_app(test_config=None):
     limiter.init_app(app)
     _init_tryton(app)
 
-    from . import account, auth, cart, catalog, main, trace, vendor
-    for module in [main, auth, account, vendor, catalog, cart, trace]:
+    from . import account, auth, cart, catalog, main, market, trace, vendor
+    for module in [main, auth, account, vendor, catalog, cart, market, trace]:
         app.register_blueprint(module.bp)
 
     _register_error_handlers(app)
