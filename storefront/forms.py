@@ -281,3 +281,106 @@ class PhotoForm(Form):
 
 class EmptyForm(Form):
     "A button that changes something: only the CSRF token"
+
+
+def positive():
+    "A finite number above zero and below a billion, when given"
+    def check(form, field):
+        value = field.data
+        if value is not None and (
+                not value.is_finite() or value <= 0 or value >= 10 ** 9):
+            raise ValidationError(
+                _l("Enter a number above zero and below one billion."))
+    return check
+
+
+class QuotationRequestForm(Form):
+    title = StringField(
+        _l("What do you want to buy?"), validators=[required(), at_most(100)])
+    category = SelectField(
+        _l("Commodity"), coerce=int, validators=[required()])
+    quantity = DecimalField(
+        _l("Quantity"), places=None, validators=[required(), positive()])
+    unit = SelectField(_l("Unit"), coerce=int, validators=[required()])
+    wanted_date = DateField(_l("Wanted by"), validators=[Optional()])
+    delivery_province = SelectField(
+        _l("Delivery province"), coerce=_id_or_none, validators=[Optional()])
+    border_point = StringField(
+        _l("or border point (e.g. Boten)"),
+        validators=[Optional(), at_most(100)])
+    target_price = DecimalField(
+        _l("Target price per unit (LAK, optional)"), places=None,
+        validators=[Optional(), positive()])
+    expiry_date = DateField(
+        _l("Quotes accepted until"), validators=[required()])
+    description = TextAreaField(
+        _l("Details (grade, packing, terms)"),
+        validators=[Optional(), at_most(2000)])
+
+    def values(self):
+        return {
+            'title': self.title.data.strip(),
+            'category': self.category.data,
+            'quantity': float(self.quantity.data),
+            'unit': self.unit.data,
+            'wanted_date': self.wanted_date.data,
+            'delivery_province': self.delivery_province.data,
+            'border_point': (self.border_point.data or '').strip() or None,
+            'target_price': self.target_price.data,
+            'expiry_date': self.expiry_date.data,
+            'description': self.description.data or None,
+            }
+
+
+class BoardPostForm(Form):
+    title = StringField(
+        _l("What do you want to buy?"), validators=[required(), at_most(100)])
+    category = SelectField(
+        _l("Commodity"), coerce=int, validators=[required()])
+    province = SelectField(
+        _l("Province"), coerce=int, validators=[required()])
+    quantity = DecimalField(
+        _l("Quantity (optional)"), places=None,
+        validators=[Optional(), positive()])
+    unit = SelectField(_l("Unit"), coerce=int, validators=[required()])
+    price = DecimalField(
+        _l("Price per unit (LAK, optional)"), places=None,
+        validators=[Optional(), positive()])
+    expiry_date = DateField(
+        _l("On the board until"), validators=[required()])
+    contact = StringField(
+        _l("How sellers reach you (phone, e-mail)"),
+        validators=[required(), at_most(100)])
+    description = TextAreaField(
+        _l("Details"), validators=[Optional(), at_most(2000)])
+
+    def values(self):
+        return {
+            'title': self.title.data.strip(),
+            'category': self.category.data,
+            'province': self.province.data,
+            'quantity': (float(self.quantity.data)
+                if self.quantity.data is not None else None),
+            'unit': self.unit.data,
+            'price': self.price.data,
+            'expiry_date': self.expiry_date.data,
+            'contact': self.contact.data.strip(),
+            'description': self.description.data or None,
+            }
+
+
+class BoardFilterForm(Form):
+    "The filters of the board, read from the query string"
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), validators=[Optional()], choices=[
+            ('', _l("All")),
+            ('buy', _l("Buy requests")),
+            ('sell', _l("Sell offers")),
+            ])
+    category = SelectField(
+        _l("Commodity"), coerce=_id_or_none, validators=[Optional()])
+    province = SelectField(
+        _l("Province"), coerce=_id_or_none, validators=[Optional()])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1)])

@@ -121,14 +121,30 @@ class BoardPost(Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
-    def board(cls, kind=None, category=None, province=None):
-        """The published posts, newest expiry last, filtered by kind,
-        commodity (with the categories below it) and province"""
-        domain = [('state', '=', 'published')]
+    def board_domain(cls, kind=None, category=None, province=None):
+        """The domain of the open posts (published, expiry not passed) of
+        kind, commodity (with the categories below it) and province"""
+        domain = [
+            ('state', '=', 'published'),
+            ('expiry_date', '>=', today()),
+            ]
         if kind:
             domain.append(('kind', '=', kind))
         if category:
-            domain.append(('category', 'child_of', [category.id], 'parent'))
+            domain.append(('category', 'child_of', [int(category)], 'parent'))
         if province:
-            domain.append(('province', '=', province.id))
-        return cls.search(domain)
+            domain.append(('province', '=', int(province)))
+        return domain
+
+    @classmethod
+    def board(cls, kind=None, category=None, province=None,
+            offset=0, limit=None):
+        "The open posts that match the filters, the soonest expiry first"
+        return cls.search(
+            cls.board_domain(kind=kind, category=category, province=province),
+            offset=offset, limit=limit,
+            order=[('expiry_date', 'ASC'), ('id', 'DESC')])
+
+    @classmethod
+    def count_board(cls, **filters):
+        return cls.search_count(cls.board_domain(**filters))

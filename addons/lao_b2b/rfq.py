@@ -145,6 +145,11 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
                 raise QuotationRequestError(gettext(
                         'lao_b2b.msg_rfq_expiry_past',
                         request=request.rec_name))
+            if request.category.is_prohibited:
+                raise QuotationRequestError(gettext(
+                        'lao_b2b.msg_rfq_prohibited',
+                        request=request.rec_name,
+                        category=request.category.rec_name))
         cls.notify_vendors(requests)
 
     def matching_vendor_companies(self):

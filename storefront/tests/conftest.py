@@ -47,6 +47,15 @@ def _fresh(app, monkeypatch):
 
 
 @pytest.fixture
+def one_per_page(app):
+    "Pages of one record, to see the page links"
+    size = app.config['PAGE_SIZE']
+    app.config['PAGE_SIZE'] = 1
+    yield
+    app.config['PAGE_SIZE'] = size
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -131,3 +140,15 @@ def buyer(tryton, client):
     email, user_id = make_web_user(tryton)
     log_in(client, email)
     return email, user_id
+
+
+def fill_buyer_profile(client, tryton, name='Vientiane Roasters'):
+    "Give the logged-in web user of client a domestic buyer profile"
+    def la(pool):
+        return pool.get('country.country').search([('code', '=', 'LA')])[0].id
+    response = client.post('/account/profile', data={
+            'csrf_token': csrf_token(client, '/account/profile'),
+            'business_name': name, 'buyer_type': 'domestic',
+            'registration_number': 'VT-0001', 'city': 'Vientiane',
+            'country': tryton.run(la)})
+    assert response.status_code == 302

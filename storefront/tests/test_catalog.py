@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from .conftest import csrf_token, log_in, make_web_user
+from .conftest import csrf_token, fill_buyer_profile, log_in, make_web_user
 
 PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 32
 
@@ -127,22 +127,21 @@ def test_catalogue_filters(client, market, tryton):
     assert found('quantity=300') == {'arabica', 'robusta'}
 
 
-def test_catalogue_sort_and_pages(client, market, app):
+def test_catalogue_sort(client, market):
     response = client.get('/catalogue?sort=price')
     ids = [int(i) for i in re.findall(
             rb'href="/listing/(\d+)"', response.data)]
     ours = [i for i in ids if i in {market['rice'], market['robusta']}]
     assert ours == [market['rice'], market['robusta']]
-    app.config['PAGE_SIZE'] = 1
-    try:
-        first = client.get('/catalogue?sort=title&page=1')
-        second = client.get('/catalogue?sort=title&page=2')
-        assert len(_ids(first.data)) == 1
-        assert _ids(first.data) != _ids(second.data)
-        assert b'rel="next"' in first.data
-        assert b'rel="prev"' in second.data
-    finally:
-        app.config['PAGE_SIZE'] = 24
+
+
+def test_catalogue_pages(client, market, one_per_page):
+    first = client.get('/catalogue?sort=title&page=1')
+    second = client.get('/catalogue?sort=title&page=2')
+    assert len(_ids(first.data)) == 1
+    assert _ids(first.data) != _ids(second.data)
+    assert b'rel="next"' in first.data
+    assert b'rel="prev"' in second.data
 
 
 @pytest.mark.parametrize('query', [
@@ -256,16 +255,6 @@ def test_cart_add_without_csrf(client, market):
     assert 'Your cart is empty' in client.get('/cart').data.decode()
 
 
-def _buyer_profile(client, tryton):
-    def la(pool):
-        return pool.get('country.country').search([('code', '=', 'LA')])[0].id
-    response = client.post('/account/profile', data={
-            'csrf_token': csrf_token(client, '/account/profile'),
-            'business_name': 'Vientiane Roasters', 'buyer_type': 'domestic',
-            'registration_number': 'VT-0001', 'city': 'Vientiane', 'country': tryton.run(la)})
-    assert response.status_code == 302
-
-
 def _orders(tryton, user_id):
     def orders(pool):
         user = pool.get('web.user')(user_id)
@@ -294,7 +283,7 @@ def test_checkout_needs_buyer_profile(client, market, buyer, tryton):
 
 def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
         app):
-    _buyer_profile(client, tryton)
+    fill_buyer_profile(client, tryton)
     _add(client, market['arabica'], '1000')
     _add(client, market['rice'], '500')
     token = csrf_token(client, '/cart')
@@ -322,7 +311,7 @@ def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
 
 
 def test_checkout_refused_writes_nothing(client, market, buyer, tryton):
-    _buyer_profile(client, tryton)
+    fill_buyer_profile(client, tryton)
 
     def declared(pool):
         return pool.get('lao.listing')(market['robusta']).declared_quantity
@@ -337,7 +326,7 @@ def test_checkout_refused_writes_nothing(client, market, buyer, tryton):
 
 
 def test_checkout_without_csrf(client, market, buyer, tryton):
-    _buyer_profile(client, tryton)
+    fill_buyer_profile(client, tryton)
     _add(client, market['rice'], '500')
     response = client.post('/checkout')
     assert response.status_code == 400
