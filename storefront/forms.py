@@ -304,7 +304,7 @@ class QuotationRequestForm(Form):
     unit = SelectField(_l("Unit"), coerce=int, validators=[required()])
     wanted_date = DateField(_l("Wanted by"), validators=[Optional()])
     delivery_province = SelectField(
-        _l("Delivery province"), coerce=_id_or_none, validators=[Optional()])
+        _l("Delivery province"), coerce=id_or_none, validators=[Optional()])
     border_point = StringField(
         _l("or border point (e.g. Boten)"),
         validators=[Optional(), at_most(100)])
@@ -380,7 +380,7 @@ class BoardFilterForm(Form):
             ('sell', _l("Sell offers")),
             ])
     category = SelectField(
-        _l("Commodity"), coerce=_id_or_none, validators=[Optional()])
+        _l("Commodity"), coerce=id_or_none, validators=[Optional()])
     province = SelectField(
-        _l("Province"), coerce=_id_or_none, validators=[Optional()])
+        _l("Province"), coerce=id_or_none, validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1)])
