@@ -522,19 +522,26 @@ def as_storefront(function, *args):
         return result, time.perf_counter() - started
 
 
-def compare(functions, args, repeat):
-    """The result of the functions, checked equal, and the median time of
-    each over repeat warm runs, taken in turns so that the load of the
-    machine weighs on each alike"""
-    results = [as_storefront(f, *args)[0] for f in functions]
-    assert all(r == results[0] for r in results), results
-    times = [[] for _ in functions]
+def compare(cases, repeat):
+    """The result of each case (module, bare SQL, arguments), checked
+    equal, and the median time of each side over repeat warm runs; every
+    function runs in turn so that the load of the machine weighs on each
+    alike"""
+    results = []
+    for module, bare, args in cases:
+        result = as_storefront(module, *args)[0]
+        assert as_storefront(bare, *args)[0] == result, result
+        results.append(result)
+    times = {(i, side): [] for i in range(len(cases)) for side in range(2)}
     for _ in range(repeat):
-        for function, runs in zip(functions, times):
-            result, duration = as_storefront(function, *args)
-            assert result == results[0]
-            runs.append(duration)
-    return results[0], [statistics.median(t) for t in times]
+        for i, (module, bare, args) in enumerate(cases):
+            for side, function in enumerate([module, bare]):
+                result, duration = as_storefront(function, *args)
+                assert result == results[i]
+                times[i, side].append(duration)
+    return [(result, statistics.median(times[i, 0]),
+            statistics.median(times[i, 1]))
+        for i, result in enumerate(results)]
 
 
 def listing_count():
@@ -598,7 +605,7 @@ def run(argv=None):
     add_data_options(parser)
     parser.add_argument('--reuse', action='store_true',
         help="keep the database of an earlier run if it has the listings")
-    parser.add_argument('--repeat', type=int, default=9)
+    parser.add_argument('--repeat', type=int, default=21)
     options = parser.parse_args(argv)
     prepare(options.vendors, options.listings, options.reuse)
 
@@ -608,12 +615,10 @@ def run(argv=None):
             DATABASE, search_filters, commodity, province, price_range)
         print(f"  {commodity} + {province} + price {price_range[0]}-"
             f"{price_range[1]}, by {sort}:", flush=True)
-        for cards, label in [
-                (False, "count and page of ids"),
-                (True, "count, page and its cards")]:
-            (count, page), (module_time, bare_time) = compare(
-                [module_page, bare_page], (filters, sort, cards),
-                options.repeat)
+        labels = ["count and page of ids", "count, page and its cards"]
+        for label, ((count, page), module_time, bare_time) in zip(labels,
+                compare([(module_page, bare_page, (filters, sort, cards))
+                        for cards in [False, True]], options.repeat)):
             ratio = module_time / bare_time
             ratios.append(ratio)
             print(f"    {label:<26} {count:5d} found, {len(page):2d} shown | "
