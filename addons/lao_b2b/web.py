@@ -409,6 +409,7 @@ class CatalogueCard(NamedTuple):
     commodity: str
     province: str | None
     price: Decimal | None
+    # The currency.currency record, for the currencyformat filter
     currency: object
     unit: str
     minimum_quantity: float
