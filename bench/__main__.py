@@ -7,7 +7,7 @@ TRYTOND_DATABASE__URI names another backend (PostgreSQL).
 import importlib
 import sys
 
-BENCHMARKS = ['provisioning', 'genealogy', 'marketplace']
+BENCHMARKS = ['provisioning', 'genealogy', 'marketplace', 'catalogue', 'load']
 
 
 def main(argv=None):

@@ -57,12 +57,11 @@ class CatalogueForm(Form):
 
 def _catalogue_choices(form):
     pool = tryton.pool
-    Category = pool.get('product.category')
+    Listing = pool.get('lao.listing')
     Subdivision = pool.get('country.subdivision')
     Certification = pool.get('lao.listing.certification')
-    form.category.choices = [(None, _l("All"))] + [
-        (c.id, c.rec_name) for c in Category.search(
-            [], order=[('name', 'ASC')])]
+    form.category.choices = (
+        [(None, _l("All"))] + Listing.catalogue_commodities())
     form.province.choices = [(None, _l("All"))] + [
         (s.id, s.name) for s in Subdivision.search([
                 ('country.code', '=', 'LA'),
@@ -81,7 +80,7 @@ def catalogue():
     _catalogue_choices(form)
     if request.args and not form.validate():
         return render_template('catalog/catalogue.html', form=form,
-            listings=[], page=1, pages=0, count=0), 400
+            cards=[], page=1, pages=0, count=0), 400
     filters = dict(
         text=form.q.data, category=form.category.data,
         province=form.province.data,
@@ -93,16 +92,16 @@ def catalogue():
     count = Listing.count_catalogue(**filters)
     pages = max(1, math.ceil(count / size))
     page = min(form.page.data or 1, pages)
-    listings = Listing.search_catalogue(
-        offset=(page - 1) * size, limit=size,
-        order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
-        **filters)
+    cards = Listing.catalogue_cards(Listing.search_catalogue(
+            offset=(page - 1) * size, limit=size,
+            order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
+            **filters))
 
     def page_url(number):
         return url_for('catalog.catalogue',
             **{**request.args.to_dict(), 'page': number})
     return render_template('catalog/catalogue.html', form=form,
-        listings=listings, page=page, pages=pages, count=count,
+        cards=cards, page=page, pages=pages, count=count,
         page_url=page_url)
 
 
@@ -148,7 +147,7 @@ def seller(company_id):
     application = Application.get_approved_vendor(company_id)
     if not application:
         abort(404)
-    listings = Listing.search_catalogue(
-        company=company_id, order=SORTS['newest'], limit=100)
+    cards = Listing.catalogue_cards(Listing.search_catalogue(
+            company=company_id, order=SORTS['newest'], limit=100))
     return render_template('catalog/seller.html',
-        application=application, listings=listings)
+        application=application, cards=cards)

@@ -14,10 +14,10 @@ bp = Blueprint('main', __name__)
 @tryton.transaction()
 def home():
     Listing = tryton.pool.get('lao.listing')
-    listings = Listing.search_catalogue(
-        order=[('published_at', 'DESC'), ('id', 'DESC')], limit=8)
+    cards = Listing.catalogue_cards(Listing.search_catalogue(
+            order=[('published_at', 'DESC'), ('id', 'DESC')], limit=8))
     return render_template(
-        'main/home.html', user=current_user(), listings=listings)
+        'main/home.html', user=current_user(), cards=cards)
 
 
 @bp.route('/language', methods=['POST'])

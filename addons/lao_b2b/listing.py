@@ -198,9 +198,20 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        # Many2One columns are indexed by Tryton
-        cls._sql_indexes.add(
-            Index(t, (t.state, Index.Equality(cardinality='low'))))
+        # Tryton indexes a Many2One only when its target has the One2Many
+        # back (revision_of).  The catalogue filters the published listings
+        # by province and commodity and shows the newest first.  (Not
+        # partial on the published state: SQLite would not create them.  No
+        # index on the vendor: SQLite would pick it for the IN of the
+        # approved vendors, which keeps nearly every listing.)
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality(cardinality='low'))),
+                Index(t, (t.origin_province, Index.Equality())),
+                Index(t, (t.category, Index.Equality())),
+                Index(t,
+                    (t.published_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC'))),
+                })
         cls._order = [('submitted_at', 'ASC NULLS LAST'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'submitted'),

@@ -16,16 +16,18 @@ import datetime as dt
 import re
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import NamedTuple
 
-from sql import Cast, Null
+from sql import Cast, Null, NullsFirst
 from sql.operators import ILike
 
-from trytond import config
+from trytond import backend, config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.tools.email_ import (
     EmailNotValidError, validate_email as validate_email_address)
 from trytond.transaction import Transaction, without_check_access
@@ -584,21 +586,130 @@ class ApplicationDocument(metaclass=PoolMeta):
             'lao_b2b.msg_web_upload_type')
 
 
+class CatalogueCard(NamedTuple):
+    "What the card of a listing shows on the pages of the catalogue"
+    id: int
+    title: str
+    commodity: str
+    province: str | None
+    price: Decimal | None
+    # The currency.currency record, for the currencyformat filter
+    currency: object
+    unit: str
+    minimum_quantity: float
+    photo: int | None
+
+
 class Listing(metaclass=PoolMeta):
     __name__ = 'lao.listing'
 
     @classmethod
-    def order_price(cls, tables):
-        "Sort by the price shown: the unit price at the minimum quantity"
+    def _price_query(cls, table):
+        """The price shown of the listing of table: the unit price of the
+        tier at its minimum quantity"""
         Tier = Pool().get('lao.listing.price_tier')
-        table, _ = tables[None]
         tier = Tier.__table__()
         # Cast because SQLite stores decimals as text
         price = Cast(tier.unit_price, Tier.unit_price.sql_type().base)
-        return [tier.select(price,
-                where=(tier.listing == table.id)
-                & (tier.quantity <= table.minimum_quantity),
-                order_by=[tier.quantity.desc], limit=1)]
+        return tier.select(price,
+            where=(tier.listing == table.id)
+            & (tier.quantity <= table.minimum_quantity),
+            order_by=[tier.quantity.desc, tier.id.desc], limit=1)
+
+    @classmethod
+    def order_price(cls, tables):
+        "Sort by the price shown"
+        table, _ = tables[None]
+        return [cls._price_query(table)]
+
+    @classmethod
+    def catalogue_cards(cls, listings):
+        """The cards of listings, in their order, read with one query for
+        the listings and one per kind of name (titles in the language of
+        the context, commodities, provinces, units)
+
+        Read through the records, each card would cost a dozen attribute
+        reads, and the company context of the commodity field would read
+        the commodity tree again for each vendor."""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Currency = pool.get('currency.currency')
+        Photo = pool.get('lao.listing.photo')
+        Subdivision = pool.get('country.subdivision')
+        Translation = pool.get('ir.translation')
+        Uom = pool.get('product.uom')
+        table = cls.__table__()
+        company = Company.__table__()
+        photo = Photo.__table__()
+        cursor = Transaction().connection.cursor()
+
+        first_photo = photo.select(photo.id,
+            where=photo.listing == table.id,
+            order_by=[NullsFirst(photo.sequence.asc), photo.id.asc], limit=1)
+        ids = [l.id for l in listings]
+        rows = {}
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.join(company,
+                    condition=table.company == company.id
+                    ).select(table.id, table.title, table.category,
+                    table.origin_province, company.currency,
+                    cls._price_query(table), table.unit,
+                    table.minimum_quantity, first_photo,
+                    where=reduce_ids(table.id, sub_ids)))
+            rows.update((row[0], row) for row in cursor)
+        titles = Translation.get_ids(
+            f'{cls.__name__},title', 'model', Transaction().language, ids)
+
+        def records(Model, column):
+            return {r.id: r for r in Model.browse(list(
+                        {row[column] for row in rows.values()} - {None}))}
+        commodities = cls._commodity_names(
+            {row[2] for row in rows.values()})
+        provinces = records(Subdivision, 3)
+        currencies = records(Currency, 4)
+        units = records(Uom, 6)
+        cards = []
+        for id_, title, category, province, currency, price, unit, \
+                minimum_quantity, photo_id in map(rows.get, ids):
+            cards.append(CatalogueCard(id_,
+                    title=titles.get(id_) or title,
+                    commodity=commodities[category],
+                    province=provinces[province].name if province else None,
+                    # SQLite gives the cast text as a number
+                    price=Decimal(str(price)) if price is not None else None,
+                    currency=currencies[currency],
+                    unit=units[unit].symbol,
+                    minimum_quantity=minimum_quantity,
+                    photo=photo_id))
+        return cards
+
+    @classmethod
+    def catalogue_commodities(cls):
+        "The commodities to filter the catalogue by: (id, full name), by name"
+        Category = Pool().get('product.category')
+        categories = Category.search([], order=[('name', 'ASC')])
+        names = cls._commodity_names([c.id for c in categories])
+        return [(c.id, names[c.id]) for c in categories]
+
+    @classmethod
+    def _commodity_names(cls, category_ids):
+        """The full name (Coffee / Arabica Coffee / ...) of each category,
+        reading the tree one level at a time"""
+        Category = Pool().get('product.category')
+        names, parents = {}, {}
+        to_read = set(category_ids)
+        while to_read:
+            for category in Category.read(list(to_read), ['name', 'parent']):
+                names[category['id']] = category['name']
+                parents[category['id']] = category['parent']
+            to_read = set(filter(None, parents.values())) - set(names)
+
+        def full_name(category_id):
+            parent = parents[category_id]
+            # The separator of product.category's rec_name
+            return (f'{full_name(parent)} / ' if parent else '') + (
+                names[category_id])
+        return {i: full_name(i) for i in category_ids}
 
     @classmethod
     def catalogue_domain(cls, text=None, category=None, province=None,
@@ -617,11 +728,7 @@ class Listing(metaclass=PoolMeta):
             ]
         if text and text.strip():
             pattern = '%' + _escape_like(text.strip()) + '%'
-            domain.append(['OR',
-                    ('title', 'ilike', pattern),
-                    ('description', 'ilike', pattern),
-                    ('id', 'in', cls._translated_query(pattern)),
-                    ])
+            domain.append(('id', 'in', cls._text_query(pattern)))
         if category:
             domain.append(('category', 'child_of', [category], 'parent'))
         if province:
@@ -657,15 +764,25 @@ class Listing(metaclass=PoolMeta):
             return cls.search_count(cls.catalogue_domain(**filters))
 
     @classmethod
-    def _translated_query(cls, pattern):
-        "The ids of the listings whose title or description in any language match"
+    def _text_query(cls, pattern):
+        """The ids of the listings whose title or description matches
+        pattern, as written or in any translation
+
+        Not the title and description fields' own ilike: for a language
+        other than the source's, each would join the translations once
+        more to the whole table."""
         Translation = Pool().get('ir.translation')
+        table = cls.__table__()
         translation = Translation.__table__()
-        return translation.select(translation.res_id,
-            where=translation.name.in_(
-                [f'{cls.__name__},title', f'{cls.__name__},description'])
-            & (translation.type == 'model')
-            & ILike(translation.value, pattern, escape='\\'))
+        return (table.select(table.id,
+                where=ILike(table.title, pattern, escape='\\')
+                | ILike(table.description, pattern, escape='\\'))
+            | translation.select(translation.res_id,
+                where=translation.name.in_([
+                        f'{cls.__name__},title',
+                        f'{cls.__name__},description'])
+                & (translation.type == 'model')
+                & ILike(translation.value, pattern, escape='\\')))
 
     @classmethod
     def get_catalogue_listing(cls, listing_id):

@@ -144,6 +144,34 @@ def test_catalogue_pages(client, market, one_per_page):
     assert b'rel="prev"' in second.data
 
 
+@pytest.mark.parametrize('language', ['en', 'lo'])
+def test_catalogue_cards_match_records(tryton, market, language):
+    "The cards, read set-based, show what the listings' records say"
+    keys = ['arabica', 'robusta', 'rice', 'arabica']
+
+    def cards_and_records(pool):
+        from trytond.transaction import Transaction
+        Listing = pool.get('lao.listing')
+        with Transaction().set_context(language=language):
+            listings = Listing.browse([market[k] for k in keys])
+            cards = [(c.id, c.title, c.commodity, c.province, c.price,
+                    c.currency.id, c.unit, c.minimum_quantity, c.photo)
+                for c in Listing.catalogue_cards(listings)]
+            records = [(l.id, l.title, l.category.rec_name,
+                    l.origin_province.name, l.price, l.currency.id,
+                    l.unit.symbol, l.minimum_quantity, l.photos[0].id)
+                for l in listings]
+        return cards, records
+    cards, records = tryton.run(cards_and_records)
+    assert cards == records
+    robusta = cards[keys.index('robusta')]
+    if language == 'lo':
+        assert robusta[1] == "ກາເຟໂຣບັສຕາ"
+    else:
+        assert robusta[1:3] == ("Robusta green beans",
+            "Coffee / Robusta Coffee / Robusta Coffee Green Bean")
+
+
 @pytest.mark.parametrize('query', [
         'price_min=abc', 'page=0', 'page=x', 'category=999999',
         'province=abc', 'certification=fake', 'sort=evil', 'quantity=-5',
