@@ -51,7 +51,9 @@ test-postgresql:
 	TRYTOND_DATABASE__URI=postgresql://postgres@127.0.0.1:5432/ $(MAKE) test
 
 bench: install
-	$(BIN)/python -m bench
+	mkdir -p var/cache
+	DB_CACHE=$${DB_CACHE:-$(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)} \
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/cache test-artifacts
