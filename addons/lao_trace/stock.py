@@ -9,10 +9,11 @@ graph is refused.
 """
 from collections import defaultdict
 
-from sql import Null, With
+from sql import Column, Null, With
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
+from trytond.model.modelstorage import local_cache
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice, reduce_ids
@@ -109,29 +110,54 @@ class Lot(metaclass=PoolMeta):
         "Query of (parent, child) lot pairs linked by a production"
         Move = Pool().get('stock.move')
         input_, output = Move.__table__(), Move.__table__()
+        # The production conditions are redundant with the join but let
+        # PostgreSQL put them in the index conditions of each step
         return input_.join(output, condition=(
                 input_.production_input == output.production_output)
             ).select(
                 input_.lot.as_('parent'), output.lot.as_('child'),
                 where=(input_.lot != Null) & (output.lot != Null)
+                & (input_.production_input != Null)
+                & (output.production_output != Null)
                 & (input_.state != 'cancelled')
                 & (output.state != 'cancelled'))
 
     @classmethod
-    def _genealogy_query(cls, seeds, direction):
-        """The recursive query of (root, lot) reached from the seeds query of
-        (root, lot) going 'upstream' or 'downstream'; every seed is in it."""
+    def _genealogy_ends(cls, edges, direction):
+        "The (near, far) columns of edges walked 'upstream' or 'downstream'"
         assert direction in {'upstream', 'downstream'}
-        edges = With('parent', 'child', query=cls._genealogy_edges())
-        graph = With('root', 'lot', recursive=True)
         if direction == 'upstream':
-            near, far = edges.child, edges.parent
-        else:
-            near, far = edges.parent, edges.child
+            return edges.child, edges.parent
+        return edges.parent, edges.child
+
+    @classmethod
+    def _genealogy_query(cls, seeds, direction):
+        """The recursive query of the rows reached from the seeds query
+        going 'upstream' or 'downstream', and its with list.  The last
+        column of seeds is a lot; the others (the root a lot was reached
+        from) are carried along.  Every seed is in it."""
+        edges = With('parent', 'child', query=cls._genealogy_edges())
+        near, far = cls._genealogy_ends(edges, direction)
+        names = [c.output_name for c in seeds.columns]
+        graph = With(*names, recursive=True)
+        carried = [Column(graph, n) for n in names[:-1]]
         # UNION (not UNION ALL) stops on rows already reached
         graph.query = seeds | graph.join(
-            edges, condition=graph.lot == near).select(graph.root, far)
+            edges, condition=Column(graph, names[-1]) == near
+            ).select(*carried, far)
         return graph, [edges, graph]
+
+    @classmethod
+    def _genealogy_select(cls, ids, direction):
+        """The query of the lots upstream or downstream of any of ids.  It
+        starts from their neighbours, so a lot of ids is in it only when
+        another one reaches it."""
+        edges = cls._genealogy_edges()
+        near, far = cls._genealogy_ends(edges, direction)
+        graph, with_ = cls._genealogy_query(
+            edges.select(far.as_('lot'), where=reduce_ids(near, ids)),
+            direction)
+        return graph.select(graph.lot, with_=with_)
 
     @classmethod
     def _genealogy(cls, lots, direction):
@@ -152,24 +178,41 @@ class Lot(metaclass=PoolMeta):
         return result
 
     @classmethod
+    def _genealogy_ids(cls, lots, direction):
+        "The ids of the lots upstream or downstream of any of lots"
+        cursor = Transaction().connection.cursor()
+        ids = set()
+        for sub_ids in grouped_slice([l.id for l in lots]):
+            cursor.execute(*cls._genealogy_select(sub_ids, direction))
+            ids.update(lot for lot, in cursor)
+        return ids
+
+    @classmethod
     def upstream(cls, lots):
         "Every lot that went into lots, down to the harvested lots"
-        return cls._browse_many(
-            set().union(*cls._genealogy(lots, 'upstream').values()))
+        return cls._browse_many(cls._genealogy_ids(lots, 'upstream'))
 
     @classmethod
     def downstream(cls, lots):
         "Every lot made from lots, through every processing step"
-        return cls._browse_many(
-            set().union(*cls._genealogy(lots, 'downstream').values()))
+        return cls._browse_many(cls._genealogy_ids(lots, 'downstream'))
 
     @classmethod
-    def _browse_many(cls, ids, size=100):
-        """Instances of ids in order, browsed by slices: a browse checks its
-        whole id list for each instance, which is quadratic on big lists"""
+    def _browse_many(cls, ids):
+        """The instances of ids in order, as browse() makes them: sharing the
+        list of ids, so that reading a field reads the lots by batches.
+        browse() checks for each instance that its id is in the list, which
+        is quadratic on the thousands of lots of a genealogy; these are made
+        alone, then given the list."""
         ids = sorted(ids)
-        return [lot for start in range(0, len(ids), size)
-            for lot in cls.browse(ids[start:start + size])]
+        transaction = Transaction()
+        records = local_cache(cls, transaction)
+        cache = transaction.get_cache()
+        lots = [cls(i, _local_cache=records, _transaction_cache=cache,
+                _transaction=transaction) for i in ids]
+        for lot in lots:
+            lot._ids = ids
+        return lots
 
     @classmethod
     def get_genealogy_lots(cls, lots, names):
@@ -433,6 +476,47 @@ class Lot(metaclass=PoolMeta):
 
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # Each step of the genealogy query goes from lots to their
+        # production moves, then from productions to their other moves'
+        # lots: with these three indexes both are index-only scans.  The
+        # first one also serves every search of the moves of a lot.
+        low = Index.Equality(cardinality='low')
+        cls._sql_indexes.update({
+                Index(
+                    t,
+                    (t.lot, Index.Range()),
+                    (t.production_input, Index.Range()),
+                    (t.production_output, Index.Range()),
+                    (t.state, low),
+                    where=t.lot != Null),
+                Index(
+                    t,
+                    (t.production_input, Index.Range()),
+                    (t.lot, Index.Range()),
+                    (t.state, low),
+                    where=t.production_input != Null),
+                Index(
+                    t,
+                    (t.production_output, Index.Range()),
+                    (t.lot, Index.Range()),
+                    (t.state, low),
+                    where=t.production_output != Null),
+                })
+
+    @classmethod
+    def __setup_indexes__(cls):
+        super().__setup_indexes__()
+        # The plain indexes of the production Many2One fields are prefixes
+        # of the covering ones above
+        t = cls.__table__()
+        for column in [t.production_input, t.production_output]:
+            cls._sql_indexes.discard(
+                Index(t, (column, Index.Range()), where=column != Null))
 
     @classmethod
     def _get_origin(cls):

@@ -13,6 +13,7 @@ os.environ.setdefault('TEST_NETWORK', '0')
 
 MODULES = ['lao_b2b', 'lao_trace']
 PASSWORD = 'correct horse battery'
+FARMER = "Khamla Vongsa"  # a coffee farmer of the demo chains: never public
 
 
 @pytest.fixture(scope='session')
@@ -100,6 +101,36 @@ class Tryton:
 @pytest.fixture
 def tryton(database):
     return Tryton(database)
+
+
+@pytest.fixture(scope='session')
+def chains(database):
+    """The coffee and banana chains of lao_trace's demo, their products with
+    GTINs; the banana recalled: {name: (GTIN, lot number)}"""
+    from trytond.modules.company.tests import create_company, set_company
+    from trytond.modules.lao_trace import demo
+
+    def build(pool):
+        Recall = pool.get('lao.trace.recall')
+        company = create_company(name="Bolaven Coffee Processing")
+        company.gs1_company_prefix = '8850123'
+        company.save()
+        with set_company(company):
+            coffee, banana = demo.load(company)
+            recall = Recall(
+                company=company, lot=banana, reason="Residue above limit")
+            recall.save()
+            Recall.open([recall])
+        return {
+            'coffee': (coffee.gtin, coffee.number),
+            'banana': (banana.gtin, banana.number),
+            }
+    return Tryton(database).run(build)
+
+
+def trace_path(gtin, number):
+    "The path of the GS1 Digital Link of a lot on the storefront"
+    return f'/01/{gtin}/10/{number}'
 
 
 def csrf_token(client, url):

@@ -5,41 +5,11 @@ import os
 import jsonschema
 import pytest
 
-FARMER = "Khamla Vongsa"  # a coffee farmer of the demo chain: never public
-
-
-@pytest.fixture(scope='module')
-def chains(database):
-    "The coffee and banana chains of lao_trace's demo; the banana recalled"
-    from trytond.modules.company.tests import create_company, set_company
-    from trytond.modules.lao_trace import demo
-
-    from .conftest import Tryton
-
-    def build(pool):
-        Recall = pool.get('lao.trace.recall')
-        company = create_company(name="Bolaven Coffee Processing")
-        company.gs1_company_prefix = '8850123'
-        company.save()
-        with set_company(company):
-            coffee, banana = demo.load(company)
-            recall = Recall(
-                company=company, lot=banana, reason="Residue above limit")
-            recall.save()
-            Recall.open([recall])
-        return {
-            'coffee': (coffee.gtin, coffee.number),
-            'banana': (banana.gtin, banana.number),
-            }
-    return Tryton(database).run(build)
-
-
-def url(gtin, number):
-    return f'/01/{gtin}/10/{number}'
+from .conftest import FARMER, trace_path
 
 
 def test_trace_page_english(client, chains):
-    response = client.get(url(*chains['coffee']),
+    response = client.get(trace_path(*chains['coffee']),
         headers={'Accept-Language': 'en'})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -58,7 +28,7 @@ def test_trace_page_english(client, chains):
         ('zh-CN', ["产地", "占巴塞省"]),
         ])
 def test_trace_page_translated(client, chains, language, words):
-    response = client.get(url(*chains['coffee']),
+    response = client.get(trace_path(*chains['coffee']),
         headers={'Accept-Language': language})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -67,7 +37,7 @@ def test_trace_page_translated(client, chains, language, words):
 
 
 def test_trace_page_recall_notice(client, chains):
-    response = client.get(url(*chains['banana']))
+    response = client.get(trace_path(*chains['banana']))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'role="alert"' in page and "Recalled" in page
@@ -76,7 +46,7 @@ def test_trace_page_recall_notice(client, chains):
 def test_trace_epcis_json_ld(client, chains):
     "The same URL gives the lot's EPCIS document to a JSON-LD client"
     from trytond.modules import lao_trace
-    response = client.get(url(*chains['coffee']),
+    response = client.get(trace_path(*chains['coffee']),
         headers={'Accept': 'application/ld+json'})
     assert response.status_code == 200
     assert response.content_type == 'application/ld+json'

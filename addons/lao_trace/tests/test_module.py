@@ -239,10 +239,26 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(set(Lot.downstream([c])), {d, e, f})
             self.assertEqual(set(Lot.downstream([e, f])), set())
             self.assertEqual(set(Lot.downstream([b, d])), {c, d, e, f})
+            # in the order of their ids, their fields readable
+            self.assertEqual(
+                [l.number for l in Lot.downstream([c])], ['D', 'E', 'F'])
             self.assertEqual(set(Lot(c.id).input_lots), {a, b})
             self.assertEqual(set(Lot(c.id).output_lots), {d, e})
             self.assertEqual(set(Lot(d.id).upstream_lots), {a, b, c})
             self.assertEqual(set(Lot(d.id).downstream_lots), {f})
+
+    @with_transaction()
+    def test_genealogy_indexes(self):
+        "Covering indexes of moves for the genealogy replace the plain ones"
+        Move = Pool().get('stock.move')
+        indexed = [[str(e) for e, _ in i.expressions]
+            for i in Move._sql_indexes]
+        self.assertIn(
+            ['"lot"', '"production_input"', '"production_output"',
+                '"state"'], indexed)
+        for column in ['"production_input"', '"production_output"']:
+            self.assertIn([column, '"lot"', '"state"'], indexed)
+            self.assertNotIn([column], indexed)
 
     @with_transaction()
     def test_genealogy_cycle_refused(self):
