@@ -9,7 +9,7 @@ from trytond.exceptions import RateLimitException
 from .extensions import limiter, tryton
 from .forms import (
     EmptyForm, LogInForm, ResetPasswordForm, ResetRequestForm, SignUpForm)
-from .helpers import SESSION_KEY, call, current_user, safe_next
+from .helpers import SESSION_KEY, call, safe_next
 
 bp = Blueprint('auth', __name__, url_prefix='/account')
 

@@ -47,7 +47,7 @@ def _cart_page(error=None, status=200, reference=''):
     Listing = tryton.pool.get('lao.listing')
     lines = Listing.price_cart(cart_items())
     totals = {}
-    for listing, _, _, amount, _ in lines:
+    for listing, _quantity, _price, amount, _problems in lines:
         if listing and amount is not None:
             currency = listing.company.currency
             totals[currency] = totals.get(currency, 0) + amount

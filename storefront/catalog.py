@@ -2,7 +2,7 @@
 import math
 
 from flask import (
-    Blueprint, abort, current_app, make_response, render_template, request,
+    Blueprint, abort, current_app, render_template, request,
     url_for)
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField, SelectField, StringField
@@ -10,7 +10,7 @@ from wtforms.validators import NumberRange, Optional
 
 from .extensions import tryton
 from .forms import Form, id_or_none, at_most
-from .helpers import not_found_on
+from .helpers import image_response, not_found_on
 
 bp = Blueprint('catalog', __name__)
 
@@ -20,11 +20,6 @@ SORTS = {
     'price_desc': [('price', 'DESC'), ('id', 'DESC')],
     'title': [('title', 'ASC'), ('id', 'ASC')],
     }
-IMAGE_TYPES = [
-    (b'\xff\xd8\xff', 'image/jpeg'),
-    (b'\x89PNG\r\n\x1a\n', 'image/png'),
-    (b'RIFF', 'image/webp'),
-    ]
 
 
 
@@ -126,16 +121,7 @@ def photo(listing_id, photo_id):
             break
     else:
         abort(404)
-    for signature, mimetype in IMAGE_TYPES:
-        if data.startswith(signature):
-            break
-    else:
-        abort(404)
-    response = make_response(data)
-    response.headers['Content-Type'] = mimetype
-    response.headers['Cache-Control'] = 'public, max-age=86400'
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    return response
+    return image_response(data, 'public, max-age=86400')
 
 
 @bp.route('/seller/<int:company_id>')

@@ -3,13 +3,20 @@ method whose user error is shown in the form, and safe redirections."""
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import (
+    abort, g, make_response, redirect, request, session, url_for)
 from trytond.exceptions import UserError, UserWarning
 from trytond.transaction import Transaction
 
 from .extensions import tryton
 
 SESSION_KEY = 'web_session'
+# The images served from the database, recognised by their first bytes
+IMAGE_TYPES = [
+    (b'\xff\xd8\xff', 'image/jpeg'),
+    (b'\x89PNG\r\n\x1a\n', 'image/png'),
+    (b'RIFF', 'image/webp'),
+    ]
 
 
 def current_user():
@@ -64,3 +71,23 @@ def safe_next(target, default='main.home'):
                 and '\\' not in target):
             return target
     return url_for(default)
+
+
+def selection(Model, field):
+    "The [(value, label)] of a selection field, without the empty choice"
+    return [(v, l) for v, l in Model.fields_get(
+            [field])[field]['selection'] if v]
+
+
+def image_response(data, cache_control):
+    "The response serving image data, 404 unless it is a known image type"
+    for signature, mimetype in IMAGE_TYPES:
+        if data.startswith(signature):
+            break
+    else:
+        abort(404)
+    response = make_response(data)
+    response.headers['Content-Type'] = mimetype
+    response.headers['Cache-Control'] = cache_control
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    return response

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 
 from .extensions import tryton
 from .forms import DocumentForm, EmptyForm, VendorApplicationForm
-from .helpers import call, current_user, login_required, not_found_on
+from .helpers import (
+    call, current_user, login_required, not_found_on, selection)
 
 bp = Blueprint('vendor', __name__, url_prefix='/vendor')
 
@@ -16,14 +17,9 @@ def _application_model():
     return tryton.pool.get('lao.vendor.application')
 
 
-def _selection(Model, field):
-    return [(v, l) for v, l in Model.fields_get(
-            [field])[field]['selection'] if v]
-
-
 def _application_choices(form):
     Subdivision = tryton.pool.get('country.subdivision')
-    form.vendor_type.choices = _selection(_application_model(), 'vendor_type')
+    form.vendor_type.choices = selection(_application_model(), 'vendor_type')
     form.province.choices = [(s.id, s.name) for s in Subdivision.search([
                 ('country.code', '=', 'LA'),
                 ('parent', '=', None),
@@ -41,7 +37,7 @@ def _own_application(application_id):
 def index():
     return render_template('vendor/index.html',
         applications=current_user().vendor_applications,
-        states=dict(_selection(_application_model(), 'state')))
+        states=dict(selection(_application_model(), 'state')))
 
 
 @bp.route('/apply', methods=['GET', 'POST'])
@@ -92,12 +88,12 @@ def _application_page(application, document_form=None, error=None,
     Document = tryton.pool.get('lao.vendor.application.document')
     if document_form is None:
         document_form = DocumentForm()
-        document_form.kind.choices = _selection(Document, 'kind')
+        document_form.kind.choices = selection(Document, 'kind')
     return render_template('vendor/application.html',
         application=application, document_form=document_form,
         submit_form=EmptyForm(), error=error,
-        kinds=dict(_selection(Document, 'kind')),
-        states=dict(_selection(_application_model(), 'state'))), status
+        kinds=dict(selection(Document, 'kind')),
+        states=dict(selection(_application_model(), 'state'))), status
 
 
 @bp.route('/application/<int:application_id>')
@@ -114,7 +110,7 @@ def upload(application_id):
     Document = tryton.pool.get('lao.vendor.application.document')
     application = _own_application(application_id)
     form = DocumentForm()
-    form.kind.choices = _selection(Document, 'kind')
+    form.kind.choices = selection(Document, 'kind')
     error = None
     if form.validate_on_submit():
         upload = form.file.data
@@ -132,7 +128,7 @@ def upload(application_id):
 @tryton.transaction()
 @login_required
 def submit(application_id):
-    application = _own_application(application_id)
+    _own_application(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     submitted, error = call(

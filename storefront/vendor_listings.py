@@ -3,30 +3,23 @@ photos, submission for review, archive), the open requests for quotation
 and its incoming orders, with links to the back office where quotes are
 written and orders fulfilled and invoiced."""
 from flask import (
-    Blueprint, abort, current_app, flash, make_response, redirect,
+    Blueprint, abort, current_app, flash, redirect,
     render_template, request, url_for)
 from flask_babel import gettext as _
 
 from . import select_language
 from .extensions import tryton
 from .forms import LISTING_LANGUAGES, EmptyForm, ListingForm, PhotoForm
-from .helpers import call, current_user, login_required, not_found_on
+from .helpers import (
+    call, current_user, image_response, login_required, not_found_on,
+    selection)
 
 bp = Blueprint('listings', __name__, url_prefix='/vendor')
 
-IMAGE_TYPES = [
-    (b'\xff\xd8\xff', 'image/jpeg'),
-    (b'\x89PNG\r\n\x1a\n', 'image/png'),
-    ]
-
-
-def _selection(Model, field):
-    return [(v, l) for v, l in Model.fields_get(
-            [field])[field]['selection'] if v]
 
 
 def _states():
-    return dict(_selection(tryton.pool.get('lao.listing'), 'state'))
+    return dict(selection(tryton.pool.get('lao.listing'), 'state'))
 
 
 def _vendor_companies():
@@ -80,8 +73,8 @@ def _form_choices(form, company_id, listing=None):
                 ('parent', '=', None),
                 ], order=[('name', 'ASC')])]
     form.unit.choices = [(u.id, u.rec_name) for u in Listing.web_units()]
-    form.availability.choices = _selection(Listing, 'availability')
-    kinds = [('', '')] + _selection(Certification, 'kind')
+    form.availability.choices = selection(Listing, 'availability')
+    kinds = [('', '')] + selection(Certification, 'kind')
     for row in form.certifications:
         row.kind.choices = kinds
 
@@ -200,7 +193,7 @@ def _listing_page(listing, photo_form=None, error=None, status=200):
     return render_template('vendor/listing.html', listing=listing,
         photo_form=photo_form or PhotoForm(), action_form=EmptyForm(),
         error=error, states=_states(),
-        kinds=dict(_selection(Certification, 'kind'))), status
+        kinds=dict(selection(Certification, 'kind'))), status
 
 
 @bp.route('/listings/<int:listing_id>')
@@ -234,16 +227,7 @@ def upload(listing_id):
 def photo(listing_id, photo_id):
     data = not_found_on(
         current_user().vendor_listing_photo, listing_id, photo_id)
-    for signature, mimetype in IMAGE_TYPES:
-        if data.startswith(signature):
-            break
-    else:
-        abort(404)
-    response = make_response(data)
-    response.headers['Content-Type'] = mimetype
-    response.headers['Cache-Control'] = 'private, max-age=3600'
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    return response
+    return image_response(data, 'private, max-age=3600')
 
 
 def _action(listing_id, method, *args, message):
@@ -293,7 +277,7 @@ def orders():
     _vendor_companies()
     return render_template('vendor/orders.html',
         sales=current_user().vendor_sales,
-        states=dict(_selection(Sale, 'state')))
+        states=dict(selection(Sale, 'state')))
 
 
 @bp.route('/requests')
@@ -305,4 +289,4 @@ def requests():
     _vendor_companies()
     return render_template('vendor/requests.html',
         requests=current_user().vendor_open_requests,
-        quote_states=dict(_selection(Quote, 'state')))
+        quote_states=dict(selection(Quote, 'state')))

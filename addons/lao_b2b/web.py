@@ -12,7 +12,6 @@ The exceptions of this file are declared here rather than in exceptions.py
 because the web shop is an optional face of the module with its own messages
 (web.xml).
 """
-import datetime as dt
 import re
 from contextlib import contextmanager
 from decimal import Decimal
