@@ -13,7 +13,7 @@ import threading
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tests.test_browser_sao import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from tests.browser import ARTIFACTS, CHROMIUM, chromium
 
 from .conftest import FARMER, trace_path
 
@@ -103,21 +103,15 @@ def check_lot_page(page, words, chain, number, product, recalled):
 def test_qr_link_in_lao_and_chinese(app, chains):
     """The coffee lot and the recalled banana lot, in Lao as the phone asks
     (Accept-Language), then in Chinese chosen with the language switch"""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     coffee = trace_path(*chains['coffee'])
     banana = trace_path(*chains['banana'])
-    expect.set_options(timeout=UI_TIMEOUT)
 
     def browse(url):
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            try:
-                for language, switch in [('lo', False), ('zh_CN', True)]:
-                    browse_in(browser, url, language, switch)
-            finally:
-                browser.close()
+        with chromium() as browser:
+            for language, switch in [('lo', False), ('zh_CN', True)]:
+                browse_in(browser, url, language, switch)
 
     def browse_in(browser, url, language, switch):
         words = WORDS[language]

@@ -1,6 +1,5 @@
 """Catalogue, listing and vendor pages, cart, checkout and orders, on
 listings published through the real vetting of lao_b2b."""
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -17,7 +16,6 @@ def market(database):
     suspended vendor's listing"""
     from trytond.modules.lao_b2b.tests.test_marketplace import (
         create_listing, create_vendor, lao_province, publish)
-    from trytond.pool import Pool
     from trytond.transaction import Transaction
 
     from .conftest import Tryton
