@@ -8,8 +8,9 @@ from flask import (
 from flask_babel import gettext as _
 
 from .extensions import tryton
-from .forms import EmptyForm
-from .helpers import call, current_user, login_required, not_found_on
+from .forms import CheckoutForm, EmptyForm
+from .helpers import (
+    call, current_user, login_required, not_found_on, selection)
 
 bp = Blueprint('cart', __name__)
 
@@ -43,7 +44,21 @@ def _quantity(value):
     return float(quantity)
 
 
-def _cart_page(error=None, status=200, reference=''):
+def _checkout_form():
+    "The checkout form, with the buyer's addresses when logged in"
+    Order = tryton.pool.get('lao.marketplace.order')
+    form = CheckoutForm()
+    form.delivery_method.choices = selection(Order, 'delivery_method')
+    form.payment_method.choices = selection(Order, 'payment_method')
+    user = current_user()
+    party = user.party if user else None
+    form.shipment_address.choices = [
+        (a.id, a.full_address.replace('\n', ', ') or a.rec_name)
+        for a in (party.addresses if party else [])]
+    return form
+
+
+def _cart_page(error=None, status=200, checkout_form=None):
     Listing = tryton.pool.get('lao.listing')
     lines = Listing.price_cart(cart_items())
     totals = {}
@@ -52,7 +67,8 @@ def _cart_page(error=None, status=200, reference=''):
             currency = listing.company.currency
             totals[currency] = totals.get(currency, 0) + amount
     return render_template('cart/cart.html', lines=lines, totals=totals,
-        form=EmptyForm(), error=error, reference=reference,
+        form=EmptyForm(), checkout_form=checkout_form or _checkout_form(),
+        error=error,
         can_order=bool(lines) and not any(l[4] for l in lines)), status
 
 
@@ -107,11 +123,15 @@ def update():
 @tryton.transaction()
 @login_required
 def checkout():
-    reference = (request.form.get('reference') or '').strip()[:100]
-    order, error = call(
-        current_user().place_order, cart_items(), reference or None)
+    form = _checkout_form()
+    if not form.validate_on_submit():
+        return _cart_page(status=400, checkout_form=form)
+    order, error = call(current_user().place_order, cart_items(),
+        (form.reference.data or '').strip() or None,
+        form.delivery_method.data, form.payment_method.data,
+        form.shipment_address.data)
     if error:
-        return _cart_page(error=error, status=400, reference=reference)
+        return _cart_page(error=error, status=400, checkout_form=form)
     session.pop(CART_KEY, None)
     flash(_("Your order is placed. Each vendor confirms its part."))
     return redirect(url_for('cart.order', order_id=order.id))

@@ -283,6 +283,16 @@ class EmptyForm(Form):
     "A button that changes something: only the CSRF token"
 
 
+class CheckoutForm(Form):
+    shipment_address = SelectField(
+        _l("Deliver to"), coerce=id_or_none, validators=[Optional()])
+    delivery_method = SelectField(_l("Delivery"), validators=[required()])
+    payment_method = SelectField(_l("Payment"), validators=[required()])
+    reference = StringField(
+        _l("Your reference (optional)"),
+        validators=[Optional(), at_most(100)])
+
+
 def positive():
     "A finite number above zero and below a billion, when given"
     def check(form, field):

@@ -39,6 +39,16 @@ ORDER_STATUS = [
     ('cancelled', "Cancelled"),
     ]
 
+DELIVERY_METHODS = [
+    ('delivery', "Delivery to the Address"),
+    ('pickup', "Collection from the Vendor"),
+    ]
+
+PAYMENT_METHODS = [
+    ('bank_transfer', "Bank Transfer"),
+    ('cash_on_delivery', "Cash on Delivery"),
+    ]
+
 _draft = {'readonly': Eval('state') != 'draft'}
 
 
@@ -53,8 +63,16 @@ class Order(Workflow, ModelSQL, ModelView):
         'party.address', "Invoice Address", states=_draft,
         domain=[('party', '=', Eval('buyer', -1))])
     shipment_address = fields.Many2One(
-        'party.address', "Shipment Address", states=_draft,
+        'party.address', "Shipment Address",
+        states={
+            'readonly': _draft['readonly'],
+            'required': Eval('delivery_method') == 'delivery',
+            },
         domain=[('party', '=', Eval('buyer', -1))])
+    delivery_method = fields.Selection(
+        DELIVERY_METHODS, "Delivery", required=True, states=_draft)
+    payment_method = fields.Selection(
+        PAYMENT_METHODS, "Payment Method", required=True, states=_draft)
     reference = fields.Char("Buyer Reference", states=_draft)
     lines = fields.One2Many(
         'lao.marketplace.order.line', 'order', "Lines", states=_draft)
@@ -85,6 +103,14 @@ class Order(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'draft'
+
+    @classmethod
+    def default_delivery_method(cls):
+        return 'delivery'
+
+    @classmethod
+    def default_payment_method(cls):
+        return 'bank_transfer'
 
     @fields.depends('buyer')
     def on_change_buyer(self):
@@ -338,6 +364,23 @@ class Sale(metaclass=PoolMeta):
     marketplace_order = fields.Many2One(
         'lao.marketplace.order', "Marketplace Order", readonly=True,
         ondelete='RESTRICT')
+    marketplace_delivery_method = fields.Function(fields.Selection(
+            [(None, "")] + DELIVERY_METHODS, "Delivery"),
+        'get_marketplace_terms')
+    marketplace_payment_method = fields.Function(fields.Selection(
+            [(None, "")] + PAYMENT_METHODS, "Payment Method"),
+        'get_marketplace_terms')
+
+    @classmethod
+    def get_marketplace_terms(cls, sales, names):
+        "The buyer's delivery and payment choices of the marketplace order"
+        terms = {n: {} for n in names}
+        for sale in sales:
+            order = sale.marketplace_order
+            for name in names:
+                terms[name][sale.id] = getattr(
+                    order, name[len('marketplace_'):]) if order else None
+        return terms
 
 
 class SaleLine(metaclass=PoolMeta):

@@ -310,9 +310,13 @@ class WebUser(metaclass=PoolMeta):
         if not self.party or not self.party.buyer_type:
             raise WebUserError(gettext('lao_b2b.msg_web_buyer_profile'))
 
-    def place_order(self, items, reference=None):
+    def place_order(self, items, reference=None, delivery_method='delivery',
+            payment_method='bank_transfer', shipment_address=None):
         """Create and place the marketplace order of the cart items
-        [(listing id, quantity)]: one confirmed sale per vendor, or nothing"""
+        [(listing id, quantity)]: one confirmed sale per vendor, or nothing
+
+        shipment_address is the id of one of the buyer's addresses, the
+        first one by default; it is needed for a delivery."""
         pool = Pool()
         Order = pool.get('lao.marketplace.order')
         Line = pool.get('lao.marketplace.order.line')
@@ -320,6 +324,24 @@ class WebUser(metaclass=PoolMeta):
         self.check_buyer()
         if not items:
             raise WebUserError(gettext('lao_b2b.msg_web_cart_empty'))
+        methods = Order.fields_get(['delivery_method', 'payment_method'])
+        for name, value in [
+                ('delivery_method', delivery_method),
+                ('payment_method', payment_method)]:
+            if value not in dict(methods[name]['selection']):
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_checkout_choice',
+                        field=methods[name]['string']))
+        addresses = {a.id: a for a in self.party.addresses}
+        if shipment_address is not None:
+            if shipment_address not in addresses:
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_checkout_address'))
+            address = addresses[shipment_address]
+        else:
+            address = self.party.address_get(type='delivery')
+        if delivery_method == 'delivery' and not address:
+            raise WebUserError(gettext('lao_b2b.msg_web_checkout_address'))
         with without_check_access():
             listings = {l.id: l for l in Listing.search([
                         ('id', 'in', [i for i, _ in items]),
@@ -327,8 +349,10 @@ class WebUser(metaclass=PoolMeta):
                         ])}
         if set(listings) != {i for i, _ in items}:
             raise WebUserError(gettext('lao_b2b.msg_web_cart_unavailable'))
-        order = Order(buyer=self.party, reference=reference)
+        order = Order(buyer=self.party, reference=reference,
+            delivery_method=delivery_method, payment_method=payment_method)
         order.on_change_buyer()
+        order.shipment_address = address
         order.lines = [
             Line(listing=listings[i], quantity=q) for i, q in items]
         order.save()

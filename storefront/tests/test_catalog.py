@@ -290,6 +290,17 @@ def _orders(tryton, user_id):
     return tryton.run(orders)
 
 
+def _checkout(client, **fields):
+    "Place the cart with the checkout form's defaults unless fields say"
+    data = {
+        'csrf_token': csrf_token(client, '/cart'),
+        'delivery_method': 'delivery',
+        'payment_method': 'bank_transfer',
+        }
+    data.update(fields)
+    return client.post('/checkout', data=data)
+
+
 def test_checkout_needs_login(client, market):
     _add(client, market['rice'], '500')
     token = csrf_token(client, '/cart')
@@ -301,7 +312,7 @@ def test_checkout_needs_login(client, market):
 def test_checkout_needs_buyer_profile(client, market, buyer, tryton):
     _add(client, market['rice'], '500')
     token = csrf_token(client, '/cart')
-    response = client.post('/checkout', data={'csrf_token': token})
+    response = _checkout(client, csrf_token=token)
     assert response.status_code == 400
     assert b'business profile' in response.data
     assert _orders(tryton, buyer[1]) == []
@@ -312,12 +323,24 @@ def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
     fill_buyer_profile(client, tryton)
     _add(client, market['arabica'], '1000')
     _add(client, market['rice'], '500')
-    token = csrf_token(client, '/cart')
-    response = client.post('/checkout', data={
-            'csrf_token': token, 'reference': 'PO-77'})
+    page = client.get('/cart').data.decode()
+    assert 'Cash on Delivery' in page
+    address = page[page.find('name="shipment_address"'):]
+    assert 'vientiane' in address[:address.find('</select>')].lower()
+    response = _checkout(client, reference='PO-77',
+        payment_method='cash_on_delivery')
     assert response.status_code == 302, response.data
     (order_id, state, sales), = _orders(tryton, buyer[1])
     assert (state, sales) == ('placed', 2)
+
+    def terms(pool):
+        order = pool.get('lao.marketplace.order')(order_id)
+        return (order.delivery_method, order.payment_method,
+            order.shipment_address.city,
+            {(s.marketplace_delivery_method, s.marketplace_payment_method)
+                for s in order.sales})
+    assert tryton.run(terms) == ('delivery', 'cash_on_delivery', 'Vientiane',
+        {('delivery', 'cash_on_delivery')})
     assert response.headers['Location'] == f'/orders/{order_id}'
     assert 'Your cart is empty' in client.get('/cart').data.decode()
 
@@ -343,12 +366,61 @@ def test_checkout_refused_writes_nothing(client, market, buyer, tryton):
         return pool.get('lao.listing')(market['robusta']).declared_quantity
     before = tryton.run(declared)
     _add(client, market['robusta'], str(int(before) + 200))
-    token = csrf_token(client, '/cart')
-    response = client.post('/checkout', data={'csrf_token': token})
+    response = _checkout(client)
+    assert response.status_code == 400
+    assert b'only' in response.data
+    assert _orders(tryton, buyer[1]) == []
+    assert tryton.run(declared) == before
+
+
+@pytest.mark.parametrize('fields', [
+        {'payment_method': 'credit'},
+        {'delivery_method': ''},
+        {'shipment_address': 'abc'},
+        ])
+def test_checkout_bad_choices_write_nothing(client, market, buyer, tryton,
+        fields):
+    fill_buyer_profile(client, tryton)
+    _add(client, market['rice'], '500')
+    response = _checkout(client, **fields)
     assert response.status_code == 400
     assert b'class="error"' in response.data
     assert _orders(tryton, buyer[1]) == []
-    assert tryton.run(declared) == before
+
+
+def test_checkout_to_another_buyers_address(client, market, buyer, tryton):
+    "The address of someone else is refused by the model, nothing written"
+    fill_buyer_profile(client, tryton)
+    _add(client, market['rice'], '500')
+
+    def other_address(pool):
+        Party = pool.get('party.party')
+        party, = Party.create([{'name': "Someone Else",
+                    'addresses': [('create', [{'city': "Pakse"}])]}])
+        return party.addresses[0].id
+    address = tryton.run(other_address)
+
+    def place(pool):
+        WebUser = pool.get('web.user')
+        try:
+            WebUser(buyer[1]).place_order(
+                [(market['rice'], 500)], shipment_address=address)
+        except Exception as error:
+            return str(error)
+    assert 'addresses' in tryton.run(place)
+    assert _orders(tryton, buyer[1]) == []
+
+
+def test_checkout_collection(client, market, buyer, tryton):
+    "A buyer may collect the goods from the vendor"
+    fill_buyer_profile(client, tryton)
+    _add(client, market['rice'], '500')
+    response = _checkout(client, delivery_method='pickup')
+    assert response.status_code == 302, response.data
+    (order_id, state, sales), = _orders(tryton, buyer[1])
+    assert (state, sales) == ('placed', 1)
+    assert tryton.run(lambda pool: pool.get('lao.marketplace.order')(
+            order_id).delivery_method) == 'pickup'
 
 
 def test_checkout_without_csrf(client, market, buyer, tryton):
