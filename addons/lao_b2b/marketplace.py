@@ -63,12 +63,9 @@ class Order(Workflow, ModelSQL, ModelView):
         'party.address', "Invoice Address", states=_draft,
         domain=[('party', '=', Eval('buyer', -1))])
     shipment_address = fields.Many2One(
-        'party.address', "Shipment Address",
-        states={
-            'readonly': _draft['readonly'],
-            'required': Eval('delivery_method') == 'delivery',
-            },
-        domain=[('party', '=', Eval('buyer', -1))])
+        'party.address', "Shipment Address", states=_draft,
+        domain=[('party', '=', Eval('buyer', -1))],
+        help="Where to deliver; the buyer's delivery address when empty.")
     delivery_method = fields.Selection(
         DELIVERY_METHODS, "Delivery", required=True, states=_draft)
     payment_method = fields.Selection(
