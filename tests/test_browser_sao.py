@@ -107,6 +107,9 @@ def test_reviewer_approves_in_sao(server):
             form.wait_for()
             approve = form.get_by_role('button', name='Approve')
             expect(approve).to_be_visible()
+            # Every button shows until the record is read and its state known
+            expect(form.get_by_role('button', name='Submit', exact=True)
+                ).to_be_hidden()
             screenshot(page, 'sao-4-application')
             approve.click()
             confirm = page.locator('.modal:visible', has_text=(

@@ -192,6 +192,9 @@ def _approve_in_sao(page, platform, reviewer):
     form = tabs.locator('.form').first
     approve = form.get_by_role('button', name='Approve')
     expect(approve).to_be_visible()
+    # Every button shows until the record is read and its state known
+    expect(form.get_by_role('button', name='Submit', exact=True)
+        ).to_be_hidden()
     screenshot(page, 'journey-vendor-3-sao-application')
     approve.click()
     page.locator('.modal:visible', has_text=(
@@ -213,6 +216,8 @@ def _publish_in_sao(page):
     publish = tabs.locator('.form:visible').first.get_by_role(
         'button', name='Publish')
     expect(publish).to_be_visible()
+    expect(tabs.locator('.form:visible').first.get_by_role(
+            'button', name='Submit', exact=True)).to_be_hidden()
     screenshot(page, 'journey-vendor-6-sao-listing')
     publish.click()
     page.locator('.modal:visible', has_text=(
