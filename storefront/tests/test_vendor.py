@@ -1,5 +1,6 @@
 """The vendor portal: application, documents, submission, decisions."""
 import io
+import itertools
 
 import pytest
 
@@ -7,6 +8,8 @@ from .conftest import csrf_token, log_in, make_web_user
 
 PDF = b'%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'
 PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
+# Registration numbers are unique across the session's database
+REGISTRATION_NUMBERS = (f'REG-{n:05d}' for n in itertools.count(1))
 
 
 def _province(tryton, code='LA-CH'):
@@ -19,7 +22,7 @@ def _application_data(tryton, **values):
         'name': 'Paksong Coffee Cooperative',
         'name_lao': 'ສະຫະກອນກາເຟປາກຊ່ອງ',
         'vendor_type': 'cooperative',
-        'registration_number': 'REG-%s' % id(values),
+        'registration_number': next(REGISTRATION_NUMBERS),
         'province': str(_province(tryton)),
         'district': 'Paksong',
         'village': 'Ban Lak 35',
