@@ -148,7 +148,7 @@ def seed():
         acting_as, approve, check_documents, create_applications,
         create_platform, create_users, submit)
     from scripts.demo_marketplace import (
-        accounting_category, category, create_product, png, uom)
+        category, create_product, png, uom)
     Listing = Pool().get('lao.listing')
     platform = create_platform()
     operator, reviewers = create_users(platform)
@@ -159,7 +159,7 @@ def seed():
     company = application.company
     commodity = category('coffee_arabica_green')
     product = create_product(company, "Seed arabica", commodity,
-        accounting_category(company), 42000)
+        company.sales_account_category(), 42000)
     today = dt.date.today()
     with acting_as(application.manager):
         listing = Listing(

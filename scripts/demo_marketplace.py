@@ -182,26 +182,6 @@ def uom(module, fs_id):
             module, fs_id))
 
 
-def accounting_category(company):
-    "The vendor's accounting category of its sales (the accountant's job)"
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    pool = Pool()
-    Account = pool.get('account.account')
-    Category = pool.get('product.category')
-    with Transaction().set_context(company=company.id):
-        revenue, = Account.search([
-                ('company', '=', company.id),
-                ('type.revenue', '=', True),
-                ('closed', '!=', True),
-                ], limit=1)
-        accounting = Category(
-            name=f"Sales of {company.rec_name}", accounting=True,
-            account_revenue=revenue)
-        accounting.save()
-    return accounting
-
-
 def create_product(company, name, commodity, accounting, list_price):
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -243,7 +223,7 @@ def create_listings(applications, reviewer):
             continue
         company = application.company
         if company.id not in accounting:
-            accounting[company.id] = accounting_category(company)
+            accounting[company.id] = company.sales_account_category()
         commodity = category(offer.category)
         product = create_product(company, offer.product, commodity,
             accounting[company.id], offer.tiers[0][1])
@@ -393,7 +373,7 @@ def create_rfqs(operator, applications, products, buyers):
     coffee, cassava, rice = (
         by_number[n] for n in [COFFEE, CASSAVA, RICE])
     chips = create_product(cassava.company, "Dried cassava chips",
-        category('cassava_chips'), accounting_category(cassava.company),
+        category('cassava_chips'), cassava.company.sales_account_category(),
         2600)
     quotes = []
     for application, request, product, price, comment in [

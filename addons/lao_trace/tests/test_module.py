@@ -31,7 +31,7 @@ def pdf_objects(pdf):
         try:
             parts.append(zlib.decompress(stream))
         except zlib.error:
-            pass
+            pass  # not a Flate stream (an image): nothing to read in it
     return b''.join(parts)
 
 
