@@ -95,11 +95,11 @@ def create_app(test_config=None):
     _init_tryton(app)
 
     from . import (
-        account, auth, cart, catalog, main, market, trace, vendor,
+        account, auth, board, cart, catalog, main, trace, vendor,
         vendor_listings)
     for module in [
             main, auth, account, vendor, vendor_listings, catalog, cart,
-            market, trace]:
+            board, trace]:
         app.register_blueprint(module.bp)
 
     _register_error_handlers(app)

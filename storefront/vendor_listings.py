@@ -81,7 +81,7 @@ def _form_choices(form, company_id, listing=None):
 
 def _form_page(form, listing=None, error=None):
     status = 400 if (error or form.errors) else 200
-    return render_template('vendor/listing_form.html', form=form,
+    return render_template('vendor_listings/listing_form.html', form=form,
         listing=listing, error=error,
         other_languages=[c for c in LISTING_LANGUAGES
             if c != select_language()]), status
@@ -92,7 +92,7 @@ def _form_page(form, listing=None, error=None):
 @login_required
 def listings():
     "The listings of the user's approved vendors, with the reviewers' reasons"
-    return render_template('vendor/listings.html',
+    return render_template('vendor_listings/listings.html',
         listings=current_user().vendor_listings,
         vendor=bool(current_user().vendor_companies), states=_states())
 
@@ -190,7 +190,7 @@ def edit(listing_id):
 
 def _listing_page(listing, photo_form=None, error=None, status=200):
     Certification = tryton.pool.get('lao.listing.certification')
-    return render_template('vendor/listing.html', listing=listing,
+    return render_template('vendor_listings/listing.html', listing=listing,
         photo_form=photo_form or PhotoForm(), action_form=EmptyForm(),
         error=error, states=_states(),
         kinds=dict(selection(Certification, 'kind'))), status
