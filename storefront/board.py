@@ -1,188 +1,80 @@
-"""The supply-and-demand board (public) and the buyer's requests for
-quotation with their quotes and its buy requests on the board."""
-import math
-
-from flask import (
-    Blueprint, current_app, flash, redirect, render_template, request,
-    url_for)
+"""The supply-and-demand board (public) and the buyer's buy requests on
+it."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .extensions import tryton
-from .forms import (
-    BoardFilterForm, BoardPostForm, EmptyForm, QuotationRequestForm)
-from .helpers import call, current_user, login_required, not_found_on
+from .forms import BoardFilterForm, BoardPostForm, EmptyForm
+from .helpers import (
+    call, commodities, current_user, form_page, labels, login_required,
+    not_found_on, paginate, provinces, request_units)
 
-bp = Blueprint('market', __name__)
-
-
-def _selection(model, field):
-    Model = tryton.pool.get(model)
-    return dict(Model.fields_get([field])[field]['selection'])
+bp = Blueprint('board', __name__, url_prefix='/board')
 
 
-def _commodities():
-    Category = tryton.pool.get('product.category')
-    return [(c.id, c.rec_name) for c in Category.search(
-            [('prohibited', '!=', True)], order=[('name', 'ASC')])]
+def _labels(field):
+    return labels(tryton.pool.get('lao.board.post'), field)
 
 
-def _provinces():
-    Subdivision = tryton.pool.get('country.subdivision')
-    return [(s.id, s.name) for s in Subdivision.search([
-                ('country.code', '=', 'LA'),
-                ('parent', '=', None),
-                ], order=[('name', 'ASC')])]
-
-
-def _units():
-    WebUser = tryton.pool.get('web.user')
-    return [(u.id, u.rec_name) for u in WebUser.request_units()]
-
-
-# Board
-
-
-@bp.route('/board')
+@bp.route('')
 @tryton.transaction()
 def board():
     Post = tryton.pool.get('lao.board.post')
     form = BoardFilterForm(request.args)
-    form.category.choices = [(None, _l("All"))] + _commodities()
-    form.province.choices = [(None, _l("All"))] + _provinces()
-    context = dict(form=form, kinds=_selection('lao.board.post', 'kind'))
+    form.category.choices = [(None, _l("All"))] + commodities()
+    form.province.choices = [(None, _l("All"))] + provinces()
+    kinds = _labels('kind')
     if request.args and not form.validate():
-        return render_template('board/board.html', posts=[], page=1,
-            pages=0, count=0, **context), 400
+        return form_page(
+            'board/board.html', form, posts=[], count=0, kinds=kinds)
     filters = dict(kind=form.kind.data or None, category=form.category.data,
         province=form.province.data)
-    size = int(current_app.config['PAGE_SIZE'])
     count = Post.count_board(**filters)
-    pages = max(1, math.ceil(count / size))
-    page = min(form.page.data or 1, pages)
-    posts = Post.board(offset=(page - 1) * size, limit=size, **filters)
-
-    def page_url(number):
-        return url_for('market.board',
-            **{**request.args.to_dict(), 'page': number})
-    return render_template('board/board.html', posts=posts, page=page,
-        pages=pages, count=count, page_url=page_url, **context)
+    pager = paginate(count, form.page.data)
+    posts = Post.board(offset=pager.offset, limit=pager.limit, **filters)
+    return render_template('board/board.html', form=form, posts=posts,
+        count=count, pager=pager, kinds=kinds)
 
 
-@bp.route('/board/post', methods=['GET', 'POST'])
+@bp.route('/post', methods=['GET', 'POST'])
 @tryton.transaction()
 @login_required
 def post():
     form = BoardPostForm()
-    form.category.choices = _commodities()
-    form.province.choices = _provinces()
-    form.unit.choices = _units()
+    form.category.choices = commodities()
+    form.province.choices = provinces()
+    form.unit.choices = request_units()
     error = None
     if form.validate_on_submit():
         post, error = call(current_user().post_buy_request, form.values())
         if not error:
             flash(_("Your buy request is on the board."))
-            return redirect(url_for('market.my_posts'))
-    status = 400 if (error or form.errors) else 200
-    return render_template('board/post.html', form=form, error=error), status
+            return redirect(url_for('board.my_posts'))
+    return form_page('board/post.html', form, error)
 
 
-@bp.route('/board/mine')
+def _my_posts(error=None):
+    return render_template('board/mine.html',
+        posts=current_user().board_posts, form=EmptyForm(), error=error,
+        states=_labels('state')), 400 if error else 200
+
+
+@bp.route('/mine')
 @tryton.transaction()
 @login_required
 def my_posts():
-    return render_template('board/mine.html',
-        posts=current_user().board_posts, form=EmptyForm(),
-        states=_selection('lao.board.post', 'state'))
+    return _my_posts()
 
 
-@bp.route('/board/<int:post_id>/withdraw', methods=['POST'])
+@bp.route('/<int:post_id>/withdraw', methods=['POST'])
 @tryton.transaction()
 @login_required
 def withdraw(post_id):
-    form = EmptyForm()
     user = current_user()
     not_found_on(user.own_board_post, post_id)
     withdrawn, error = call(user.withdraw_board_post, post_id)
     if error:
-        return render_template('board/mine.html',
-            posts=current_user().board_posts, form=form, error=error,
-            states=_selection('lao.board.post', 'state')), 400
+        return _my_posts(error)
     flash(_("Your post is off the board."))
-    return redirect(url_for('market.my_posts'))
-
-
-# Requests for quotation
-
-
-@bp.route('/rfq')
-@tryton.transaction()
-@login_required
-def requests():
-    return render_template('rfq/list.html',
-        requests=current_user().quotation_requests,
-        states=_selection('lao.rfq', 'state'))
-
-
-@bp.route('/rfq/new', methods=['GET', 'POST'])
-@tryton.transaction()
-@login_required
-def new_request():
-    form = QuotationRequestForm()
-    form.category.choices = _commodities()
-    form.unit.choices = _units()
-    form.delivery_province.choices = [(None, '')] + _provinces()
-    error = None
-    if form.validate_on_submit():
-        rfq, error = call(current_user().request_quotation, form.values())
-        if not error:
-            flash(_("Your request is open: the vendors of this commodity "
-                    "are told and can send you quotes."))
-            return redirect(url_for('market.rfq', request_id=rfq.id))
-    status = 400 if (error or form.errors) else 200
-    return render_template('rfq/new.html', form=form, error=error), status
-
-
-def _rfq_page(rfq, form, error=None, status=200):
-    return render_template('rfq/request.html', rfq=rfq, form=form,
-        error=error, states=_selection('lao.rfq', 'state'),
-        quote_states=_selection('lao.rfq.quote', 'state')), status
-
-
-@bp.route('/rfq/<int:request_id>')
-@tryton.transaction()
-@login_required
-def rfq(request_id):
-    rfq = not_found_on(current_user().own_quotation_request, request_id)
-    return _rfq_page(rfq, EmptyForm())
-
-
-@bp.route('/rfq/<int:request_id>/cancel', methods=['POST'])
-@tryton.transaction()
-@login_required
-def cancel(request_id):
-    form = EmptyForm()
-    user = current_user()
-    not_found_on(user.own_quotation_request, request_id)
-    cancelled, error = call(user.cancel_quotation_request, request_id)
-    if error:
-        rfq = current_user().own_quotation_request(request_id)
-        return _rfq_page(rfq, form, error, 400)
-    flash(_("Your request is cancelled."))
-    return redirect(url_for('market.rfq', request_id=request_id))
-
-
-@bp.route('/rfq/quote/<int:quote_id>/accept', methods=['POST'])
-@tryton.transaction()
-@login_required
-def accept(quote_id):
-    form = EmptyForm()
-    user = current_user()
-    request_id = not_found_on(user.own_quote, quote_id).request.id
-    quote, error = call(user.accept_quote, quote_id)
-    if error:
-        rfq = current_user().own_quotation_request(request_id)
-        return _rfq_page(rfq, form, error, 400)
-    flash(_("Quote accepted: the vendor's sale %(number)s is confirmed.",
-            number=quote.request.sale_number))
-    return redirect(url_for('market.rfq', request_id=request_id))
+    return redirect(url_for('board.my_posts'))
