@@ -44,9 +44,11 @@ class Translation(metaclass=PoolMeta):
         if not ours:
             return
         modules = sorted({key[0] for key in ours})
-        fs_ids = {
-            (data.module, data.model, data.db_id): data.fs_id
-            for data in ModelData.search([('module', 'in', modules)])}
+        fs_ids = {}
+        for data in ModelData.search([('module', 'in', modules)]):
+            # as translation_import does: actions are translated on ir.action
+            for model in [data.model, *cls.extra_model_data(data)]:
+                fs_ids[data.module, model, data.db_id] = data.fs_id
         to_serve = []
         for translation in cls.search([
                     ('lang', '=', lang),
