@@ -34,6 +34,8 @@ class DemoUser:
     role: str
     password: str
     groups: list = field(default_factory=list)
+    # The XML id in ir of the language the user works in
+    language: str = 'lang_lo'
 
 
 OPERATOR = DemoUser(
@@ -255,15 +257,18 @@ def create_users(platform):
     party.save()
     employee = Employee(company=platform, party=party)
     employee.save()
+    ModelData = pool.get('ir.model.data')
     operator = User(
         login=OPERATOR.login, name=OPERATOR.name,
         password=OPERATOR.password,
+        language=ModelData.get_id('ir', OPERATOR.language),
         email=f'{OPERATOR.login}@lao-ecommerce.example',
         groups=group_ids(OPERATOR.groups),
         companies=[platform], company=platform,
         employees=[employee], employee=employee)
     reviewers = [User(
             login=r.login, name=r.name, password=r.password,
+            language=ModelData.get_id('ir', r.language),
             email=f'{r.login}@moic.example',
             groups=group_ids(r.groups),
             companies=[], company=None)
