@@ -245,6 +245,15 @@ def create_platform():
     return company
 
 
+def user_language(xml_id):
+    "The language of ir with xml_id, if loaded (res.user refuses others)"
+    from trytond.pool import Pool
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    lang = Lang(pool.get('ir.model.data').get_id('ir', xml_id))
+    return lang.id if lang.translatable else None
+
+
 def create_users(platform):
     "The operator and the reviewers, with their demo passwords"
     from trytond.pool import Pool
@@ -257,18 +266,17 @@ def create_users(platform):
     party.save()
     employee = Employee(company=platform, party=party)
     employee.save()
-    ModelData = pool.get('ir.model.data')
     operator = User(
         login=OPERATOR.login, name=OPERATOR.name,
         password=OPERATOR.password,
-        language=ModelData.get_id('ir', OPERATOR.language),
+        language=user_language(OPERATOR.language),
         email=f'{OPERATOR.login}@lao-ecommerce.example',
         groups=group_ids(OPERATOR.groups),
         companies=[platform], company=platform,
         employees=[employee], employee=employee)
     reviewers = [User(
             login=r.login, name=r.name, password=r.password,
-            language=ModelData.get_id('ir', r.language),
+            language=user_language(r.language),
             email=f'{r.login}@moic.example',
             groups=group_ids(r.groups),
             companies=[], company=None)
