@@ -95,11 +95,11 @@ def create_app(test_config=None):
     _init_tryton(app)
 
     from . import (
-        account, auth, cart, catalog, main, market, trace, vendor,
-        vendor_listings)
+        account, api, auth, cart, catalog, main, market, ops, prices, trace,
+        vendor, vendor_listings)
     for module in [
             main, auth, account, vendor, vendor_listings, catalog, cart,
-            market, trace]:
+            market, trace, prices, ops, api]:
         app.register_blueprint(module.bp)
 
     _register_error_handlers(app)
