@@ -433,6 +433,39 @@ class LaoPricesTestCase(ModuleTestCase):
         with self.assertRaises(HDXImportError):
             hdx.Importer().check(b'date,price\n2026-01-01,5\n')
 
+    @with_transaction()
+    def test_marketplace_sale_feeds_prices(self):
+        "A confirmed marketplace sale queues its anonymised observations"
+        from trytond.modules.lao_b2b.tests.test_marketplace import (
+            create_buyer, create_listing, create_order, create_vendor,
+            place, publish)
+        pool = Pool()
+        Queue = pool.get('ir.queue')
+        Sale = pool.get('sale.sale')
+        Observation = pool.get('lao.price.observation')
+        prices = PriceBuilder()
+        company = create_vendor("Paksong Cooperative", 'REG-201')
+        listing = create_listing(company)
+        publish([listing])
+        order = create_order(create_buyer(), [(listing, 1000)])
+        place([order])
+        sale, = order.sales
+        tasks = [q for q in Queue.search([])
+            if q.data.get('method') == 'record_market_prices']
+        self.assertEqual([t.data['instances'] for t in tasks], [[sale.id]])
+
+        Sale.record_market_prices([sale])
+        observation, = Observation.search([('source', '=', 'platform')])
+        self.assertEqual(observation.commodity,
+            prices.commodity('COF-ARA'))
+        self.assertEqual(observation.province, listing.origin_province)
+        self.assertEqual(observation.price_type, 'wholesale')
+        self.assertEqual(observation.price_lak, sale.lines[0].unit_price)
+        self.assertEqual(observation.arrival_quantity, 1000)
+        self.assertIsNone(observation.market)
+        self.assertIsNone(observation.submitted_by)
+        self.assertIsNone(observation.collector)
+
 
 HERE = os.path.dirname(__file__)
 
