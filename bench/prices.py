@@ -58,7 +58,8 @@ SELECT c.id, p.id, s.day, s.day - CAST(EXTRACT(ISODOW FROM s.day) AS INTEGER) + 
 FROM (
     SELECT n, CAST(%s AS DATE) + CAST(n / %s AS INTEGER) AS day,
         n %% %s AS province, (n / %s) %% %s AS commodity,
-        ROUND(CAST(10000 * (0.8 + ((n * 7919) %% 400) / 1000.0) AS NUMERIC), 0)
+        ROUND(CAST(10000 * (0.8 + ((CAST(n AS BIGINT) * 7919) %% 400) / 1000.0)
+            AS NUMERIC), 0)
             AS price
     FROM generate_series(%s, %s) AS n) AS s
 JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS i
@@ -152,7 +153,9 @@ def main(argv=None):
     activate_module('lao_prices')
     start_day = END - dt.timedelta(days=DAYS - 1)
     new_day = END + dt.timedelta(days=1)
-    with Transaction().start(DB_NAME, 0, context={}) as transaction:
+    # the configuration singleton's first save locks its table
+    with Transaction().start(DB_NAME, 0, context={},
+            _lock_tables=['lao_price_configuration']) as transaction:
         pool = Pool()
         Observation = pool.get('lao.price.observation')
         Aggregate = pool.get('lao.price.aggregate')

@@ -60,14 +60,20 @@ class PriceBuilder:
     def market(self, province_code, kind='retail'):
         Market = Pool().get('lao.price.market')
         key = (province_code, kind)
+        code = '%s-%s' % (province_code, kind)
         if key not in self._markets:
-            province = self.province(province_code)
-            self._markets[key], = Market.create([{
-                        'name': '%s %s market' % (province.code, kind),
-                        'code': '%s-%s' % (province.code, kind),
-                        'province': province.id,
-                        'kind': kind,
-                        }])
+            # another builder of the same committed database may have made it
+            existing = Market.search([('code', '=', code)])
+            if existing:
+                self._markets[key], = existing
+            else:
+                province = self.province(province_code)
+                self._markets[key], = Market.create([{
+                            'name': '%s %s market' % (province.code, kind),
+                            'code': code,
+                            'province': province.id,
+                            'kind': kind,
+                            }])
         return self._markets[key]
 
     def values(self, commodity, province_code, date, price, **extra):
