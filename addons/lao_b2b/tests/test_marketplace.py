@@ -10,8 +10,6 @@ from unittest.mock import patch
 
 from trytond import backend
 from trytond.exceptions import UserError
-from trytond.modules.account.tests import create_chart, get_fiscalyear
-from trytond.modules.account_invoice.tests import set_invoice_sequences
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -642,10 +640,14 @@ def create_request(buyer, **values):
     return request
 
 
-def create_quote(request, company, unit_price, **values):
+def create_quote(request, company, unit_price, product=None, **values):
+    "A draft quote of the vendor's own product, listed by it"
     Quote = Pool().get('lao.rfq.quote')
-    product = create_product(
-        "Cassava chips", company, category('cassava_chips'), 'uom_kilogram')
+    if product is None:
+        product = create_product("Cassava chips", company,
+            category('cassava_chips'), 'uom_kilogram')
+        create_listing(company, product=product, cat='cassava_chips',
+            title="Cassava chips", declared_quantity=50000)
     data = {
         'request': request.id,
         'company': company.id,
@@ -853,43 +855,27 @@ class QuotationTestCase(TestCase):
 
 
 def setup_platform():
-    "The platform company in kip, with its accounts, fiscal year and product"
+    "The platform company in kip, provisioned as the module does it"
     pool = Pool()
     Currency = pool.get('currency.currency')
-    FiscalYear = pool.get('account.fiscalyear')
-    Account = pool.get('account.account')
-    Category = pool.get('product.category')
-    Template = pool.get('product.template')
     Configuration = pool.get('lao.commission.configuration')
-    ModelData = pool.get('ir.model.data')
     lak, = Currency.search([('code', '=', 'LAK')])
     platform = create_company(
         name="Lao Rural E-Commerce Platform", currency=lak)
+    platform.timezone = 'Asia/Vientiane'
+    platform.save()
     with set_company(platform):
-        create_chart(platform)
-        fiscalyear = set_invoice_sequences(get_fiscalyear(platform))
-        fiscalyear.save()
-        FiscalYear.create_period([fiscalyear])
-        revenue, = Account.search([
-                ('company', '=', platform.id),
-                ('type.revenue', '=', True),
-                ('closed', '!=', True),
-                ], limit=1)
-        accounting, = Category.create([{
-                    'name': "Commissions", 'accounting': True,
-                    'account_revenue': revenue.id,
-                    }])
-        template, = Template.create([{
-                    'name': "Marketplace commission",
-                    'type': 'service',
-                    'default_uom': ModelData.get_id('product', 'uom_unit'),
-                    'account_category': accounting.id,
-                    'products': [('create', [{}])],
-                    }])
-    Configuration.write([Configuration(1)], {
-            'product': template.products[0].id,
-            })
+        platform.provision_books()
+    Configuration.set_platform(platform)
     return platform
+
+
+def set_commission_date(sales, date):
+    "Date the marketplace lines of sales as confirmed on date"
+    SaleLine = Pool().get('sale.line')
+    SaleLine.write([l for s in sales for l in s.lines], {
+            'commission_date': date,
+            })
 
 
 class CommissionTestCase(TestCase):
@@ -925,9 +911,9 @@ class CommissionTestCase(TestCase):
         self.assertEqual(sales[company_b].commission_amount,
             Decimal('168000'))
 
-        # sold on a day of their own, away from other tests' sales
+        # confirmed on a day of their own, away from other tests' sales
         first = Date.today().replace(day=1) - dt.timedelta(days=400)
-        pool.get('sale.sale').write(list(order.sales), {'sale_date': first})
+        set_commission_date(order.sales, first)
 
         # a next month's run does not take them
         with set_company(platform):
@@ -948,10 +934,13 @@ class CommissionTestCase(TestCase):
         for invoice in run.invoices:
             self.assertEqual(invoice.company, platform)
             self.assertEqual(invoice.state, 'posted')
+        # with the platform's VAT of 10%
         self.assertEqual(
-            invoices[company_a.party].total_amount, Decimal('1170000'))
-        self.assertEqual(run.total, Decimal('1338000'))
-        self.assertTrue(sales[company_a].commission_invoice_line)
+            invoices[company_a.party].untaxed_amount, Decimal('1170000'))
+        self.assertEqual(
+            invoices[company_a.party].tax_amount, Decimal('117000'))
+        self.assertEqual(run.total, Decimal('1471800'))
+        self.assertTrue(line_a.commission_invoice_line)
 
         with set_company(platform):
             again, = Run.create([{
@@ -966,7 +955,6 @@ class CommissionTestCase(TestCase):
         "The monthly task invoices last month's sales in the platform"
         pool = Pool()
         Run = pool.get('lao.commission.run')
-        Sale = pool.get('sale.sale')
         Date = pool.get('ir.date')
         platform = setup_platform()
         company = create_vendor("Monthly Coffee", 'REG-303')
@@ -977,13 +965,17 @@ class CommissionTestCase(TestCase):
         sale, = order.sales
         today = Date.today()
         last_month = today.replace(day=1) - dt.timedelta(days=1)
-        Sale.write([sale], {'sale_date': last_month})
+        set_commission_date([sale], last_month)
 
-        self.assertIsNone(Run.run_monthly())
-        with set_company(platform):
-            run, = Run.run_monthly()
+        # the task set for a vendor company does nothing there
+        with set_company(company):
+            self.assertIsNone(Run.run_monthly())
+        # the task runs in the configured platform company
+        run, = Run.run_monthly()
+        self.assertEqual(run.company, platform)
         self.assertEqual(run.start_date, last_month.replace(day=1))
         self.assertEqual(run.end_date, last_month)
         invoice, = run.invoices
-        self.assertEqual(invoice.total_amount, Decimal('126000'))
-        self.assertEqual(invoice.lines[0].origin, sale)
+        self.assertEqual(invoice.untaxed_amount, Decimal('126000'))
+        self.assertEqual(
+            sale.lines[0].commission_invoice_line, invoice.lines[0])
