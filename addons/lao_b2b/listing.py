@@ -621,19 +621,9 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         return problems
 
     @classmethod
-    def active_vendor_companies(cls, company_ids):
-        "The ids among company_ids whose vendor is approved and not suspended"
-        Application = Pool().get('lao.vendor.application')
-        with without_check_access():
-            applications = Application.search([
-                    ('company', 'in', list(company_ids)),
-                    ('state', '=', 'approved'),
-                    ])
-        return {a.company.id for a in applications}
-
-    @classmethod
     def check_vendors(cls, listings):
-        active = cls.active_vendor_companies({l.company.id for l in listings})
+        Company = Pool().get('company.company')
+        active = Company.active_vendors({l.company.id for l in listings})
         for listing in listings:
             if listing.company.id not in active:
                 raise ListingError(gettext(

@@ -32,7 +32,7 @@ from trytond.tools.email_ import (
 from trytond.transaction import Transaction, without_check_access
 
 from .common import as_vendor_system
-from .exceptions import ListingError
+from .exceptions import ListingError, VendorBlacklistedError
 from .listing import REVIEWED_FIELDS
 
 
@@ -170,6 +170,11 @@ class WebUser(metaclass=PoolMeta):
         if not user.email_valid:
             raise WebUserError(gettext(
                     'lao_b2b.msg_web_email_not_validated', email=user.email))
+        for application in user.vendor_applications:
+            if application.state == 'blacklisted':
+                raise VendorBlacklistedError(gettext(
+                        'lao_b2b.msg_vendor_blacklisted_login',
+                        vendor=application.rec_name))
         return user, user.new_session()
 
     @classmethod
@@ -570,22 +575,6 @@ class VendorApplication(metaclass=PoolMeta):
                         'lao_b2b.msg_web_application_not_editable',
                         application=application.rec_name))
 
-    @classmethod
-    def approved_companies_query(cls):
-        "A query of the companies of the approved vendors"
-        table = cls.__table__()
-        return table.select(table.company,
-            where=(table.state == 'approved') & (table.company != Null))
-
-    @classmethod
-    def get_approved_vendor(cls, company_id):
-        "The approved application of the company or None"
-        applications = cls.search([
-                ('company', '=', company_id),
-                ('state', '=', 'approved'),
-                ], limit=1)
-        return applications[0] if applications else None
-
     @property
     def documents_to_upload(self):
         "The required documents not uploaded yet, one line per choice"
@@ -744,10 +733,9 @@ class Listing(metaclass=PoolMeta):
         text is looked up in the titles and descriptions in every language;
         a price range keeps the listings with a tier price in it; quantity
         keeps the listings whose minimum is at most quantity."""
-        Application = Pool().get('lao.vendor.application')
         domain = [
             ('state', '=', 'published'),
-            ('company', 'in', Application.approved_companies_query()),
+            ('company.vendor_state', '=', 'active'),
             ]
         if text and text.strip():
             pattern = '%' + _escape_like(text.strip()) + '%'
@@ -820,8 +808,8 @@ class Listing(metaclass=PoolMeta):
     @property
     def vendor_application(self):
         "The approved application of the listing's vendor, for its badge"
-        Application = Pool().get('lao.vendor.application')
-        return Application.get_approved_vendor(self.company.id)
+        if self.company.vendor_state == 'active':
+            return self.company.vendor_application
 
     @property
     def sorted_tiers(self):
