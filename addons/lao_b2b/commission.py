@@ -37,12 +37,16 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     __string__ = "Marketplace Commission Configuration"
     __name__ = 'lao.commission.configuration'
 
-    company = fields.Many2One(
+    platform_company = fields.Many2One(
         'company.company', "Platform Company",
         help="The operator's company, which invoices the commissions.")
     product = fields.Many2One(
         'product.product', "Commission Product",
         domain=[('type', '=', 'service')],
+        context={
+            'company': Eval('platform_company', -1),
+            },
+        depends={'platform_company'},
         help="The service invoiced; its accounting category gives the "
         "revenue account.")
 
@@ -63,7 +67,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         Category = pool.get('product.category')
         ModelData = pool.get('ir.model.data')
         config = cls(1)
-        config.company = company
+        config.platform_company = company
         config.save()
         category = Category(
             ModelData.get_id('lao_b2b', 'category_commission_accounting'))
@@ -420,11 +424,11 @@ class CommissionRun(Workflow, ModelSQL, ModelView):
         Date = pool.get('ir.date')
         config = Configuration(1)
         company_id = Transaction().context.get('company')
-        if not config.company or not config.product:
+        if not config.platform_company or not config.product:
             return
         if company_id is None or company_id < 0:
-            company_id = config.company.id
-        elif company_id != config.company.id:
+            company_id = config.platform_company.id
+        elif company_id != config.platform_company.id:
             # a task set for several companies runs in the platform's only
             return
         with Transaction().set_context(company=company_id):

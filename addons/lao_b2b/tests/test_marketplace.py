@@ -177,6 +177,45 @@ def create_order(buyer, lines):
     return order
 
 
+def _attempt(extras, action, record):
+    "Run action on record; False when it must be restarted with its locks"
+    try:
+        action(record)
+    except TransactionError as e:
+        Transaction().rollback()
+        e.fix(extras)
+        return False
+    return True
+
+
+def run_with_locks(transaction, action, record):
+    "Run action on record in a new transaction holding its locks, commit"
+    extras = {}
+    while True:
+        with transaction.new_transaction(**extras) as new:
+            if _attempt(extras, action, record):
+                new.commit()
+                return
+
+
+def hold_locks(test, transaction, action, first, second):
+    """Run action on first in a transaction holding its locks and check
+    that, until it commits, action on second cannot take them"""
+    extras1 = {}
+    while True:
+        with transaction.new_transaction(**extras1) as t1:
+            if not _attempt(extras1, action, first):
+                continue
+            extras2 = {}
+            with test.assertRaises(backend.DatabaseOperationalError):
+                while True:
+                    with transaction.new_transaction(**extras2):
+                        if _attempt(extras2, action, second):
+                            break
+            t1.commit()
+        return
+
+
 def place(orders):
     "Place as the platform would, retrying once the listings are locked"
     Order = Pool().get('lao.marketplace.order')
@@ -581,43 +620,19 @@ class MarketplaceTestCase(TestCase):
         second = create_order(create_buyer("Buyer Two"), [(listing, 100)])
         transaction.commit()
 
-        def place_in(extras, order):
-            while True:
-                try:
-                    Order.place([Order(order.id)])
-                except TransactionError as e:
-                    Transaction().rollback()
-                    e.fix(extras)
-                    return False
-                return True
+        def place_in(order):
+            Order.place([Order(order.id)])
 
-        extras1 = {}
-        while True:
-            with transaction.new_transaction(**extras1) as t1:
-                if not place_in(extras1, first):
-                    continue
-                # the first holds the listing's row until it commits
-                extras2 = {}
-                with self.assertRaises(backend.DatabaseOperationalError):
-                    while True:
-                        with transaction.new_transaction(**extras2):
-                            if place_in(extras2, second):
-                                break
-                t1.commit()
-            break
+        # the first holds the listing's row until it commits
+        hold_locks(self, transaction, place_in, first, second)
         # once the first committed, the second sees the stock is gone
-        extras2 = {}
         with self.assertRaisesRegex(UserError, "only 0"):
-            while True:
-                with transaction.new_transaction(**extras2) as t2:
-                    if place_in(extras2, second):
-                        break
+            run_with_locks(transaction, place_in, second)
         with transaction.new_transaction():
             self.assertEqual(Order(first.id).state, 'placed')
             self.assertEqual(Order(second.id).state, 'draft')
             self.assertEqual(len(Order(first.id).sales), 1)
             self.assertEqual(Order(second.id).sales, ())
-        del t2
 
 
 
