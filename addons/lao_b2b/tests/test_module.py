@@ -70,6 +70,8 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
             # a rule of the Cooperative Manager group limits vendors
             ('lao.listing', 'company'),
             ('lao.rfq.quote', 'company'),
+            # The platform's company named by the (global) configuration
+            ('lao.commission.configuration', 'platform_company'),
             }
 
     def setup_vetting(self):
