@@ -363,8 +363,10 @@ class CommissionRulesTestCase(TestCase):
                     ])
         transaction.commit()
 
+        # in the platform's context, without set_company: writing the user
+        # in both transactions would make the second wait for the first
         def process_in(run):
-            with set_company(platform):
+            with Transaction().set_context(company=platform.id):
                 Run.process([Run(run.id)])
 
         hold_locks(self, transaction, process_in, first, second)
