@@ -413,6 +413,8 @@ def load(vendors=VENDORS, small=False):
                     application.manager.login, vendor.manager_password,
                     application.company.rec_name))
     logins.extend(marketplace())
+    from scripts import demo_prices
+    demo_prices.load()
     return logins
 
 
