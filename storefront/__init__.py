@@ -8,19 +8,20 @@ from flask import Flask
 
 
 def create_app(test_config=None):
-    from . import config, errors
+    from . import config, errors, security
     from .extensions import babel, csrf, init_tryton, limiter
 
     app = Flask(__name__)
     config.load(app, test_config)
+    security.init_app(app)
     babel.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_tryton(app)
 
     from . import (
-        account, auth, board, cart, catalog, main, orders, rfq, trace,
-        vendor, vendor_listings)
+        account, api, auth, board, cart, catalog, main, ops, orders, prices,
+        rfq, trace, vendor, vendor_listings)
     for blueprint in [
             main.bp,
             auth.bp,
@@ -33,6 +34,9 @@ def create_app(test_config=None):
             vendor.bp,
             vendor_listings.bp,
             trace.bp,
+            prices.bp,
+            ops.bp,
+            api.bp,
             ]:
         app.register_blueprint(blueprint)
     errors.init_app(app)

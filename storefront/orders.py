@@ -19,7 +19,7 @@ def orders():
         statuses=_statuses())
 
 
-@bp.route('/<int:order_id>')
+@bp.route('/<id:order_id>')
 @tryton.transaction()
 @login_required
 def order(order_id):
