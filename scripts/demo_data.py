@@ -34,6 +34,8 @@ class DemoUser:
     role: str
     password: str
     groups: list = field(default_factory=list)
+    # The XML id in ir of the language the user works in
+    language: str = 'lang_lo'
 
 
 OPERATOR = DemoUser(
@@ -72,6 +74,8 @@ class Vendor:
     manager_password: str = None
     # Documents the vendor has not filed yet
     missing: tuple = ()
+    # The VAT number of a vendor registered for VAT
+    vat_number: str = None
 
 
 VENDORS = [
@@ -82,7 +86,7 @@ VENDORS = [
         'sales@paksong-coffee.example', "CH-ERC-0123/2019",
         "Arabica and robusta green bean, roasted coffee (Bolaven Plateau)",
         'approved', licence_required=True,
-        manager_password='demo-coffee-2026'),
+        manager_password='demo-coffee-2026', vat_number='0123456789-000'),
     Vendor(
         "Luang Prabang Organic Rice Cooperative",
         "ສະຫະກອນ ເຂົ້າອິນຊີ ຫຼວງພະບາງ", 'cooperative', 'LA-LP',
@@ -203,7 +207,8 @@ def group_ids(groups):
 
 
 def create_platform():
-    "The operator's company, with its chart of accounts and fiscal year"
+    """The operator's company, with its books, invoicing the marketplace
+    commissions"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
@@ -229,9 +234,8 @@ def create_platform():
     company = Company(party=party, currency=lak, timezone=TIMEZONE)
     company.save()
     with Transaction().set_context(company=company.id):
-        company._provision_chart()
-        company._provision_fiscal_year()
-        company._provision_sale_sequence()
+        company.provision_books()
+    pool.get('lao.commission.configuration').set_platform(company)
     admin = User(ModelData.get_id('res', 'user_admin'))
     admin.companies = [company]
     admin.company = company
@@ -241,6 +245,15 @@ def create_platform():
             'state': 'done',
             })
     return company
+
+
+def user_language(xml_id):
+    "The language of ir with xml_id, if loaded (res.user refuses others)"
+    from trytond.pool import Pool
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    lang = Lang(pool.get('ir.model.data').get_id('ir', xml_id))
+    return lang.id if lang.translatable else None
 
 
 def create_users(platform):
@@ -258,12 +271,14 @@ def create_users(platform):
     operator = User(
         login=OPERATOR.login, name=OPERATOR.name,
         password=OPERATOR.password,
+        language=user_language(OPERATOR.language),
         email=f'{OPERATOR.login}@lao-ecommerce.example',
         groups=group_ids(OPERATOR.groups),
         companies=[platform], company=platform,
         employees=[employee], employee=employee)
     reviewers = [User(
             login=r.login, name=r.name, password=r.password,
+            language=user_language(r.language),
             email=f'{r.login}@moic.example',
             groups=group_ids(r.groups),
             companies=[], company=None)
@@ -296,6 +311,8 @@ def create_applications(vendors, operator):
                     'registration_number': v.registration_number,
                     'commodities': v.commodities,
                     'licence_required': v.licence_required,
+                    'vat_registered': bool(v.vat_number),
+                    'vat_number': v.vat_number,
                     } for v in vendors])
         labels = dict(
             Document.fields_get(['kind'])['kind']['selection'])
@@ -409,6 +426,8 @@ def load(vendors=VENDORS, small=False):
                     application.manager.login, vendor.manager_password,
                     application.company.rec_name))
     logins.extend(marketplace())
+    from scripts import demo_prices
+    demo_prices.load()
     return logins
 
 

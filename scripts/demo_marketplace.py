@@ -6,7 +6,8 @@ up each vendor's products with their accounting category, the vendor's
 manager fills and submits the listing, a government reviewer publishes it;
 buyers sign up on the storefront (as its Tryton user), validate their e-mail
 with the link's token, fill their buyer profile and place their orders
-through the real `place` method; the operator records requests for
+through the real `place` method, and the cooperatives receive the goods,
+ship the orders and post the invoices; the operator records requests for
 quotation and board posts, vendor managers quote.
 """
 import datetime as dt
@@ -123,6 +124,8 @@ class Buyer:
     city: str
     country: str
     subdivision: str = None
+    # The language the buyer uses on the web shop
+    language: str = 'lo'
 
 
 BUYERS = [
@@ -133,7 +136,7 @@ BUYERS = [
     Buyer('import@kunming-yunnong.example', 'demo-buyer-kmg-2026',
         "Kunming Yunnong Import & Export Co., Ltd.", "91530100MA6K0001XY",
         'cross_border', "+86 871 6531 2000", "Dianchi Road 1288, Xishan",
-        "Kunming", 'CN'),
+        "Kunming", 'CN', language='zh_CN'),
     ]
 
 # Past orders: buyer e-mail, [(listing title, quantity)], reference
@@ -276,9 +279,11 @@ def storefront_user():
 
 
 def create_buyers(buyers=BUYERS):
-    """The buyers sign up on the storefront, follow the validation link and
-    fill their buyer profile; return their web users by e-mail"""
+    """The buyers sign up on the storefront in their language, follow the
+    validation link and fill their buyer profile; return their web users by
+    e-mail"""
     from trytond.pool import Pool
+    from trytond.transaction import Transaction
     pool = Pool()
     WebUser = pool.get('web.user')
     Country = pool.get('country.country')
@@ -286,19 +291,20 @@ def create_buyers(buyers=BUYERS):
     web_users = {}
     with acting_as(storefront_user()):
         for buyer in buyers:
-            user = WebUser.sign_up(buyer.email, buyer.password)
-            # The link of the validation e-mail
-            WebUser.validate_email_token([WebUser(user.id).email_token])
-            user = WebUser(user.id)
-            country, = Country.search([('code', '=', buyer.country)])
-            subdivision = None
-            if buyer.subdivision:
-                subdivision, = Subdivision.search(
-                    [('code', '=', buyer.subdivision)])
-            user.save_buyer_profile(
-                buyer.business_name, buyer.registration_number,
-                buyer.buyer_type, buyer.phone, buyer.street, buyer.city,
-                country.id, subdivision.id if subdivision else None)
+            with Transaction().set_context(language=buyer.language):
+                user = WebUser.sign_up(buyer.email, buyer.password)
+                # The link of the validation e-mail
+                WebUser.validate_email_token([WebUser(user.id).email_token])
+                user = WebUser(user.id)
+                country, = Country.search([('code', '=', buyer.country)])
+                subdivision = None
+                if buyer.subdivision:
+                    subdivision, = Subdivision.search(
+                        [('code', '=', buyer.subdivision)])
+                user.save_buyer_profile(
+                    buyer.business_name, buyer.registration_number,
+                    buyer.buyer_type, buyer.phone, buyer.street, buyer.city,
+                    country.id, subdivision.id if subdivision else None)
             web_users[buyer.email] = WebUser(user.id)
     return web_users
 
@@ -316,6 +322,64 @@ def place_orders(web_users, listings):
             orders.append(user.place_order(
                     [(listings[t].id, q) for t, q in items], reference))
     return orders
+
+
+def fulfil_orders(orders, applications):
+    """The cooperatives receive the goods of their past orders from their
+    members, ship them and post the invoices, as their managers do it in the
+    back office (supplier shipment Receive and Done, customer shipment
+    Assign, Pick, Pack, Ship and Done, invoice Post)"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Application = pool.get('lao.vendor.application')
+    Party = pool.get('party.party')
+    Sale = pool.get('sale.sale')
+    ShipmentIn = pool.get('stock.shipment.in')
+    ShipmentOut = pool.get('stock.shipment.out')
+    Move = pool.get('stock.move')
+    Invoice = pool.get('account.invoice')
+    managers = {a.company.id: a.manager
+        for a in Application.browse(applications) if a.company}
+    members = {}
+    for order in orders:
+        for sale in order.sales:
+            with acting_as(managers[sale.company.id]):
+                sale = Sale(sale.id)
+                company = sale.company
+                if company.id not in members:
+                    member, = Party.create([{
+                                'name': f"{company.rec_name} members",
+                                }])
+                    members[company.id] = member
+                shipment = ShipmentIn(
+                    company=company, supplier=members[company.id],
+                    warehouse=sale.warehouse)
+                shipment.on_change_warehouse()
+                shipment.incoming_moves = [Move(
+                        product=line.product, unit=line.unit,
+                        quantity=line.quantity, company=company,
+                        from_location=members[company.id].supplier_location,
+                        to_location=shipment.warehouse_input,
+                        unit_price=line.unit_price, currency=sale.currency)
+                    for line in sale.lines if line.type == 'line']
+                shipment.save()
+                ShipmentIn.receive([shipment])
+                ShipmentIn.do([shipment])
+                # what the queue worker does after a confirmation, done now
+                # so that the goods can be shipped
+                with Transaction().set_user(0):
+                    Sale.process([sale])
+                shipments = list(Sale(sale.id).shipments)
+                ShipmentOut.assign_try(shipments)
+                ShipmentOut.pick(shipments)
+                ShipmentOut.pack(shipments)
+                ShipmentOut.ship(shipments)
+                ShipmentOut.do(shipments)
+                with Transaction().set_user(0):
+                    Sale.process([sale])
+                Invoice.post([i for i in Sale(sale.id).invoices
+                        if i.state == 'draft'])
 
 
 def create_rfqs(operator, applications, products, buyers):
@@ -375,6 +439,20 @@ def create_rfqs(operator, applications, products, buyers):
     chips = create_product(cassava.company, "Dried cassava chips",
         category('cassava_chips'), cassava.company.sales_account_category(),
         2600)
+    # A vendor quotes its own products: the mill lists its chips (a draft
+    # it has not submitted yet)
+    with acting_as(cassava.manager):
+        pool.get('lao.listing').create([{
+                    'company': cassava.company.id,
+                    'product': chips.id,
+                    'title': "Dried cassava chips",
+                    'category': category('cassava_chips').id,
+                    'unit': uom('product', 'uom_kilogram').id,
+                    'availability': 'declared',
+                    'declared_quantity': 60000,
+                    'minimum_quantity': 1000,
+                    'quantity_multiple': 500,
+                    }])
     quotes = []
     for application, request, product, price, comment in [
             (coffee, requests[0],
@@ -510,7 +588,7 @@ def load(applications, operator, reviewer, small=False):
                 b.email, b.password, b.business_name) for b in buyers]
         if small:
             return logins
-        place_orders(web_users, listings)
+        fulfil_orders(place_orders(web_users, listings), current)
         parties = [web_users[b.email].party for b in BUYERS]
         create_rfqs(operator, current, products, parties)
         create_board_posts(operator, current, parties)

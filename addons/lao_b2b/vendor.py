@@ -196,6 +196,10 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     village = fields.Char("Village", states=_editable)
     phone = fields.Char("Phone", required=True, states=_editable)
     email = fields.Char("E-Mail", required=True, states=_editable)
+    language = fields.Many2One(
+        'ir.lang', "Language", ondelete='SET NULL', states=_editable,
+        help="The language of the applicant: the vendor manager created at "
+        "the approval works and receives its e-mails in it.")
     registration_number = fields.Char(
         "Registration Number", required=True, states=_editable,
         help="The enterprise registration number, or the ID card or family "
@@ -209,6 +213,16 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     licence_required = fields.Boolean(
         "Business Licence Required", states=_editable,
         help="Check when the trade needs a business licence.")
+    vat_registered = fields.Boolean(
+        "VAT Registered",
+        help="Check when the vendor is registered for VAT: its sales of "
+        "goods that are not exempt then carry the Lao VAT.\n"
+        "A vendor below the registration turnover charges none.")
+    vat_number = fields.Char(
+        "VAT Number", states={
+            'required': Bool(Eval('vat_registered')),
+            'invisible': ~Eval('vat_registered'),
+            })
     documents = fields.One2Many(
         'lao.vendor.application.document', 'application', "Documents",
         states={
@@ -294,6 +308,11 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_vendor_type():
         return 'cooperative'
+
+    @classmethod
+    def default_language(cls):
+        "Lao, the language of a Lao vendor unless it chose another one"
+        return Pool().get('ir.model.data').get_id('ir', 'lang_lo')
 
     @classmethod
     def preprocess_values(cls, mode, values):

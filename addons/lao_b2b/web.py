@@ -124,6 +124,12 @@ class WebUser(metaclass=PoolMeta):
         'lao.vendor.application', 'web_user', "Vendor Applications",
         readonly=True)
 
+    @property
+    def language_code(self):
+        "The code of the language of the user's party, if it has one"
+        party = self.party
+        return party.lang.code if party and party.lang else None
+
     @classmethod
     def check_web_password(cls, password):
         "Refuse a password too short for an account reachable from anywhere"
@@ -284,10 +290,18 @@ class WebUser(metaclass=PoolMeta):
         return applications[0]
 
     def apply_as_vendor(self, values):
-        "File a draft vendor application with values"
-        Application = Pool().get('lao.vendor.application')
+        """File a draft vendor application with values, in the language
+        the applicant uses on the web shop"""
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        Lang = pool.get('ir.lang')
         application = Application(**values)
         application.web_user = self
+        languages = Lang.search([
+                ('code', '=', Transaction().language),
+                ], limit=1)
+        if languages and 'language' not in values:
+            application.language, = languages
         application.save()
         return application
 
