@@ -19,6 +19,7 @@ def facts(draw):
     sales = draw(counts)
     due = draw(counts)
     ratings = draw(st.integers(min_value=0, max_value=50))
+    on_time = draw(st.integers(min_value=0, max_value=due))
     return Facts(
         is_vendor=draw(st.booleans()),
         verified=draw(st.booleans()),
@@ -30,8 +31,10 @@ def facts(draw):
         vendor_cancellations=draw(st.integers(min_value=0, max_value=sales)),
         complaints_upheld=draw(st.integers(min_value=0, max_value=sales)),
         due_lines=due,
-        paid_on_time=draw(st.integers(min_value=0, max_value=due)),
-        days_past_due=draw(st.integers(min_value=0, max_value=10000)),
+        paid_on_time=on_time,
+        # only payments not made on time are past due
+        days_past_due=draw(st.integers(
+                min_value=0, max_value=200 * (due - on_time))),
         ratings=ratings,
         rating_sum=draw(st.integers(
                 min_value=ratings, max_value=5 * ratings)),
