@@ -129,6 +129,9 @@ class Company(metaclass=PoolMeta):
         party = cls._provision_party(application)
         company = cls(party=party, currency=lak, timezone=TIMEZONE)
         company.save()
+        # The vendor owns its party: it may change its addresses
+        party.company = company
+        party.save()
         with Transaction().set_context(company=company.id):
             warehouse = company._provision_warehouse()
             company._provision_chart()

@@ -4,8 +4,9 @@ The platform's goods are a tree of product categories seeded in XML.  A
 category can be marked prohibited (protected wildlife, for example): no
 listing of it, or of any category below it, passes the pre-checks.
 """
-from trytond.model import fields
+from trytond.model import Index, fields
 from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
 
 
 class Category(metaclass=PoolMeta):
@@ -46,3 +47,22 @@ class Category(metaclass=PoolMeta):
             if category.commission_rate is not None:
                 return category.commission_rate
             category = category.parent
+
+
+class Template(metaclass=PoolMeta):
+    __name__ = 'product.template'
+
+    company = fields.Many2One(
+        'company.company', "Company", ondelete='RESTRICT',
+        help="The vendor that owns the product.\n"
+        "Leave empty for a product every company may use.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
