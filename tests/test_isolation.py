@@ -19,6 +19,7 @@ here lists the models to check, only those shared on purpose.
 A last test logs in over JSON-RPC on a started trytond, as sao does, and
 tries the account takeover of issue 9.
 """
+import datetime as dt
 import json
 import os
 from collections import Counter
@@ -42,15 +43,22 @@ MODULES = sorted(
 SHARED = {
     'company.company': "every company's name is public: the catalogue "
     "shows the sellers",
+    'product.category': "the commodity tree is public; the accounts of a "
+    "vendor's accounting category are product.category.account records, "
+    "under the company rule",
     }
 # Records of another company that every vendor reads on purpose, by model:
 # the companies' own parties (the catalogue names the sellers) with their
 # addresses and contact mechanisms
+# the open requests for quotation (every vendor may quote them) and the
+# published posts of the board
 PUBLIC_RECORDS = {
-    'party.party': [('id', 'in', 'company_parties')],
-    'party.address': [('party', 'in', 'company_parties')],
-    'party.contact_mechanism': [('party', 'in', 'company_parties')],
-    'party.identifier': [('party', 'in', 'company_parties')],
+    'party.party': lambda parties: [('id', 'in', parties)],
+    'party.address': lambda parties: [('party', 'in', parties)],
+    'party.contact_mechanism': lambda parties: [('party', 'in', parties)],
+    'party.identifier': lambda parties: [('party', 'in', parties)],
+    'lao.rfq': lambda parties: [('state', '=', 'open')],
+    'lao.board.post': lambda parties: [('state', '=', 'published')],
     }
 # The documents a suspended or blacklisted vendor may read but not change
 FROZEN = [
@@ -87,18 +95,24 @@ def company_paths(Model, depth=2, seen=None):
         and name not in {'create_uid', 'write_uid'}]
     if own or not depth:
         return own
-    parents = [name for name in sorted(Model.__access__)]
-    if not parents:
-        parents = [name for name, field in Model._fields.items()
-            if stored_many2one(field) and field.required
-            and name not in META]
+    parents = set(Model.__access__) | {
+        name for name, field in Model._fields.items()
+        if stored_many2one(field) and field.required and name not in META}
     paths = []
-    for name in parents:
+    for name in sorted(parents):
         Target = Model._fields[name].get_target()
         if Target.__name__ in seen or issubclass(Target, Company):
             continue
         paths.extend(f'{name}.{p}'
             for p in company_paths(Target, depth - 1, seen))
+    if not paths:
+        # A document made of the companies' documents (a marketplace
+        # order of the vendors' sales) belongs to each of them
+        for name, field in sorted(Model._fields.items()):
+            if (field._type == 'one2many'
+                    and not isinstance(field, fields.Function)):
+                Target = field.get_target()
+                paths.extend(f'{name}.{p}' for p in company_paths(Target, 0))
     return paths
 
 
@@ -226,6 +240,30 @@ def build_tenants():
             with Transaction().set_context(company=company.id):
                 Lot.create([{'number': f'LOT-{company.id}',
                             'product': product.id}])
+    # B's traceability: a farm, a plot, a harvest and its lot
+    try:
+        from trytond.modules.lao_trace.tests.tools import ChainBuilder
+    except ImportError:
+        ChainBuilder = None
+    if ChainBuilder:
+        application_b, = Application.search([('company', '=', vendor_b.id)])
+        with Transaction().set_context(company=vendor_b.id):
+            builder = ChainBuilder(vendor_b, application_b.warehouse)
+            _, plot = builder.farm(farmer="Noy Phommachanh")
+            builder.harvest(plot, builder.product("Tea leaves"), 800)
+    # B's post on the board, in the name of its own party
+    Post = pool.get('lao.board.post')
+    with Transaction().set_context(company=vendor_b.id):
+        Post.create([{'kind': 'sell', 'party': vendor_b.party.id,
+                    'title': "Green tea, 2 t", 'category': listing_b.category.id,
+                    'province': listing_b.origin_province.id,
+                    'expiry_date': (Pool().get('ir.date').today()
+                        + dt.timedelta(days=10))}])
+    # Posted invoices, for the accounting moves
+    Invoice = pool.get('account.invoice')
+    for invoice in Invoice.search([('state', '=', 'draft')]):
+        with Transaction().set_context(company=invoice.company.id):
+            Invoice.post([invoice])
     web_b, = WebUser.create([{'email': 'b-owner@example.la',
                 'party': buyer_b.id}])
     application_b, = Application.search([('company', '=', vendor_b.id)])
@@ -263,11 +301,13 @@ class IsolationTestCase(TestCase):
         with Transaction().set_user(0), inactive_records(), \
                 Transaction().set_context(_check_access=False):
             domain = ['OR'] + [(p, '=', company.id) for p in paths]
+            ids = [r.id for r in Model.search(domain, order=[('id', 'ASC')])]
             if not public and Model.__name__ in PUBLIC_RECORDS:
                 company_parties = [c.party.id for c in Company.search([])]
-                (field, operator, _), = PUBLIC_RECORDS[Model.__name__]
-                domain = [domain, (field, 'not in', company_parties)]
-            return [r.id for r in Model.search(domain, order=[('id', 'ASC')])]
+                shared = {r.id for r in Model.search(
+                            PUBLIC_RECORDS[Model.__name__](company_parties))}
+                ids = [i for i in ids if i not in shared]
+            return ids
 
     def walk(self, figures, role, user, company, other):
         """As user of company, try to read, write, create and delete the
@@ -280,7 +320,10 @@ class IsolationTestCase(TestCase):
             if not paths:
                 continue
             figures.models[role, 'walked'] += 1
-            ids = self.owned(Model, paths, other, public=False)
+            # Records shared by both (an order split between them) are not
+            # the other's alone
+            ids = sorted(set(self.owned(Model, paths, other, public=False))
+                - set(self.owned(Model, paths, company)))
             if not ids:
                 figures.unowned.add(name)
                 continue
