@@ -143,7 +143,8 @@ class Declaration(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         cls._order.insert(0, ('id', 'DESC'))
         cls._transitions |= set(zip(STEPS, STEPS[1:]))
         cls._transitions |= {(s, 'held') for s in HOLDABLE}
-        cls._transitions |= {('held', s) for s in HOLDABLE}
+        # a held declaration resumes only at the step where it stopped
+        # (resume), never at another one
         cls._transitions |= {(s, 'refused') for s in REFUSABLE}
         cls._transitions |= {('held', 'refused')}
         buttons = {}

@@ -1,6 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.lao_b2b.tests.test_marketplace import (
@@ -310,7 +311,7 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         Declaration.export_released([declaration])
         Declaration.border_crossed([declaration])
 
-        with self.assertRaises(DeclarationError):
+        with self.assertRaises(UserError):
             Declaration.hold_with_reason([declaration], " ")
         Declaration.hold_with_reason(
             [declaration], "Quarantine sample at Mohan")
