@@ -295,10 +295,16 @@ def create_buyers(buyers=BUYERS):
             if buyer.subdivision:
                 subdivision, = Subdivision.search(
                     [('code', '=', buyer.subdivision)])
-            user.save_buyer_profile(
-                buyer.business_name, buyer.registration_number,
-                buyer.buyer_type, buyer.phone, buyer.street, buyer.city,
-                country.id, subdivision.id if subdivision else None)
+            user.set_buyer_profile({
+                    'business_name': buyer.business_name,
+                    'registration_number': buyer.registration_number,
+                    'buyer_type': buyer.buyer_type,
+                    'phone': buyer.phone,
+                    'street': buyer.street,
+                    'city': buyer.city,
+                    'country': country.id,
+                    'subdivision': subdivision.id if subdivision else None,
+                    })
             web_users[buyer.email] = WebUser(user.id)
     return web_users
 
@@ -306,14 +312,16 @@ def create_buyers(buyers=BUYERS):
 def place_orders(web_users, listings):
     "The buyers check their carts out on the storefront"
     from trytond.pool import Pool
-    WebUser = Pool().get('web.user')
+    pool = Pool()
+    Order = pool.get('lao.marketplace.order')
+    WebUser = pool.get('web.user')
     orders = []
     with acting_as(storefront_user()):
         for email, items, reference in ORDERS:
             if not all(t in listings for t, _ in items):
                 continue
             user = WebUser(web_users[email].id)
-            orders.append(user.place_order(
+            orders.append(Order.web_place(user,
                     [(listings[t].id, q) for t, q in items], reference))
     return orders
 

@@ -1,5 +1,5 @@
 """The web forms: they parse and check the shape of the input; the rules
-about its content are the models' (addons/lao_b2b/web.py)."""
+about its content are the models' (addons/lao_b2b)."""
 import datetime as dt
 
 from flask_babel import get_translations

@@ -55,7 +55,7 @@ def call(method, *args, **kwargs):
 def not_found_on(method, *args):
     """Call a model method that raises WebAccessError for a record the user
     may not see, and answer 404 then"""
-    from trytond.modules.lao_b2b.web import WebAccessError
+    from trytond.modules.lao_b2b.exceptions import WebAccessError
     try:
         return method(*args)
     except WebAccessError:

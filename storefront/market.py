@@ -36,8 +36,8 @@ def _provinces():
 
 
 def _units():
-    WebUser = tryton.pool.get('web.user')
-    return [(u.id, u.rec_name) for u in WebUser.request_units()]
+    Request = tryton.pool.get('lao.rfq')
+    return [(u.id, u.rec_name) for u in Request.web_units()]
 
 
 # Board
@@ -79,7 +79,8 @@ def post():
     form.unit.choices = _units()
     error = None
     if form.validate_on_submit():
-        post, error = call(current_user().post_buy_request, form.values())
+        post, error = call(tryton.pool.get('lao.board.post').web_post_buy,
+            current_user(), form.values())
         if not error:
             flash(_("Your buy request is on the board."))
             return redirect(url_for('market.my_posts'))
@@ -92,7 +93,8 @@ def post():
 @login_required
 def my_posts():
     return render_template('board/mine.html',
-        posts=current_user().board_posts, form=EmptyForm(),
+        posts=tryton.pool.get('lao.board.post').web_posts(current_user()),
+        form=EmptyForm(),
         states=_selection('lao.board.post', 'state'))
 
 
@@ -102,11 +104,12 @@ def my_posts():
 def withdraw(post_id):
     form = EmptyForm()
     user = current_user()
-    not_found_on(user.own_board_post, post_id)
-    withdrawn, error = call(user.withdraw_board_post, post_id)
+    Post = tryton.pool.get('lao.board.post')
+    not_found_on(user.own, Post, post_id)
+    withdrawn, error = call(Post.web_withdraw, user, post_id)
     if error:
         return render_template('board/mine.html',
-            posts=current_user().board_posts, form=form, error=error,
+            posts=Post.web_posts(current_user()), form=form, error=error,
             states=_selection('lao.board.post', 'state')), 400
     flash(_("Your post is off the board."))
     return redirect(url_for('market.my_posts'))
@@ -120,7 +123,7 @@ def withdraw(post_id):
 @login_required
 def requests():
     return render_template('rfq/list.html',
-        requests=current_user().quotation_requests,
+        requests=tryton.pool.get('lao.rfq').web_requests(current_user()),
         states=_selection('lao.rfq', 'state'))
 
 
@@ -134,7 +137,8 @@ def new_request():
     form.delivery_province.choices = [(None, '')] + _provinces()
     error = None
     if form.validate_on_submit():
-        rfq, error = call(current_user().request_quotation, form.values())
+        rfq, error = call(tryton.pool.get('lao.rfq').web_request,
+            current_user(), form.values())
         if not error:
             flash(_("Your request is open: the vendors of this commodity "
                     "are told and can send you quotes."))
@@ -153,7 +157,7 @@ def _rfq_page(rfq, form, error=None, status=200):
 @tryton.transaction()
 @login_required
 def rfq(request_id):
-    rfq = not_found_on(current_user().own_quotation_request, request_id)
+    rfq = not_found_on(current_user().own, 'lao.rfq', request_id)
     return _rfq_page(rfq, EmptyForm())
 
 
@@ -163,10 +167,11 @@ def rfq(request_id):
 def cancel(request_id):
     form = EmptyForm()
     user = current_user()
-    not_found_on(user.own_quotation_request, request_id)
-    cancelled, error = call(user.cancel_quotation_request, request_id)
+    Request = tryton.pool.get('lao.rfq')
+    not_found_on(user.own, Request, request_id)
+    cancelled, error = call(Request.web_cancel, user, request_id)
     if error:
-        rfq = current_user().own_quotation_request(request_id)
+        rfq = current_user().own(Request, request_id)
         return _rfq_page(rfq, form, error, 400)
     flash(_("Your request is cancelled."))
     return redirect(url_for('market.rfq', request_id=request_id))
@@ -178,10 +183,11 @@ def cancel(request_id):
 def accept(quote_id):
     form = EmptyForm()
     user = current_user()
-    request_id = not_found_on(user.own_quote, quote_id).request.id
-    quote, error = call(user.accept_quote, quote_id)
+    Quote = tryton.pool.get('lao.rfq.quote')
+    request_id = not_found_on(user.own, Quote, quote_id).request.id
+    quote, error = call(Quote.web_accept, user, quote_id)
     if error:
-        rfq = current_user().own_quotation_request(request_id)
+        rfq = current_user().own('lao.rfq', request_id)
         return _rfq_page(rfq, form, error, 400)
     flash(_("Quote accepted: the vendor's sale %(number)s is confirmed.",
             number=quote.request.sale_number))

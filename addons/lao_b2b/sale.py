@@ -1,5 +1,6 @@
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import without_check_access
 
 from .exceptions import VendorSuspendedError
 
@@ -28,3 +29,17 @@ class Sale(metaclass=PoolMeta):
     def confirm(cls, sales):
         cls.check_vendor_active(sales)
         super().confirm(sales)
+
+    @classmethod
+    def web_vendor_sales(cls, user):
+        """The confirmed sales of the web user's vendors, newest first: the
+        orders they fulfil and invoice in the back office"""
+        companies = [c.id for c in user.vendor_companies]
+        if not companies:
+            return []
+        with without_check_access():
+            return cls.search([
+                    ('company', 'in', companies),
+                    ('state', 'in', ['confirmed', 'processing', 'done']),
+                    ], order=[('sale_date', 'DESC'), ('id', 'DESC')],
+                limit=100)

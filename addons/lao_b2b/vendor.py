@@ -10,6 +10,8 @@ import datetime as dt
 import re
 
 from trytond.i18n import gettext
+from sql import Null
+
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
@@ -18,7 +20,8 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import (
-    ApplicationError, DecisionLogAccessError, DocumentError)
+    ApplicationError, DecisionLogAccessError, DocumentError, WebUserError)
+from .upload import DOCUMENT_SIGNATURES, check_upload
 
 VENDOR_TYPES = [
     ('cooperative', "Cooperative"),
@@ -220,6 +223,9 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         'stock.location', "Warehouse", readonly=True,
         domain=[('type', '=', 'warehouse')])
     manager = fields.Many2One('res.user', "Vendor Manager", readonly=True)
+    web_user = fields.Many2One(
+        'web.user', "Web User", readonly=True, ondelete='RESTRICT',
+        help="The account of the web shop that filed the application.")
 
     @classmethod
     def __setup__(cls):
@@ -363,7 +369,8 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         for name in ['registration_number', 'registration_key',
                 'recognition_number', 'company', 'warehouse',
-                'manager', 'submitted_by', 'submitted_at', 'decisions']:
+                'manager', 'submitted_by', 'submitted_at', 'decisions',
+                'web_user']:
             default.setdefault(name, None)
         return super().copy(applications, default=default)
 
@@ -452,6 +459,84 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                 & (table.state == 'suspended')))
         return {c for c, in cursor}
 
+    @classmethod
+    def approved_companies_query(cls):
+        "A query of the companies of the approved vendors"
+        table = cls.__table__()
+        return table.select(table.company,
+            where=(table.state == 'approved') & (table.company != Null))
+
+    @classmethod
+    def get_approved_vendor(cls, company_id):
+        "The approved application of the company or None"
+        applications = cls.search([
+                ('company', '=', company_id),
+                ('state', '=', 'approved'),
+                ], limit=1)
+        return applications[0] if applications else None
+
+    # The web shop: the applications a web user filed
+
+    @property
+    def documents_to_upload(self):
+        "The required documents not uploaded yet, one line per choice"
+        missing = self.missing_document_kinds(checked=False)
+        return self.describe_document_kinds(missing).splitlines()
+
+    @property
+    def public_decisions(self):
+        "The decisions the applicant may read, oldest first"
+        return sorted(self.decisions, key=lambda d: (d.date, d.id))
+
+    @classmethod
+    def check_web_editable(cls, applications, documents=False):
+        "Only draft or rejected applications (or submitted, for documents)"
+        editable = {'draft', 'rejected'}
+        if documents:
+            editable.add('submitted')
+        for application in applications:
+            if application.state not in editable:
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_application_not_editable',
+                        application=application.rec_name))
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [('web_user', '=', user.id)]
+
+    @classmethod
+    def web_apply(cls, user, values):
+        "File a draft vendor application of the web user with values"
+        application = cls(**values)
+        application.web_user = user
+        application.save()
+        return application
+
+    @classmethod
+    def web_update(cls, user, application_id, values):
+        application = user.own(cls, application_id)
+        cls.check_web_editable([application])
+        cls.write([application], values)
+        return application
+
+    @classmethod
+    def web_add_document(cls, user, application_id, kind, filename, data):
+        "Attach an uploaded file to the web user's application"
+        Document = Pool().get('lao.vendor.application.document')
+        application = user.own(cls, application_id)
+        cls.check_web_editable([application], documents=True)
+        filename = Document.check_upload(filename, data)
+        document = Document(
+            application=application, kind=kind, filename=filename, data=data)
+        document.save()
+        return document
+
+    @classmethod
+    def web_submit(cls, user, application_id):
+        application = user.own(cls, application_id)
+        cls.submit([application])
+        return application
+
 
 class ApplicationDocument(ModelSQL, ModelView):
     __string__ = "Vendor Application Document"
@@ -515,6 +600,13 @@ class ApplicationDocument(ModelSQL, ModelView):
     def get_rec_name(self, name):
         kinds = dict(self.fields_get(['kind'])['kind']['selection'])
         return '%s: %s' % (self.application.rec_name, kinds[self.kind])
+
+    @classmethod
+    def check_upload(cls, filename, data):
+        """Check the size and the real type of an uploaded file and return a
+        safe file name with the extension of that type"""
+        return check_upload(filename, data, DOCUMENT_SIGNATURES,
+            'lao_b2b.msg_web_upload_type')
 
 
 class DecisionReason(ModelView):

@@ -401,9 +401,10 @@ def test_checkout_to_another_buyers_address(client, market, buyer, tryton):
     address = tryton.run(other_address)
 
     def place(pool):
+        Order = pool.get('lao.marketplace.order')
         WebUser = pool.get('web.user')
         try:
-            WebUser(buyer[1]).place_order(
+            Order.web_place(WebUser(buyer[1]),
                 [(market['rice'], 500)], shipment_address=address)
         except Exception as error:
             return str(error)

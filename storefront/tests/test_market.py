@@ -227,7 +227,7 @@ def test_rfq_refused_by_model(tryton, refs, profiled, field, ref, refusal):
         user = pool.get('web.user')(profiled[1])
         values = _rfq_values(refs, **{field: refs[ref]})
         with pytest.raises(UserError, match=refusal):
-            user.request_quotation(values)
+            pool.get('lao.rfq').web_request(user, values)
     tryton.run(request)
 
 
