@@ -310,8 +310,7 @@ def generate(seed_id, vendor_count, listing_count, random_seed=2026):
         & (translation_t.lang == 'lo'))
 
     # The vendors: party, company and approved application
-    provinces = Subdivision.search([
-            ('country.code', '=', 'LA'), ('parent', '=', None)],
+    provinces = Subdivision.search(Subdivision.lao_provinces(),
         order=[('code', 'ASC')])
     vendors = bench_vendors(vendor_count)
     party_ids = copier.insert(party_t, party_row, [

@@ -24,7 +24,7 @@ def _selection(model, field):
 def _commodities():
     Category = tryton.pool.get('product.category')
     return [(c.id, c.rec_name) for c in Category.search(
-            [('prohibited', '!=', True)], order=[('name', 'ASC')])]
+            Category.commodity_domain(), order=[('name', 'ASC')])]
 
 
 def _provinces():

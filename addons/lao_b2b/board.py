@@ -12,8 +12,9 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 
 from .common import state_button
+from .country import Subdivision
 from .exceptions import QuotationRequestError, WebUserError
-from .rfq import PROVINCE_DOMAIN, today, web_values
+from .rfq import today, web_values
 
 # The fields of a post that the web form gives: the web may not set the
 # party or the state
@@ -46,7 +47,7 @@ class BoardPost(Workflow, ModelSQL, ModelView):
         'product.category', "Commodity", required=True, states=_states)
     province = fields.Many2One(
         'country.subdivision', "Province", required=True,
-        domain=PROVINCE_DOMAIN, states=_states)
+        domain=Subdivision.lao_provinces(), states=_states)
     quantity = fields.Float(
         "Quantity", digits='unit', states=_states,
         domain=['OR',

@@ -133,7 +133,8 @@ class CatalogueMixin:
     def catalogue_commodities(cls):
         "The commodities to filter the catalogue by: (id, full name), by name"
         Category = Pool().get('product.category')
-        categories = Category.search([], order=[('name', 'ASC')])
+        categories = Category.search(
+            Category.commodity_domain(), order=[('name', 'ASC')])
         names = cls._commodity_names([c.id for c in categories])
         return [(c.id, names[c.id]) for c in categories]
 

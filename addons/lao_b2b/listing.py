@@ -32,6 +32,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .catalogue import CatalogueMixin
 from .common import as_vendor_system, state_button
+from .country import Subdivision
 from .exceptions import (
     ListingError, ListingValidationError, WebAccessError, WebUserError)
 from .upload import IMAGE_SIGNATURES, check_upload
@@ -120,11 +121,7 @@ class Listing(
     grade = fields.Char("Grade", states=_reviewed_states)
     origin_province = fields.Many2One(
         'country.subdivision', "Province of Origin",
-        domain=[
-            ('country.code', '=', 'LA'),
-            ('parent', '=', None),
-            ],
-        states=_reviewed_states)
+        domain=Subdivision.lao_provinces(), states=_reviewed_states)
     origin_district = fields.Char(
         "District of Origin", states=_reviewed_states)
     harvest_season = fields.Char(
@@ -793,8 +790,7 @@ class Listing(
     def web_commodities(cls):
         "The commodity categories a listing may have, by name"
         Category = Pool().get('product.category')
-        categories = Category.search([('accounting', '=', False)])
-        return sorted((c for c in categories if not c.is_prohibited),
+        return sorted(Category.search(Category.commodity_domain()),
             key=lambda c: c.rec_name)
 
     @classmethod

@@ -28,6 +28,18 @@ class Category(metaclass=PoolMeta):
     def default_prohibited():
         return False
 
+    @classmethod
+    def commodity_domain(cls):
+        """The domain of the categories that are commodities: not the
+        accounting categories (such as a vendor's "Sales of" category) and
+        neither prohibited nor below a prohibited category"""
+        domain = [('accounting', '=', False)]
+        prohibited = cls.search([('prohibited', '=', True)])
+        if prohibited:
+            domain.append(
+                ('id', 'not child_of', [c.id for c in prohibited], 'parent'))
+        return domain
+
     @property
     def is_prohibited(self):
         "Whether this category or one of its parents is prohibited"

@@ -17,6 +17,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .common import as_vendor_system, state_button
+from .country import Subdivision
 from .exceptions import QuotationRequestError, WebUserError
 from .marketplace import new_sale_line, new_vendor_sale
 
@@ -51,11 +52,6 @@ REQUEST_FIELDS = [
     'title', 'category', 'description', 'quantity', 'unit', 'wanted_date',
     'delivery_province', 'border_point', 'target_price', 'expiry_date']
 
-PROVINCE_DOMAIN = [
-    ('country.code', '=', 'LA'),
-    ('parent', '=', None),
-    ]
-
 
 def today():
     return Pool().get('ir.date').today()
@@ -86,7 +82,8 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
         'product.uom', "Unit", required=True, states=_states)
     wanted_date = fields.Date("Wanted Date", states=_states)
     delivery_province = fields.Many2One(
-        'country.subdivision', "Delivery Province", domain=PROVINCE_DOMAIN,
+        'country.subdivision', "Delivery Province",
+        domain=Subdivision.lao_provinces(),
         states={
             'readonly': _states['readonly'],
             'required': ~Eval('border_point'),

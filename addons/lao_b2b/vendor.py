@@ -19,6 +19,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .country import Subdivision
 from .exceptions import (
     ApplicationError, DecisionLogAccessError, DocumentError, WebUserError)
 from .upload import DOCUMENT_SIGNATURES, check_upload
@@ -185,10 +186,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         VENDOR_TYPES, "Type", required=True, states=_editable)
     province = fields.Many2One(
         'country.subdivision', "Province", required=True, states=_editable,
-        domain=[
-            ('country.code', '=', 'LA'),
-            ('parent', '=', None),
-            ])
+        domain=Subdivision.lao_provinces())
     district = fields.Char("District", required=True, states=_editable)
     village = fields.Char("Village", states=_editable)
     phone = fields.Char("Phone", required=True, states=_editable)
