@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 SAO_VERSION := 8.0
 DEMO_DB ?= demo
 MODULES := $(notdir $(wildcard addons/lao_*))
-# Test databases are cached per backend and per state of the modules' code,
-# so a changed field or view never reuses a stale cache.
-CODE_HASH = $(shell cat $$(find addons -name '*.py' -o -name '*.xml' -o -name '*.cfg' | sort) | sha1sum | cut -c1-12)
+# Test databases are cached per backend and per state of the modules' code
+# and catalogues, so a changed field, view or translation never reuses a
+# stale cache.
+CODE_HASH = $(shell cat $$(find addons -name '*.py' -o -name '*.xml' -o -name '*.cfg' -o -name '*.po' | sort) | sha1sum | cut -c1-12)
 BACKEND = $(if $(findstring postgresql,$(TRYTOND_DATABASE__URI)),postgresql,sqlite)
 
 .PHONY: install demo test test-postgresql bench clean

@@ -129,10 +129,14 @@ def photo(listing_id, photo_id):
 def seller(company_id):
     pool = tryton.pool
     Listing = pool.get('lao.listing')
-    Application = pool.get('lao.vendor.application')
-    application = Application.get_approved_vendor(company_id)
-    if not application:
+    Company = pool.get('company.company')
+    companies = Company.search([
+            ('id', '=', company_id),
+            ('vendor_state', '=', 'active'),
+            ], limit=1)
+    if not companies:
         abort(404)
+    application = companies[0].vendor_application
     cards = Listing.catalogue_cards(Listing.search_catalogue(
             company=company_id, order=SORTS['newest'], limit=100))
     return render_template('catalog/seller.html',

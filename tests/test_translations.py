@@ -15,8 +15,18 @@ PLACEHOLDER = re.compile(r'%\(\w+\)s|%s')
 
 
 def catalogue(module, language):
-    return polib.pofile(
-        os.path.join(ADDONS, module, 'locale', f'{language}.po'))
+    """The entries of the module's catalogues of the language: its own
+    (locale/) and those overriding other modules' (locale/override/)"""
+    entries = []
+    for folder in ['locale', os.path.join('locale', 'override')]:
+        path = os.path.join(ADDONS, module, folder, f'{language}.po')
+        if os.path.exists(path) or folder == 'locale' and has_messages(module):
+            entries.extend(polib.pofile(path))
+    return entries
+
+
+def has_messages(module):
+    return os.path.exists(os.path.join(ADDONS, module, 'message.xml'))
 
 
 @pytest.mark.parametrize('language', LANGUAGES)

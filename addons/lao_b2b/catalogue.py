@@ -168,10 +168,9 @@ class CatalogueMixin:
         text is looked up in the titles and descriptions in every language;
         a price range keeps the listings with a tier price in it; quantity
         keeps the listings whose minimum is at most quantity."""
-        Application = Pool().get('lao.vendor.application')
         domain = [
             ('state', '=', 'published'),
-            ('company', 'in', Application.approved_companies_query()),
+            ('company.vendor_state', '=', 'active'),
             ]
         if text and text.strip():
             pattern = '%' + escape_wildcard(text.strip()) + '%'

@@ -7,15 +7,116 @@ with its periods, and its own sale and invoice sequences.
 """
 import datetime as dt
 
+from sql import Literal, Null
+from sql.conditionals import Case, Coalesce
+
 from trytond.i18n import gettext
+from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 TIMEZONE = 'Asia/Vientiane'
 
+VENDOR_STATES = [
+    (None, ""),
+    ('active', "Active"),
+    ('suspended', "Suspended"),
+    ('blacklisted', "Blacklisted"),
+    ]
+# The vendor states in which the vendor's back office is read-only
+FROZEN_VENDOR_STATES = ['suspended', 'blacklisted']
+
 
 class Company(metaclass=PoolMeta):
     __name__ = 'company.company'
+
+    vendor_state = fields.Function(fields.Selection(
+            VENDOR_STATES, "Vendor State",
+            help="The state of the company as a vendor of the marketplace, "
+            "empty when it is not a vendor.\n"
+            "A suspended vendor keeps read-only access to its back office; "
+            "a blacklisted one cannot log in."),
+        'get_vendor_state', searcher='search_vendor_state')
+    vendor_application = fields.Function(fields.Many2One(
+            'lao.vendor.application', "Vendor Application",
+            help="The approved application that made the company a vendor."),
+        'get_vendor_state')
+
+    @classmethod
+    def _vendor_state_query(cls):
+        """A query of (company, vendor_state) for every company
+
+        The single answer to "is this vendor active, suspended or
+        blacklisted": the state of its approved application."""
+        Application = Pool().get('lao.vendor.application')
+        company = cls.__table__()
+        application = Application.__table__()
+        state = Case(
+            (application.state == 'approved', Literal('active')),
+            (application.state.in_(FROZEN_VENDOR_STATES), application.state),
+            else_=Null)
+        query = company.join(application, 'LEFT',
+            condition=application.company == company.id
+            ).select(company.id.as_('company'), state.as_('vendor_state'),
+                application.id.as_('application'))
+        return query
+
+    @classmethod
+    def _vendor_states(cls, company_ids):
+        """The (vendor state, application id) of each of company_ids, read
+        without access checks: whether a vendor may trade is public"""
+        cursor = Transaction().connection.cursor()
+        query = cls._vendor_state_query()
+        states = {i: (None, None) for i in company_ids}
+        for sub_ids in grouped_slice(list(company_ids)):
+            cursor.execute(*query.select(
+                    query.company, query.vendor_state, query.application,
+                    where=reduce_ids(query.company, sub_ids)
+                    & (query.vendor_state != Null)))
+            for company, state, application in cursor:
+                states[company] = (state, application)
+        return states
+
+    @classmethod
+    def vendor_states(cls, company_ids):
+        "The vendor state of each of company_ids"
+        return {c: s for c, (s, _) in cls._vendor_states(company_ids).items()}
+
+    @classmethod
+    def get_vendor_state(cls, companies, names):
+        states = cls._vendor_states([c.id for c in companies])
+        result = {}
+        if 'vendor_state' in names:
+            result['vendor_state'] = {
+                c: s for c, (s, _) in states.items()}
+        if 'vendor_application' in names:
+            result['vendor_application'] = {
+                c: a for c, (_, a) in states.items()}
+        return result
+
+    @classmethod
+    def search_vendor_state(cls, name, clause):
+        _, operator, value = clause[:3]
+        if operator in {'=', '!='}:
+            values = [value]
+        elif operator in {'in', 'not in'}:
+            values = list(value)
+        else:
+            raise ValueError(f"vendor_state does not support {operator}")
+        query = cls._vendor_state_query()
+        # Not a vendor is the empty string, so that NOT IN keeps it
+        state = Coalesce(query.vendor_state, '')
+        where = state.in_([v or '' for v in values])
+        if operator in {'!=', 'not in'}:
+            where = ~where
+        return [('id', 'in', query.select(query.company, where=where))]
+
+    @classmethod
+    def active_vendors(cls, company_ids):
+        "The ids among company_ids of active vendors"
+        return {c for c, s in cls.vendor_states(company_ids).items()
+            if s == 'active'}
 
     @classmethod
     def provision_vendor(cls, application):

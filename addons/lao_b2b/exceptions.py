@@ -18,6 +18,10 @@ class VendorSuspendedError(UserError):
     pass
 
 
+class VendorBlacklistedError(UserError):
+    pass
+
+
 class InvitationError(UserError):
     pass
 

@@ -546,19 +546,9 @@ class Listing(
         return problems
 
     @classmethod
-    def active_vendor_companies(cls, company_ids):
-        "The ids among company_ids whose vendor is approved and not suspended"
-        Application = Pool().get('lao.vendor.application')
-        with without_check_access():
-            applications = Application.search([
-                    ('company', 'in', list(company_ids)),
-                    ('state', '=', 'approved'),
-                    ])
-        return {a.company.id for a in applications}
-
-    @classmethod
     def check_vendors(cls, listings):
-        active = cls.active_vendor_companies({l.company.id for l in listings})
+        Company = Pool().get('company.company')
+        active = Company.active_vendors({l.company.id for l in listings})
         for listing in listings:
             if listing.company.id not in active:
                 raise ListingError(gettext(
@@ -774,8 +764,8 @@ class Listing(
     @property
     def vendor_application(self):
         "The approved application of the listing's vendor, for its badge"
-        Application = Pool().get('lao.vendor.application')
-        return Application.get_approved_vendor(self.company.id)
+        if self.company.vendor_state == 'active':
+            return self.company.vendor_application
 
     @property
     def sorted_tiers(self):

@@ -184,7 +184,7 @@ class Order(Workflow, ModelSQL, ModelView):
     def check_lines(cls, orders):
         "Raise one error naming every line that breaks its listing's terms"
         pool = Pool()
-        Application = pool.get('lao.vendor.application')
+        Company = pool.get('company.company')
         Listing = pool.get('lao.listing')
         problems = []
         for order in orders:
@@ -194,10 +194,7 @@ class Order(Workflow, ModelSQL, ModelView):
                         order=order.rec_name))
         lines = [l for o in orders for l in o.lines]
         listings = Listing.browse(sorted({l.listing.id for l in lines}))
-        suspended = Application.suspended_companies(
-            {l.company.id for l in listings})
-        active = Listing.active_vendor_companies(
-            {l.company.id for l in listings})
+        active = Company.active_vendors({l.company.id for l in listings})
         wanted = defaultdict(float)
         for line in lines:
             listing = line.listing
@@ -205,8 +202,7 @@ class Order(Workflow, ModelSQL, ModelView):
                 problems.append(gettext(
                         'lao_b2b.msg_marketplace_listing_not_published',
                         listing=listing.rec_name))
-            elif (listing.company.id in suspended
-                    or listing.company.id not in active):
+            elif listing.company.id not in active:
                 problems.append(gettext(
                         'lao_b2b.msg_marketplace_vendor_suspended',
                         listing=listing.rec_name,

@@ -439,9 +439,8 @@ class Quote(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check_vendor(cls, quotes):
-        Listing = Pool().get('lao.listing')
-        active = Listing.active_vendor_companies(
-            {q.company.id for q in quotes})
+        Company = Pool().get('company.company')
+        active = Company.active_vendors({q.company.id for q in quotes})
         for quote in quotes:
             if quote.company.id not in active:
                 raise QuotationRequestError(gettext(

@@ -2,6 +2,7 @@ from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
+from .company import FROZEN_VENDOR_STATES
 from .exceptions import VendorSuspendedError
 
 
@@ -9,25 +10,24 @@ class Sale(metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
     @classmethod
-    def check_vendor_active(cls, sales):
+    def _check_vendor_state(cls, sales):
         "Refuse sales of a vendor whose recognition is suspended"
-        Application = Pool().get('lao.vendor.application')
-        suspended = Application.suspended_companies(
-            {s.company.id for s in sales})
+        Company = Pool().get('company.company')
+        states = Company.vendor_states({s.company.id for s in sales})
         for sale in sales:
-            if sale.company.id in suspended:
+            if states[sale.company.id] in FROZEN_VENDOR_STATES:
                 raise VendorSuspendedError(gettext(
                         'lao_b2b.msg_vendor_suspended_sale',
                         sale=sale.rec_name, vendor=sale.company.rec_name))
 
     @classmethod
     def quote(cls, sales):
-        cls.check_vendor_active(sales)
+        cls._check_vendor_state(sales)
         super().quote(sales)
 
     @classmethod
     def confirm(cls, sales):
-        cls.check_vendor_active(sales)
+        cls._check_vendor_state(sales)
         super().confirm(sales)
 
     @classmethod

@@ -20,7 +20,7 @@ from trytond.sendmail import send_message
 from trytond.transaction import Transaction
 from trytond.url import http_host
 
-from .exceptions import InvitationError
+from .exceptions import InvitationError, VendorBlacklistedError
 
 INVITATION_STATES = [
     ('queued', "Queued"),
@@ -46,6 +46,25 @@ def hash_token(token):
 
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
+
+    @classmethod
+    def get_login(cls, login, parameters):
+        user_id = super().get_login(login, parameters)
+        if user_id:
+            cls(user_id).check_vendor_login()
+        return user_id
+
+    def check_vendor_login(self):
+        """Refuse the log-in of a user whose every company is a blacklisted
+        vendor; checked after the password, so that the answer tells
+        nothing to who does not hold it"""
+        Company = Pool().get('company.company')
+        companies = [c.id for c in self.companies]
+        states = Company.vendor_states(companies)
+        if companies and all(states[c] == 'blacklisted' for c in companies):
+            raise VendorBlacklistedError(gettext(
+                    'lao_b2b.msg_vendor_blacklisted_login',
+                    vendor=', '.join(c.rec_name for c in self.companies)))
 
     @classmethod
     def create_vendor_manager(cls, application):

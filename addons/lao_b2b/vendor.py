@@ -10,8 +10,6 @@ import datetime as dt
 import re
 
 from trytond.i18n import gettext
-from sql import Null
-
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
@@ -45,6 +43,7 @@ APPLICATION_STATES = [
     ('approved', "Approved"),
     ('rejected', "Rejected"),
     ('suspended', "Suspended"),
+    ('blacklisted', "Blacklisted"),
     ]
 
 _editable = {'readonly': ~Eval('state').in_(['draft', 'rejected'])}
@@ -163,9 +162,14 @@ class WorkflowDecisionMixin:
     @Workflow.transition('rejected')
     def reject(cls, records, reason):
         "Reject the records with the written reason of the decider"
+        cls._decide_with_reason(records, 'rejected', reason)
+
+    @classmethod
+    def _decide_with_reason(cls, records, to_state, reason):
+        "Log the move of records to to_state with the decider's reason"
         reason = cls._check_reason(reason)
         cls.check_decider(records)
-        cls._log_transition(records, 'rejected', reason)
+        cls._log_transition(records, to_state, reason)
 
     @classmethod
     def _check_reason(cls, reason):
@@ -247,6 +251,9 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
             ('submitted', 'rejected'),
             ('approved', 'suspended'),
             ('suspended', 'approved'),
+            ('approved', 'blacklisted'),
+            ('suspended', 'blacklisted'),
+            ('blacklisted', 'approved'),
             }
         cls._buttons.update({
                 'submit': {
@@ -269,8 +276,14 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                     'icon': 'tryton-cancel',
                     'depends': ['state'],
                     },
+                'blacklist_wizard': {
+                    'invisible': ~Eval('state').in_(['approved', 'suspended']),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
                 'reinstate': {
-                    'invisible': Eval('state') != 'suspended',
+                    'invisible': ~Eval('state').in_(
+                        ['suspended', 'blacklisted']),
                     'icon': 'tryton-ok',
                     'depends': ['state'],
                     },
@@ -358,7 +371,8 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def view_attributes(cls):
         return super().view_attributes() + [
             ('/tree', 'visual', If(Eval('state') == 'submitted', 'success',
-                    If(Eval('state').in_(['rejected', 'suspended']),
+                    If(Eval('state').in_(
+                            ['rejected', 'suspended', 'blacklisted']),
                         'danger', ''))),
             ]
 
@@ -434,9 +448,38 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('suspended')
     def suspend(cls, applications, reason):
-        reason = cls._check_reason(reason)
-        cls.check_decider(applications)
-        cls._log_transition(applications, 'suspended', reason)
+        cls._decide_with_reason(applications, 'suspended', reason)
+
+    @classmethod
+    @ModelView.button_action('lao_b2b.wizard_vendor_application_blacklist')
+    def blacklist_wizard(cls, applications):
+        pass
+
+    @classmethod
+    @Workflow.transition('blacklisted')
+    def blacklist(cls, applications, reason):
+        """Blacklist the vendors: read-only like a suspension, and their
+        users can no longer log in, so their open sessions are closed"""
+        cls._decide_with_reason(applications, 'blacklisted', reason)
+        cls._close_sessions(applications)
+
+    @classmethod
+    def _close_sessions(cls, applications):
+        pool = Pool()
+        User = pool.get('res.user')
+        Session = pool.get('ir.session')
+        WebSession = pool.get('web.user.session')
+        companies = [a.company.id for a in applications if a.company]
+        web_users = [a.web_user.id for a in applications if a.web_user]
+        # The sessions of other users are not the reviewer's to read
+        with without_check_access():
+            users = User.search([('companies', 'in', companies)])
+            Session.delete(Session.search([
+                        ('create_uid', 'in', [u.id for u in users]),
+                        ]))
+            WebSession.delete(WebSession.search([
+                        ('user', 'in', web_users),
+                        ]))
 
     @classmethod
     @ModelView.button
@@ -444,34 +487,6 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def reinstate(cls, applications):
         cls.check_decider(applications)
         cls._log_transition(applications, 'approved')
-
-    @classmethod
-    def suspended_companies(cls, company_ids):
-        "The ids among company_ids whose vendor is suspended"
-        if not company_ids:
-            return set()
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.company,
-                where=table.company.in_(list(company_ids))
-                & (table.state == 'suspended')))
-        return {c for c, in cursor}
-
-    @classmethod
-    def approved_companies_query(cls):
-        "A query of the companies of the approved vendors"
-        table = cls.__table__()
-        return table.select(table.company,
-            where=(table.state == 'approved') & (table.company != Null))
-
-    @classmethod
-    def get_approved_vendor(cls, company_id):
-        "The approved application of the company or None"
-        applications = cls.search([
-                ('company', '=', company_id),
-                ('state', '=', 'approved'),
-                ], limit=1)
-        return applications[0] if applications else None
 
     # The web shop: the applications a web user filed
 
@@ -640,3 +655,9 @@ class SuspendApplication(DecideWithReason):
     __string__ = "Suspend Vendor"
     __name__ = 'lao.vendor.application.suspend'
     _decision = 'suspend'
+
+
+class BlacklistApplication(DecideWithReason):
+    __string__ = "Blacklist Vendor"
+    __name__ = 'lao.vendor.application.blacklist'
+    _decision = 'blacklist'

@@ -21,7 +21,8 @@ from trytond.tools.email_ import (
     EmailNotValidError, validate_email as validate_email_address)
 from trytond.transaction import Transaction
 
-from .exceptions import WebAccessError, WebUserError
+from .exceptions import (
+    VendorBlacklistedError, WebAccessError, WebUserError)
 
 # The fields of the buyer profile, as get_buyer_profile gives them and
 # set_buyer_profile takes them
@@ -130,6 +131,11 @@ class WebUser(metaclass=PoolMeta):
         if not user.email_valid:
             raise WebUserError(gettext(
                     'lao_b2b.msg_web_email_not_validated', email=user.email))
+        for application in user.vendor_applications:
+            if application.state == 'blacklisted':
+                raise VendorBlacklistedError(gettext(
+                        'lao_b2b.msg_vendor_blacklisted_login',
+                        vendor=application.rec_name))
         return user, user.new_session()
 
     @classmethod

@@ -446,6 +446,69 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
             [('suspended', 'approved'), ('approved', 'suspended')])
 
     @with_transaction()
+    def test_vendor_state(self):
+        "One vendor state answers active, suspended and blacklisted"
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        Company = pool.get('company.company')
+        User = pool.get('res.user')
+        Session = pool.get('ir.session')
+
+        operator, reviewer, _ = self.setup_vetting()
+        platform = operator.company
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+        company = application.company
+        manager = application.manager
+        User.write([manager], {'password': 'C0ffee-Paksong-2026'})
+        login = (manager.login, {'password': 'C0ffee-Paksong-2026'})
+
+        def search(*clause):
+            return Company.search([('id', 'in', [platform.id, company.id]),
+                    ('vendor_state', *clause)])
+
+        self.assertEqual(
+            (platform.vendor_state, company.vendor_state), (None, 'active'))
+        self.assertEqual(company.vendor_application, application)
+        self.assertEqual(search('=', 'active'), [company])
+        self.assertEqual(search('=', None), [platform])
+        self.assertEqual(search('!=', 'active'), [platform])
+
+        with Transaction().set_user(reviewer.id):
+            Application.suspend([application], "Fake certificates reported")
+        self.assertEqual(Company(company.id).vendor_state, 'suspended')
+        self.assertEqual(search('in', ['suspended', 'blacklisted']), [company])
+        self.assertEqual(Company.active_vendors([company.id]), set())
+        # A suspended vendor still logs in, to read its books
+        self.assertEqual(User.get_login(*login), manager.id)
+
+        with Transaction().set_user(manager.id):
+            Session.new()
+        self.assertEqual(
+            Session.search_count([('create_uid', '=', manager.id)]), 1)
+        with Transaction().set_user(reviewer.id):
+            with self.assertRaisesRegex(UserError, "reason is required"):
+                Application.blacklist([application], ' ')
+            Application.blacklist([application], "Repeated fraud")
+        self.assertEqual(application.state, 'blacklisted')
+        self.assertEqual(Company(company.id).vendor_state, 'blacklisted')
+        self.assertEqual(search('not in', ['active', None]), [company])
+        self.assertEqual(
+            Session.search_count([('create_uid', '=', manager.id)]), 0)
+        with self.assertRaisesRegex(UserError, "is blacklisted"):
+            User.get_login(*login)
+        # A wrong password tells nothing of the blacklisting
+        self.assertIsNone(
+            User.get_login(manager.login, {'password': 'wrong'}))
+
+        with Transaction().set_user(reviewer.id):
+            Application.reinstate([application])
+        self.assertEqual(Company(company.id).vendor_state, 'active')
+        self.assertEqual(User.get_login(*login), manager.id)
+
+    @with_transaction()
     def test_invitation_sets_password_once(self):
         "The invitation link sets the password and then stops working"
         pool = Pool()
