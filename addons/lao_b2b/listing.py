@@ -35,7 +35,7 @@ from .common import as_vendor_system, state_button
 from .country import Subdivision
 from .exceptions import (
     ListingError, ListingValidationError, WebAccessError, WebUserError)
-from .upload import IMAGE_SIGNATURES, check_upload
+from .upload import check_upload
 from .vendor import DecideWithReason, WorkflowDecisionMixin
 from .web_user import vendor_action
 
@@ -1051,12 +1051,12 @@ class Listing(
     @classmethod
     @vendor_action
     def web_add_photo(cls, listing, filename, data):
-        "Add an uploaded image to the photos of the web user's listing"
+        """Add an uploaded image to the photos of the web user's listing,
+        stored as re-encoded by check_upload"""
         Photo = Pool().get('lao.listing.photo')
         listing.check_web_photos_editable()
-        check_upload(filename, data, IMAGE_SIGNATURES,
-            'lao_b2b.msg_web_upload_image_type')
-        photo = Photo(listing=listing, image=data)
+        _, image = check_upload(filename, data, images_only=True)
+        photo = Photo(listing=listing, image=image)
         photo.save()
         return photo
 

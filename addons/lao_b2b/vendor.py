@@ -20,7 +20,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .country import Subdivision
 from .exceptions import (
     ApplicationError, DecisionLogAccessError, DocumentError, WebUserError)
-from .upload import DOCUMENT_SIGNATURES, check_upload
+from .upload import check_upload
 
 VENDOR_TYPES = [
     ('cooperative', "Cooperative"),
@@ -538,7 +538,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         Document = Pool().get('lao.vendor.application.document')
         application = user.own(cls, application_id)
         cls.check_web_editable([application], documents=True)
-        filename = Document.check_upload(filename, data)
+        filename, data = Document.check_upload(filename, data)
         document = Document(
             application=application, kind=kind, filename=filename, data=data)
         document.save()
@@ -616,10 +616,9 @@ class ApplicationDocument(ModelSQL, ModelView):
 
     @classmethod
     def check_upload(cls, filename, data):
-        """Check the size and the real type of an uploaded file and return a
-        safe file name with the extension of that type"""
-        return check_upload(filename, data, DOCUMENT_SIGNATURES,
-            'lao_b2b.msg_web_upload_type')
+        """Check an uploaded PDF or image and return a safe file name with
+        the extension of its type and the data to store"""
+        return check_upload(filename, data)
 
 
 class DecisionReason(ModelView):

@@ -6,12 +6,16 @@ import re
 from decimal import Decimal
 
 import pytest
+from trytond.modules.lao_b2b.tests.files import (
+    jpeg, pdf, png, png_declaring)
 
 from .conftest import Tryton, csrf_token, log_in, make_web_user
 
-PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
-JPEG = b'\xff\xd8\xff\xe0' + b'\0' * 64
-PDF = b'%PDF-1.4\n%%EOF\n'
+# Real files: uploads are decoded before they are accepted (a PNG is
+# stored re-encoded, which gives the same bytes for one Pillow wrote)
+PNG = png()
+JPEG = jpeg()
+PDF = pdf()
 
 
 def _approved_vendor(tryton, name, registration_number):
@@ -441,6 +445,9 @@ def test_edit_bad_input_writes_nothing(client, tryton, vendor):
         (b'GIF89a' + b'\0' * 20, 'photo.gif', b'Only JPEG and PNG images'),
         (b'', 'empty.png', b'class="error"'),
         (PNG + b'\0' * (5 * 1024 * 1024), 'big.png', b'at most 5 MB'),
+        (b'\x89PNG\r\n\x1a\n' + b'\0' * 64, 'fake.png',
+            b'Only JPEG and PNG images'),
+        (png_declaring(60000, 60000), 'huge.png', b'too many pixels'),
         ])
 def test_photo_refused(client, tryton, vendor, content, filename, message):
     user_id, company_id = vendor

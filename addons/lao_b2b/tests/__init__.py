@@ -1,2 +1,2 @@
 # Unit test modules collected by the pytest bridge besides test_module
-TEST_MODULES = ['test_marketplace']
+TEST_MODULES = ['test_marketplace', 'test_upload']
