@@ -34,10 +34,15 @@ class Category(metaclass=PoolMeta):
         accounting categories (such as a vendor's "Sales of" category) and
         neither prohibited nor below a prohibited category"""
         domain = [('accounting', '=', False)]
-        prohibited = cls.search([('prohibited', '=', True)])
+        prohibited = [c.id for c in cls.search([('prohibited', '=', True)])]
         if prohibited:
-            domain.append(
-                ('id', 'not child_of', [c.id for c in prohibited], 'parent'))
+            # The prohibited categories and those below them (whose parent
+            # is in their subtrees)
+            excluded = cls.search(['OR',
+                    ('id', 'in', prohibited),
+                    ('parent', 'child_of', prohibited),
+                    ])
+            domain.append(('id', 'not in', [c.id for c in excluded]))
         return domain
 
     @property
