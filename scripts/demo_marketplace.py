@@ -492,14 +492,14 @@ def load_trace(applications):
         if a.registration_number == COFFEE and a.company]
     if not coffee:
         return None
-    from trytond.modules.lao_trace import demo
+    from trytond.modules.lao_trace.tests import load_chains
     Listing = pool.get('lao.listing')
     company = coffee[0].company
     # GS1's own example company prefix: the demo's GTINs are not real ones
     company.gs1_company_prefix = '0614141'
     company.save()
     with Transaction().set_context(company=company.id):
-        return demo.load(company, Listing.company_warehouse(company))
+        return load_chains(company, Listing.company_warehouse(company))
 
 
 def load(applications, operator, reviewer, small=False):

@@ -14,7 +14,7 @@ PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 32
 def market(database):
     """Two approved vendors with published listings, a draft listing and a
     suspended vendor's listing"""
-    from trytond.modules.lao_b2b.tests.test_marketplace import (
+    from trytond.modules.lao_b2b.tests import (
         create_listing, create_vendor, lao_province, publish)
     from trytond.transaction import Transaction
 

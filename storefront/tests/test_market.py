@@ -18,7 +18,7 @@ def _iso(days):
 @pytest.fixture(scope='module')
 def refs(database):
     "Two approved cassava vendors and the ids the forms need"
-    from trytond.modules.lao_b2b.tests.test_marketplace import (
+    from trytond.modules.lao_b2b.tests import (
         category, create_vendor, lao_province)
 
     from .conftest import Tryton
@@ -86,7 +86,7 @@ def _requests(tryton, user_id):
 
 def _quote(tryton, request_id, vendor_id, price, submit=True):
     "A quote of the vendor on the request, submitted unless told"
-    from trytond.modules.lao_b2b.tests.test_marketplace import create_quote
+    from trytond.modules.lao_b2b.tests import create_quote
 
     def quote(pool):
         Request = pool.get('lao.rfq')
@@ -379,7 +379,7 @@ def _board_posts(tryton, **filters):
 @pytest.fixture(scope='module')
 def posts(database, refs):
     "Published posts of a village, one past its date, a draft"
-    from trytond.modules.lao_b2b.tests.test_marketplace import create_buyer
+    from trytond.modules.lao_b2b.tests import create_buyer
 
     from .conftest import Tryton
 

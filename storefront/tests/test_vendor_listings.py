@@ -24,7 +24,7 @@ def _approved_vendor(tryton, name, registration_number):
     email, user_id = make_web_user(tryton)
 
     def approve(pool):
-        from trytond.modules.lao_b2b.tests.test_marketplace import (
+        from trytond.modules.lao_b2b.tests import (
             lao_province)
         from trytond.transaction import Transaction
         Application = pool.get('lao.vendor.application')
@@ -557,7 +557,7 @@ def test_orders_and_requests(client, tryton, vendor, vendors, app):
 
     def order_and_request(pool):
         import datetime as dt
-        from trytond.modules.lao_b2b.tests.test_marketplace import (
+        from trytond.modules.lao_b2b.tests import (
             create_buyer, create_request)
         WebUser = pool.get('web.user')
         buyer = create_buyer("Luang Prabang Roasters")
