@@ -1185,7 +1185,7 @@ class ListingCertification(ModelSQL, ModelView):
 
 
 class ListingPhoto(sequence_ordered(), ModelSQL, ModelView):
-    "Listing Photo"
+    __string__ = "Listing Photo"
     __name__ = 'lao.listing.photo'
     listing = fields.Many2One(
         'lao.listing', "Listing", required=True, ondelete='CASCADE')

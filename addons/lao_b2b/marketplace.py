@@ -338,11 +338,9 @@ class Order(Workflow, ModelSQL, ModelView):
     def vendor_parts(self):
         """The part of each vendor: the buyer may see them, not read the
         vendors' sales"""
-        Sale = Pool().get('sale.sale')
-        states = dict(Sale.fields_get(['state'])['state']['selection'])
         with without_check_access():
             return [VendorPart(s.company.rec_name, s.number,
-                    states.get(s.state), s.total_amount, s.currency)
+                    s.state_string, s.total_amount, s.currency)
                 for s in self.sales]
 
 

@@ -233,7 +233,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_constraints = [
+        cls._sql_constraints += [
             ('registration_number_unique', Unique(t, t.registration_key),
                 'lao_b2b.msg_registration_number_unique'),
             ('recognition_number_unique', Unique(t, t.recognition_number),
@@ -559,6 +559,7 @@ class ApplicationDocument(ModelSQL, ModelView):
         'lao.vendor.application', "Application", required=True,
         ondelete='CASCADE')
     kind = fields.Selection(DOCUMENT_KINDS, "Kind", required=True)
+    kind_string = kind.translated('kind')
     data = fields.Binary(
         "File", filename='filename', file_id='file_id')
     file_id = fields.Char("File ID", readonly=True)
@@ -611,8 +612,7 @@ class ApplicationDocument(ModelSQL, ModelView):
                 })
 
     def get_rec_name(self, name):
-        kinds = dict(self.fields_get(['kind'])['kind']['selection'])
-        return '%s: %s' % (self.application.rec_name, kinds[self.kind])
+        return '%s: %s' % (self.application.rec_name, self.kind_string)
 
     @classmethod
     def check_upload(cls, filename, data):

@@ -105,7 +105,7 @@ class Plot(DeactivableMixin, ModelSQL, ModelView):
         super().__setup__()
         cls.__access__.add('farm')
         t = cls.__table__()
-        cls._sql_constraints = [
+        cls._sql_constraints += [
             ('code_unique', Unique(t, t.code), 'lao_trace.msg_plot_code_unique'),
             ]
         cls._sql_indexes.add(Index(t, (t.farm, Index.Range())))
