@@ -38,7 +38,7 @@ var/sao/package/dist:
 	test -d $@
 
 demo: install
-	$(BIN)/python scripts/demo.py --database $(DEMO_DB)
+	$(BIN)/python -m scripts.demo --database $(DEMO_DB)
 
 # Every 5 minutes (cache clean_timeout) Tryton's cache sync takes an
 # autocommit connection: on the in-memory SQLite database that is the

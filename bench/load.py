@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 
 from bench import catalogue
 from scripts.database import ROOT
-from scripts.demo_data import run_in_transaction
+from scripts.demo.tryton import run_in_transaction
 
 LANGUAGES = ['en', 'lo', 'zh_CN']
 # The share of each kind of page in the mix, in percent
