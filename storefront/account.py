@@ -1,10 +1,11 @@
 """The buyer's account: its business profile."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from .extensions import tryton
 from .forms import BuyerProfileForm
-from .helpers import call, current_user, login_required
+from .helpers import (
+    call, current_user, form_page, labels, login_required, provinces)
 
 bp = Blueprint('account', __name__, url_prefix='/account')
 
@@ -15,18 +16,11 @@ def _profile_choices(form):
     pool = tryton.pool
     Party = pool.get('party.party')
     Country = pool.get('country.country')
-    Subdivision = pool.get('country.subdivision')
-    form.buyer_type.choices = [
-        (v, l) for v, l in Party.fields_get(
-            ['buyer_type'])['buyer_type']['selection'] if v]
+    form.buyer_type.choices = list(labels(Party, 'buyer_type').items())
     countries = Country.search([('code', 'in', PROFILE_COUNTRIES)])
     countries.sort(key=lambda c: PROFILE_COUNTRIES.index(c.code))
     form.country.choices = [(c.id, c.name) for c in countries]
-    form.subdivision.choices = [(None, '')] + [
-        (s.id, s.name) for s in Subdivision.search([
-                ('country.code', '=', 'LA'),
-                ('parent', '=', None),
-                ], order=[('name', 'ASC')])]
+    form.subdivision.choices = [(None, '')] + provinces()
 
 
 @bp.route('/profile', methods=['GET', 'POST'])
@@ -42,6 +36,4 @@ def profile():
         if not error:
             flash(_("Your profile is saved."))
             return redirect(url_for('account.profile'))
-    status = 400 if (error or form.errors) else 200
-    return render_template(
-        'account/profile.html', form=form, error=error, user=user), status
+    return form_page('account/profile.html', form, error, user=user)

@@ -9,7 +9,8 @@ from trytond.exceptions import RateLimitException
 from .extensions import limiter, tryton
 from .forms import (
     EmptyForm, LogInForm, ResetPasswordForm, ResetRequestForm, SignUpForm)
-from .helpers import SESSION_KEY, call, safe_next
+from .errors import error_page
+from .helpers import SESSION_KEY, call, form_page, safe_next
 
 bp = Blueprint('auth', __name__, url_prefix='/account')
 
@@ -37,13 +38,7 @@ def signup():
                 message=_("We sent a link to %(email)s. Open it to "
                     "validate your address, then log in.",
                     email=user.email))
-    return _form_page('auth/signup.html', form, error)
-
-
-def _form_page(template, form, error=None, **kwargs):
-    "The form again, with status 400 when it was sent with errors"
-    status = 400 if (error or form.errors) else 200
-    return render_template(template, form=form, error=error, **kwargs), status
+    return form_page('auth/signup.html', form, error)
 
 
 @bp.route('/validate')
@@ -72,16 +67,14 @@ def login():
             result, error = call(
                 _web_user().log_in, form.email.data, form.password.data)
         except RateLimitException:
-            return render_template('errors/error.html', code=429,
-                message=_("Too many attempts. Wait a moment and try "
-                    "again.")), 429
+            return error_page(429)
         if result:
             user, key = result
             _new_session(key)
             return redirect(safe_next(request.args.get('next')))
         if not error:
             error = _("Wrong e-mail or password.")
-    return _form_page('auth/login.html', form, error)
+    return form_page('auth/login.html', form, error)
 
 
 def _new_session(key):
@@ -117,7 +110,7 @@ def reset_request():
             message=_("If an account with a validated address %(email)s "
                 "exists, we sent it a link to choose a new password.",
                 email=form.email.data))
-    return _form_page('auth/reset_request.html', form)
+    return form_page('auth/reset_request.html', form)
 
 
 @bp.route('/reset/confirm', methods=['GET', 'POST'])
@@ -138,4 +131,4 @@ def reset_confirm():
         if not error:
             error = _("This link is not valid or has expired. "
                 "Ask for a new one.")
-    return _form_page('auth/reset_confirm.html', form, error)
+    return form_page('auth/reset_confirm.html', form, error)

@@ -1,5 +1,5 @@
 """The cart, kept in the session, and the checkout that places the
-marketplace order."""
+marketplace order (at /checkout: the blueprint has no URL prefix)."""
 from decimal import Decimal, InvalidOperation
 
 from flask import (
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from .extensions import tryton
 from .forms import CheckoutForm, EmptyForm
 from .helpers import (
-    call, current_user, login_required, not_found_on, selection)
+    call, current_user, labels, login_required, not_found_on)
 
 bp = Blueprint('cart', __name__)
 
@@ -48,8 +48,10 @@ def _checkout_form():
     "The checkout form, with the buyer's addresses when logged in"
     Order = tryton.pool.get('lao.marketplace.order')
     form = CheckoutForm()
-    form.delivery_method.choices = selection(Order, 'delivery_method')
-    form.payment_method.choices = selection(Order, 'payment_method')
+    form.delivery_method.choices = list(
+        labels(Order, 'delivery_method').items())
+    form.payment_method.choices = list(
+        labels(Order, 'payment_method').items())
     user = current_user()
     party = user.party if user else None
     form.shipment_address.choices = [
@@ -135,23 +137,4 @@ def checkout():
         return _cart_page(error=error, status=400, checkout_form=form)
     session.pop(CART_KEY, None)
     flash(_("Your order is placed. Each vendor confirms its part."))
-    return redirect(url_for('cart.order', order_id=order.id))
-
-
-@bp.route('/orders')
-@tryton.transaction()
-@login_required
-def orders():
-    Order = tryton.pool.get('lao.marketplace.order')
-    return render_template('orders/list.html', orders=Order.web_orders(current_user()),
-        statuses=dict(Order.fields_get(['status'])['status']['selection']))
-
-
-@bp.route('/orders/<int:order_id>')
-@tryton.transaction()
-@login_required
-def order(order_id):
-    Order = tryton.pool.get('lao.marketplace.order')
-    order = not_found_on(current_user().own, Order, order_id)
-    return render_template('orders/order.html', order=order,
-        statuses=dict(Order.fields_get(['status'])['status']['selection']))
+    return redirect(url_for('orders.order', order_id=order.id))

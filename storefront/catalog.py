@@ -1,16 +1,13 @@
 """The catalogue: search, filters, listing pages, photos and vendor pages."""
-import math
-
-from flask import (
-    Blueprint, abort, current_app, render_template, request,
-    url_for)
+from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from .extensions import tryton
 from .forms import Form, id_or_none, at_most
-from .helpers import image_response, not_found_on
+from .helpers import (
+    form_page, image_response, labels, not_found_on, paginate, provinces)
 
 bp = Blueprint('catalog', __name__)
 
@@ -53,18 +50,12 @@ class CatalogueForm(Form):
 def _catalogue_choices(form):
     pool = tryton.pool
     Listing = pool.get('lao.listing')
-    Subdivision = pool.get('country.subdivision')
     Certification = pool.get('lao.listing.certification')
     form.category.choices = (
         [(None, _l("All"))] + Listing.catalogue_commodities())
-    form.province.choices = [(None, _l("All"))] + [
-        (s.id, s.name) for s in Subdivision.search([
-                ('country.code', '=', 'LA'),
-                ('parent', '=', None),
-                ], order=[('name', 'ASC')])]
-    form.certification.choices = [('', _l("All"))] + [
-        (v, l) for v, l in Certification.fields_get(
-            ['kind'])['kind']['selection'] if v]
+    form.province.choices = [(None, _l("All"))] + provinces()
+    form.certification.choices = [('', _l("All"))] + list(
+        labels(Certification, 'kind').items())
 
 
 @bp.route('/catalogue')
@@ -74,8 +65,7 @@ def catalogue():
     form = CatalogueForm(request.args)
     _catalogue_choices(form)
     if request.args and not form.validate():
-        return render_template('catalog/catalogue.html', form=form,
-            cards=[], page=1, pages=0, count=0), 400
+        return form_page('catalog/catalogue.html', form, cards=[], count=0)
     filters = dict(
         text=form.q.data, category=form.category.data,
         province=form.province.data,
@@ -83,21 +73,14 @@ def catalogue():
         price_min=form.price_min.data, price_max=form.price_max.data,
         quantity=(float(form.quantity.data)
             if form.quantity.data is not None else None))
-    size = int(current_app.config['PAGE_SIZE'])
     count = Listing.count_catalogue(**filters)
-    pages = max(1, math.ceil(count / size))
-    page = min(form.page.data or 1, pages)
+    pager = paginate(count, form.page.data)
     cards = Listing.catalogue_cards(Listing.search_catalogue(
-            offset=(page - 1) * size, limit=size,
+            offset=pager.offset, limit=pager.limit,
             order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
             **filters))
-
-    def page_url(number):
-        return url_for('catalog.catalogue',
-            **{**request.args.to_dict(), 'page': number})
     return render_template('catalog/catalogue.html', form=form,
-        cards=cards, page=page, pages=pages, count=count,
-        page_url=page_url)
+        cards=cards, count=count, pager=pager)
 
 
 @bp.route('/listing/<int:listing_id>')
@@ -107,7 +90,7 @@ def listing(listing_id):
     listing = not_found_on(Listing.get_catalogue_listing, listing_id)
     Certification = tryton.pool.get('lao.listing.certification')
     return render_template('catalog/listing.html', listing=listing,
-        kinds=dict(Certification.fields_get(['kind'])['kind']['selection']))
+        kinds=labels(Certification, 'kind'))
 
 
 @bp.route('/listing/<int:listing_id>/photo/<int:photo_id>')

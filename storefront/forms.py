@@ -13,6 +13,8 @@ from wtforms import Form as SubForm
 from wtforms.validators import (
     EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError)
 
+from .i18n import LANGUAGES
+
 
 # The messages of WTForms' own validators that our forms can show: WTForms
 # has no Lao catalogue, so they are in ours.
@@ -24,10 +26,6 @@ WTFORMS_MESSAGES = [
     _l("Not a valid integer value."),
     _l("Not a valid date value."),
     ]
-
-# The languages in which a vendor may write the title and description of a
-# listing (the site's languages)
-LISTING_LANGUAGES = ['lo', 'zh_CN', 'en']
 
 
 class _Catalogue:
@@ -179,29 +177,32 @@ class CertificationRow(Rows):
     valid_to = DateField(_l("Valid until"), validators=[Optional()])
 
 
+class TextsRow(Rows):
+    "The title and description of a listing in one language"
+    title = StringField(_l("Title"), validators=[Optional(), at_most(200)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), at_most(5000)])
+
+
+class Translations(Rows):
+    "A row of texts per language of the site, named by its code"
+
+
+for _code, _name in LANGUAGES.items():
+    setattr(Translations, _code, FormField(TextsRow, label=_name))
+
+
 class ListingForm(Form):
     """A listing of a vendor: the title and description in the reader's
-    language and, optionally, in the other languages of the site"""
+    language and, optionally, in the other languages of the site (the row
+    of the reader's language is left out, see for_language)"""
     company = SelectField(_l("Vendor"), coerce=int, validators=[required()])
     product = SelectField(
         _l("Product"), coerce=id_or_none, validators=[Optional()])
     title = StringField(_l("Title"), validators=[required(), at_most(200)])
     description = TextAreaField(
         _l("Description"), validators=[Optional(), at_most(5000)])
-    title_lo = StringField(
-        _l("Title in Lao"), validators=[Optional(), at_most(200)])
-    description_lo = TextAreaField(
-        _l("Description in Lao"), validators=[Optional(), at_most(5000)])
-    title_zh_CN = StringField(
-        _l("Title in Chinese"), validators=[Optional(), at_most(200)])
-    description_zh_CN = TextAreaField(
-        _l("Description in Chinese"),
-        validators=[Optional(), at_most(5000)])
-    title_en = StringField(
-        _l("Title in English"), validators=[Optional(), at_most(200)])
-    description_en = TextAreaField(
-        _l("Description in English"),
-        validators=[Optional(), at_most(5000)])
+    translations = FormField(Translations)
     category = SelectField(
         _l("Commodity"), coerce=int, validators=[required()])
     grade = StringField(_l("Grade"), validators=[Optional(), at_most(100)])
@@ -244,9 +245,16 @@ class ListingForm(Form):
                         "Give both the kind and the name of a "
                         "certification."))
 
-    def values(self, language):
-        """The values for the model: title and description in language,
-        the other languages in 'translations'"""
+    @classmethod
+    def for_language(cls, language, **kwargs):
+        "The form of a reader of language: rows for the other languages"
+        form = cls(**kwargs)
+        del form.translations.form[language]
+        return form
+
+    def values(self):
+        """The values for the model: title and description in the reader's
+        language, the other languages in 'translations'"""
         values = {n: getattr(self, n).data or None for n in self.FIELDS}
         values['minimum_quantity'] = float(self.minimum_quantity.data)
         for name in ['quantity_multiple', 'declared_quantity']:
@@ -265,11 +273,10 @@ class ListingForm(Form):
                 'valid_to': r.valid_to.data,
                 } for r in self.certifications if r.kind.data]
         values['translations'] = {
-            code: {
-                'title': getattr(self, f'title_{code}').data or None,
-                'description': (
-                    getattr(self, f'description_{code}').data or None),
-                } for code in LISTING_LANGUAGES if code != language}
+            row.short_name: {
+                'title': row.form.title.data or None,
+                'description': row.form.description.data or None,
+                } for row in self.translations}
         return values
 
 

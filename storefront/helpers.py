@@ -1,10 +1,14 @@
 """What every blueprint needs: the logged-in web user, the call of a model
-method whose user error is shown in the form, and safe redirections."""
+method whose user error is shown in the form, a form page, pages of
+results, the labels of a selection, the provinces, and safe redirections."""
+import math
 from functools import wraps
+from typing import Callable, NamedTuple
 from urllib.parse import urlsplit
 
 from flask import (
-    abort, g, make_response, redirect, request, session, url_for)
+    abort, current_app, g, make_response, redirect, render_template,
+    request, session, url_for)
 from trytond.exceptions import UserError, UserWarning
 from trytond.transaction import Transaction
 
@@ -73,10 +77,62 @@ def safe_next(target, default='main.home'):
     return url_for(default)
 
 
-def selection(Model, field):
-    "The [(value, label)] of a selection field, without the empty choice"
-    return [(v, l) for v, l in Model.fields_get(
-            [field])[field]['selection'] if v]
+def labels(Model, name):
+    """The {value: label} of the selection field name of Model in the
+    context language, as field.translated() reads them, without the empty
+    choice; list(labels(...).items()) are the choices of a form"""
+    field = Model._fields[name]
+    return {v: l for v, l in field.get_selection(Model, name, None).items()
+        if v not in (None, '')}
+
+
+def provinces():
+    "The choices of a Lao province: [(id, name)]"
+    Subdivision = tryton.pool.get('country.subdivision')
+    return [(s.id, s.name) for s in Subdivision.search(
+            Subdivision.lao_provinces(), order=[('name', 'ASC')])]
+
+
+def commodities():
+    "The choices of a commodity of a request: [(id, name)]"
+    Category = tryton.pool.get('product.category')
+    return [(c.id, c.rec_name) for c in Category.search(
+            Category.commodity_domain(), order=[('name', 'ASC')])]
+
+
+def request_units():
+    "The choices of the unit of a request: [(id, name)]"
+    Request = tryton.pool.get('lao.rfq')
+    return [(u.id, u.rec_name) for u in Request.web_units()]
+
+
+def form_page(template, form, error=None, **context):
+    "The page of a form, with status 400 when it was sent with errors"
+    status = 400 if (error or form.errors) else 200
+    return render_template(
+        template, form=form, error=error, **context), status
+
+
+class Page(NamedTuple):
+    "A page of count results: its number and the links to the others"
+    page: int
+    pages: int
+    offset: int
+    limit: int
+    url: Callable[[int], str]
+
+
+def paginate(count, page=None):
+    """The page of number page (the last one when beyond) of count results
+    with PAGE_SIZE a page; its links keep the query string of the request"""
+    size = int(current_app.config['PAGE_SIZE'])
+    pages = max(1, math.ceil(count / size))
+    page = min(page or 1, pages)
+
+    def url(number):
+        return url_for(request.endpoint,
+            **{**request.view_args, **request.args.to_dict(), 'page': number})
+    return Page(page, pages, (page - 1) * size, size, url)
 
 
 def image_response(data, cache_control):

@@ -3,7 +3,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 from sql import Literal, Select
 from trytond.transaction import Transaction
 
-from . import LANGUAGES
+from .i18n import LANGUAGES
 from .extensions import tryton
 from .helpers import current_user, safe_next
 

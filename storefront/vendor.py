@@ -1,14 +1,17 @@
 """The vendor portal: the registration application with its documents, its
-submission and the reviewers' decisions (the approved vendor's listings,
-requests and orders are in vendor_listings.py)."""
+submission and the reviewers' decisions; for an approved vendor, the open
+requests for quotation and its incoming orders, with links to the back
+office where quotes are written and orders fulfilled and invoiced (its
+listings are in vendor_listings.py)."""
 from flask import (
-    Blueprint, abort, flash, redirect, render_template, url_for)
+    Blueprint, abort, current_app, flash, redirect, render_template, url_for)
 from flask_babel import gettext as _
 
 from .extensions import tryton
 from .forms import DocumentForm, EmptyForm, VendorApplicationForm
 from .helpers import (
-    call, current_user, login_required, not_found_on, selection)
+    call, current_user, form_page, labels, login_required, not_found_on,
+    provinces)
 
 bp = Blueprint('vendor', __name__, url_prefix='/vendor')
 
@@ -18,12 +21,9 @@ def _application_model():
 
 
 def _application_choices(form):
-    Subdivision = tryton.pool.get('country.subdivision')
-    form.vendor_type.choices = selection(_application_model(), 'vendor_type')
-    form.province.choices = [(s.id, s.name) for s in Subdivision.search([
-                ('country.code', '=', 'LA'),
-                ('parent', '=', None),
-                ], order=[('name', 'ASC')])]
+    form.vendor_type.choices = list(
+        labels(_application_model(), 'vendor_type').items())
+    form.province.choices = provinces()
 
 
 def _own_application(application_id):
@@ -38,7 +38,7 @@ def _own_application(application_id):
 def index():
     return render_template('vendor/index.html',
         applications=current_user().vendor_applications,
-        states=dict(selection(_application_model(), 'state')))
+        states=labels(_application_model(), 'state'))
 
 
 @bp.route('/apply', methods=['GET', 'POST'])
@@ -57,9 +57,7 @@ def apply():
                     "documents, then submit it."))
             return redirect(url_for(
                     'vendor.application', application_id=application.id))
-    status = 400 if (error or form.errors) else 200
-    return render_template(
-        'vendor/apply.html', form=form, error=error), status
+    return form_page('vendor/apply.html', form, error)
 
 
 @bp.route('/application/<int:application_id>/edit', methods=['GET', 'POST'])
@@ -80,9 +78,8 @@ def edit(application_id):
             flash(_("Your application is saved."))
             return redirect(url_for(
                     'vendor.application', application_id=application_id))
-    status = 400 if (error or form.errors) else 200
-    return render_template('vendor/apply.html', form=form, error=error,
-        application=application), status
+    return form_page(
+        'vendor/apply.html', form, error, application=application)
 
 
 def _application_page(application, document_form=None, error=None,
@@ -90,12 +87,12 @@ def _application_page(application, document_form=None, error=None,
     Document = tryton.pool.get('lao.vendor.application.document')
     if document_form is None:
         document_form = DocumentForm()
-        document_form.kind.choices = selection(Document, 'kind')
+        document_form.kind.choices = list(labels(Document, 'kind').items())
     return render_template('vendor/application.html',
         application=application, document_form=document_form,
         submit_form=EmptyForm(), error=error,
-        kinds=dict(selection(Document, 'kind')),
-        states=dict(selection(_application_model(), 'state'))), status
+        kinds=labels(Document, 'kind'),
+        states=labels(_application_model(), 'state')), status
 
 
 @bp.route('/application/<int:application_id>')
@@ -112,7 +109,7 @@ def upload(application_id):
     Document = tryton.pool.get('lao.vendor.application.document')
     application = _own_application(application_id)
     form = DocumentForm()
-    form.kind.choices = selection(Document, 'kind')
+    form.kind.choices = list(labels(Document, 'kind').items())
     error = None
     if form.validate_on_submit():
         upload = form.file.data
@@ -142,3 +139,48 @@ def submit(application_id):
     flash(_("Your application is submitted to the government reviewers."))
     return redirect(url_for(
             'vendor.application', application_id=application_id))
+
+
+def back_office_url(model, record_id):
+    "The address of a record in the back office (sao)"
+    return '%s#%s/model/%s/%d' % (
+        current_app.config['BACK_OFFICE_URL'].rstrip('/') + '/',
+        current_app.config['TRYTON_DATABASE'], model, record_id)
+
+
+@bp.context_processor
+def inject_back_office_url():
+    return {'back_office_url': back_office_url}
+
+
+def vendor_companies():
+    "The companies of the user's approved vendors, or 403"
+    companies = current_user().vendor_companies
+    if not companies:
+        abort(403)
+    return companies
+
+
+@bp.route('/orders')
+@tryton.transaction()
+@login_required
+def orders():
+    "The confirmed sales of the user's vendors, to fulfil in the back office"
+    Sale = tryton.pool.get('sale.sale')
+    vendor_companies()
+    return render_template('vendor/orders.html',
+        sales=Sale.web_vendor_sales(current_user()),
+        states=labels(Sale, 'state'))
+
+
+@bp.route('/requests')
+@tryton.transaction()
+@login_required
+def requests():
+    "The open requests for quotation, to answer in the back office"
+    Quote = tryton.pool.get('lao.rfq.quote')
+    vendor_companies()
+    return render_template('vendor/requests.html',
+        requests=tryton.pool.get('lao.rfq').web_vendor_open_requests(
+            current_user()),
+        quote_states=labels(Quote, 'state'))

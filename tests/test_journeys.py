@@ -281,9 +281,9 @@ def test_vendor_journey(platform, browser):
         page.fill('#title', TEA)
         page.fill('#description', "Sun-dried green tea picked from "
             "ancient trees above 1,000 m around Komaen.")
-        page.fill('#title_lo', TEA_LAO)
-        page.fill('#title_zh_CN', TEA_CHINESE)
-        page.fill('#description_zh_CN', "科曼村海拔一千米以上古茶树的晒青绿茶。")
+        page.fill('#translations-lo-title', TEA_LAO)
+        page.fill('#translations-zh_CN-title', TEA_CHINESE)
+        page.fill('#translations-zh_CN-description', "科曼村海拔一千米以上古茶树的晒青绿茶。")
         page.select_option('#category', label="Tea")
         page.fill('#grade', "First flush")
         page.select_option('#origin_province', label="Phongsaly")

@@ -93,9 +93,9 @@ def _form(tryton, **values):
     data = {
         'title': "Washed arabica from the web",
         'description': "Green beans, screen 16+, washed.",
-        'title_lo': "ກາເຟອາຣາບິກາ",
-        'title_zh_CN': "老挝阿拉比卡咖啡生豆",
-        'description_zh_CN': "水洗阿拉比卡生豆。",
+        'translations-lo-title': "ກາເຟອາຣາບິກາ",
+        'translations-zh_CN-title': "老挝阿拉比卡咖啡生豆",
+        'translations-zh_CN-description': "水洗阿拉比卡生豆。",
         'product': '',
         'category': str(ids['category']),
         'grade': "G1",
