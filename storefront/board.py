@@ -69,7 +69,7 @@ def my_posts():
     return _my_posts()
 
 
-@bp.route('/<int:post_id>/withdraw', methods=['POST'])
+@bp.route('/<id:post_id>/withdraw', methods=['POST'])
 @tryton.transaction()
 @login_required
 def withdraw(post_id):

@@ -11,6 +11,7 @@ from .extensions import tryton
 from .forms import CheckoutForm, EmptyForm
 from .helpers import (
     call, current_user, labels, login_required, not_found_on)
+from .security import record_id
 
 bp = Blueprint('cart', __name__)
 
@@ -85,7 +86,7 @@ def cart():
 def add():
     Listing = tryton.pool.get('lao.listing')
     try:
-        listing_id = int(request.form.get('listing', ''))
+        listing_id = record_id(request.form.get('listing', ''))
     except ValueError:
         abort(400)
     quantity = _quantity(request.form.get('quantity'))

@@ -1,11 +1,11 @@
 """The catalogue: search, filters, listing pages, photos and vendor pages."""
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from .extensions import tryton
-from .forms import Form, id_or_none, at_most
+from .forms import Form, NumberField, at_most, id_or_none
 from .helpers import (
     form_page, image_response, labels, not_found_on, paginate, provinces)
 
@@ -32,11 +32,11 @@ class CatalogueForm(Form):
     province = SelectField(
         _l("Province"), coerce=id_or_none, validators=[Optional()])
     certification = SelectField(_l("Certification"), validators=[Optional()])
-    price_min = DecimalField(_l("Price from"), places=None,
+    price_min = NumberField(_l("Price from"),
         validators=[Optional(), NumberRange(min=0)])
-    price_max = DecimalField(_l("Price to"), places=None,
+    price_max = NumberField(_l("Price to"),
         validators=[Optional(), NumberRange(min=0)])
-    quantity = DecimalField(_l("I want to buy (quantity)"), places=None,
+    quantity = NumberField(_l("I want to buy (quantity)"),
         validators=[Optional(), NumberRange(min=0)])
     sort = SelectField(_l("Sort by"), validators=[Optional()], choices=[
             ('newest', _l("Newest")),
@@ -83,7 +83,7 @@ def catalogue():
         cards=cards, count=count, pager=pager)
 
 
-@bp.route('/listing/<int:listing_id>')
+@bp.route('/listing/<id:listing_id>')
 @tryton.transaction()
 def listing(listing_id):
     Listing = tryton.pool.get('lao.listing')
@@ -93,7 +93,7 @@ def listing(listing_id):
         kinds=labels(Certification, 'kind'))
 
 
-@bp.route('/listing/<int:listing_id>/photo/<int:photo_id>')
+@bp.route('/listing/<id:listing_id>/photo/<id:photo_id>')
 @tryton.transaction()
 def photo(listing_id, photo_id):
     Listing = tryton.pool.get('lao.listing')
@@ -107,7 +107,7 @@ def photo(listing_id, photo_id):
     return image_response(data, 'public, max-age=86400')
 
 
-@bp.route('/seller/<int:company_id>')
+@bp.route('/seller/<id:company_id>')
 @tryton.transaction()
 def seller(company_id):
     pool = tryton.pool

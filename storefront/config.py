@@ -15,7 +15,8 @@ DEFAULTS = dict(
     # The back office (sao) where vendors fulfil orders and write quotes
     BACK_OFFICE_URL='http://127.0.0.1:8000/',
     SECRET_KEY_FILE=os.path.join(ROOT, 'var', 'storefront', 'secret_key'),
-    # Secure when the shop is served over HTTPS, unless configured
+    # Secure when the shop is served over HTTPS (STOREFRONT_URL or
+    # PREFERRED_URL_SCHEME), unless configured
     SESSION_COOKIE_SECURE=None,
     SESSION_COOKIE_HTTPONLY=True,
     SESSION_COOKIE_SAMESITE='Lax',
@@ -56,7 +57,8 @@ def load(app, test_config=None):
             f for f in app.config['TRYTON_CONFIG'].split(os.pathsep) if f]
     if app.config['SESSION_COOKIE_SECURE'] is None:
         app.config['SESSION_COOKIE_SECURE'] = (
-            app.config['STOREFRONT_URL'].startswith('https://'))
+            app.config['STOREFRONT_URL'].startswith('https://')
+            or app.config.get('PREFERRED_URL_SCHEME') == 'https')
     if not app.config.get('SECRET_KEY'):
         app.config['SECRET_KEY'] = secret_key(app.config['SECRET_KEY_FILE'])
 

@@ -1,6 +1,7 @@
 """The web forms: they parse and check the shape of the input; the rules
 about its content are the models' (addons/lao_b2b)."""
 import datetime as dt
+import decimal
 
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,7 @@ from wtforms.validators import (
     EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError)
 
 from .i18n import LANGUAGES
+from .security import record_id
 
 
 # The messages of WTForms' own validators that our forms can show: WTForms
@@ -92,7 +94,24 @@ class ResetPasswordForm(Form):
 
 
 def id_or_none(value):
-    return int(value) if value not in (None, '', 'None') else None
+    "The coerce of an optional record id: None, or 1 to 2^63-1"
+    return record_id(value) if value not in (None, '', 'None') else None
+
+
+class NumberField(DecimalField):
+    """A decimal number below 10^15 in magnitude: no NaN or infinity, and
+    none that a float or the database column cannot hold"""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, places=None, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite()
+                or abs(self.data) >= 10 ** 15
+                or self.data.as_tuple().exponent < -30):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class BuyerProfileForm(Form):
@@ -109,7 +128,7 @@ class BuyerProfileForm(Form):
     city = StringField(
         _l("District or city"), validators=[required(), at_most(100)])
     country = SelectField(
-        _l("Country"), coerce=int, validators=[required()])
+        _l("Country"), coerce=record_id, validators=[required()])
     subdivision = SelectField(
         _l("Province"), coerce=id_or_none, validators=[Optional()])
 
@@ -126,7 +145,7 @@ class VendorApplicationForm(Form):
         _l("Enterprise registration number, or ID card or family book "
             "number"), validators=[required(), at_most(64)])
     province = SelectField(
-        _l("Province"), coerce=int, validators=[required()])
+        _l("Province"), coerce=record_id, validators=[required()])
     district = StringField(
         _l("District"), validators=[required(), at_most(100)])
     village = StringField(
@@ -159,7 +178,7 @@ class DocumentForm(Form):
 
 
 def decimal_field(label, *validators):
-    return DecimalField(label, places=None, validators=[*validators,
+    return NumberField(label, validators=[*validators,
             NumberRange(min=0, message=_l("Enter a number of 0 or more."))])
 
 
@@ -196,7 +215,8 @@ class ListingForm(Form):
     """A listing of a vendor: the title and description in the reader's
     language and, optionally, in the other languages of the site (the row
     of the reader's language is left out, see for_language)"""
-    company = SelectField(_l("Vendor"), coerce=int, validators=[required()])
+    company = SelectField(
+        _l("Vendor"), coerce=record_id, validators=[required()])
     product = SelectField(
         _l("Product"), coerce=id_or_none, validators=[Optional()])
     title = StringField(_l("Title"), validators=[required(), at_most(200)])
@@ -204,7 +224,7 @@ class ListingForm(Form):
         _l("Description"), validators=[Optional(), at_most(5000)])
     translations = FormField(Translations)
     category = SelectField(
-        _l("Commodity"), coerce=int, validators=[required()])
+        _l("Commodity"), coerce=record_id, validators=[required()])
     grade = StringField(_l("Grade"), validators=[Optional(), at_most(100)])
     origin_province = SelectField(
         _l("Province of origin"), coerce=id_or_none,
@@ -213,7 +233,7 @@ class ListingForm(Form):
         _l("District of origin"), validators=[Optional(), at_most(100)])
     harvest_season = StringField(
         _l("Harvest season"), validators=[Optional(), at_most(100)])
-    unit = SelectField(_l("Unit of sale"), coerce=int, validators=[
+    unit = SelectField(_l("Unit of sale"), coerce=record_id, validators=[
             required()])
     minimum_quantity = decimal_field(_l("Minimum order"), required())
     quantity_multiple = decimal_field(_l("Sold in multiples of"), Optional())
@@ -315,18 +335,18 @@ class QuotationRequestForm(Form):
     title = StringField(
         _l("What do you want to buy?"), validators=[required(), at_most(100)])
     category = SelectField(
-        _l("Commodity"), coerce=int, validators=[required()])
-    quantity = DecimalField(
-        _l("Quantity"), places=None, validators=[required(), positive()])
-    unit = SelectField(_l("Unit"), coerce=int, validators=[required()])
+        _l("Commodity"), coerce=record_id, validators=[required()])
+    quantity = NumberField(
+        _l("Quantity"), validators=[required(), positive()])
+    unit = SelectField(_l("Unit"), coerce=record_id, validators=[required()])
     wanted_date = DateField(_l("Wanted by"), validators=[Optional()])
     delivery_province = SelectField(
         _l("Delivery province"), coerce=id_or_none, validators=[Optional()])
     border_point = StringField(
         _l("or border point (e.g. Boten)"),
         validators=[Optional(), at_most(100)])
-    target_price = DecimalField(
-        _l("Target price per unit (LAK, optional)"), places=None,
+    target_price = NumberField(
+        _l("Target price per unit (LAK, optional)"),
         validators=[Optional(), positive()])
     expiry_date = DateField(
         _l("Quotes accepted until"), validators=[required()])
@@ -353,15 +373,15 @@ class BoardPostForm(Form):
     title = StringField(
         _l("What do you want to buy?"), validators=[required(), at_most(100)])
     category = SelectField(
-        _l("Commodity"), coerce=int, validators=[required()])
+        _l("Commodity"), coerce=record_id, validators=[required()])
     province = SelectField(
-        _l("Province"), coerce=int, validators=[required()])
-    quantity = DecimalField(
-        _l("Quantity (optional)"), places=None,
+        _l("Province"), coerce=record_id, validators=[required()])
+    quantity = NumberField(
+        _l("Quantity (optional)"),
         validators=[Optional(), positive()])
-    unit = SelectField(_l("Unit"), coerce=int, validators=[required()])
-    price = DecimalField(
-        _l("Price per unit (LAK, optional)"), places=None,
+    unit = SelectField(_l("Unit"), coerce=record_id, validators=[required()])
+    price = NumberField(
+        _l("Price per unit (LAK, optional)"),
         validators=[Optional(), positive()])
     expiry_date = DateField(
         _l("On the board until"), validators=[required()])

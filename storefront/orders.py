@@ -20,7 +20,7 @@ def orders():
         orders=Order.web_orders(current_user()), statuses=_statuses())
 
 
-@bp.route('/<int:order_id>')
+@bp.route('/<id:order_id>')
 @tryton.transaction()
 @login_required
 def order(order_id):

@@ -50,7 +50,7 @@ def _rfq_page(rfq, error=None):
         quote_states=labels(Quote, 'state')), 400 if error else 200
 
 
-@bp.route('/<int:request_id>')
+@bp.route('/<id:request_id>')
 @tryton.transaction()
 @login_required
 def rfq(request_id):
@@ -58,7 +58,7 @@ def rfq(request_id):
         not_found_on(current_user().own, 'lao.rfq', request_id))
 
 
-@bp.route('/<int:request_id>/cancel', methods=['POST'])
+@bp.route('/<id:request_id>/cancel', methods=['POST'])
 @tryton.transaction()
 @login_required
 def cancel(request_id):
@@ -72,7 +72,7 @@ def cancel(request_id):
     return redirect(url_for('rfq.rfq', request_id=request_id))
 
 
-@bp.route('/quote/<int:quote_id>/accept', methods=['POST'])
+@bp.route('/quote/<id:quote_id>/accept', methods=['POST'])
 @tryton.transaction()
 @login_required
 def accept(quote_id):

@@ -26,7 +26,8 @@ def wants_json_ld():
 @tryton.transaction()
 def lot(gtin, lot):
     Lot = tryton.pool.get('stock.lot')
-    if not (gtin.isdigit() and len(gtin) <= 14 and len(lot) <= 20):
+    if not (gtin.isascii() and gtin.isdigit() and len(gtin) <= 14
+            and len(lot) <= 20):
         abort(404)
     epcis = wants_json_ld()
     data = Lot.resolve_digital_link(

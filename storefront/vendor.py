@@ -60,7 +60,7 @@ def apply():
     return form_page('vendor/apply.html', form, error)
 
 
-@bp.route('/application/<int:application_id>/edit', methods=['GET', 'POST'])
+@bp.route('/application/<id:application_id>/edit', methods=['GET', 'POST'])
 @tryton.transaction()
 @login_required
 def edit(application_id):
@@ -95,14 +95,14 @@ def _application_page(application, document_form=None, error=None,
         states=labels(_application_model(), 'state')), status
 
 
-@bp.route('/application/<int:application_id>')
+@bp.route('/application/<id:application_id>')
 @tryton.transaction()
 @login_required
 def application(application_id):
     return _application_page(_own_application(application_id))
 
 
-@bp.route('/application/<int:application_id>/document', methods=['POST'])
+@bp.route('/application/<id:application_id>/document', methods=['POST'])
 @tryton.transaction()
 @login_required
 def upload(application_id):
@@ -124,7 +124,7 @@ def upload(application_id):
     return _application_page(application, form, error, status=400)
 
 
-@bp.route('/application/<int:application_id>/submit', methods=['POST'])
+@bp.route('/application/<id:application_id>/submit', methods=['POST'])
 @tryton.transaction()
 @login_required
 def submit(application_id):

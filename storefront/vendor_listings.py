@@ -121,7 +121,7 @@ def _listing_form_data(listing):
     return data
 
 
-@bp.route('/<int:listing_id>/edit', methods=['GET', 'POST'])
+@bp.route('/<id:listing_id>/edit', methods=['GET', 'POST'])
 @tryton.transaction()
 @login_required
 def edit(listing_id):
@@ -166,14 +166,14 @@ def _listing_page(listing, photo_form=None, error=None, status=200):
         kinds=labels(Certification, 'kind')), status
 
 
-@bp.route('/<int:listing_id>')
+@bp.route('/<id:listing_id>')
 @tryton.transaction()
 @login_required
 def listing(listing_id):
     return _listing_page(_own_listing(listing_id))
 
 
-@bp.route('/<int:listing_id>/photo', methods=['POST'])
+@bp.route('/<id:listing_id>/photo', methods=['POST'])
 @tryton.transaction()
 @login_required
 def upload(listing_id):
@@ -191,7 +191,7 @@ def upload(listing_id):
     return _listing_page(_own_listing(listing_id), form, error, status=400)
 
 
-@bp.route('/<int:listing_id>/photo/<int:photo_id>')
+@bp.route('/<id:listing_id>/photo/<id:photo_id>')
 @tryton.transaction()
 @login_required
 def photo(listing_id, photo_id):
@@ -214,7 +214,7 @@ def _action(listing_id, method, *args, message):
     return redirect(url_for('vendor_listings.listing', listing_id=listing_id))
 
 
-@bp.route('/<int:listing_id>/photo/<int:photo_id>/remove',
+@bp.route('/<id:listing_id>/photo/<id:photo_id>/remove',
     methods=['POST'])
 @tryton.transaction()
 @login_required
@@ -224,7 +224,7 @@ def remove_photo(listing_id, photo_id):
         photo_id, message=_("The photo is removed."))
 
 
-@bp.route('/<int:listing_id>/submit', methods=['POST'])
+@bp.route('/<id:listing_id>/submit', methods=['POST'])
 @tryton.transaction()
 @login_required
 def submit(listing_id):
@@ -232,7 +232,7 @@ def submit(listing_id):
         message=_("Your listing is submitted to the government reviewers."))
 
 
-@bp.route('/<int:listing_id>/archive', methods=['POST'])
+@bp.route('/<id:listing_id>/archive', methods=['POST'])
 @tryton.transaction()
 @login_required
 def archive(listing_id):

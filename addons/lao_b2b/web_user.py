@@ -97,6 +97,10 @@ class WebUser(metaclass=PoolMeta):
     def sign_up(cls, email, password):
         """Create a web user and send it the e-mail to validate its address
 
+        For an address that has an account, the answer is the same: its
+        owner is e-mailed instead (a link to choose a new password, or to
+        validate the address if not yet done) and nothing is created, so
+        that sign-up does not tell who has an account.
         The message is sent when the transaction commits."""
         email = (email or '').strip().lower()
         try:
@@ -109,9 +113,14 @@ class WebUser(metaclass=PoolMeta):
             raise WebUserError(gettext(
                     'lao_b2b.msg_web_email_invalid', email=email)) from exception
         cls.check_web_password(password)
-        if cls.search([('email', '=', email)], limit=1):
-            raise WebUserError(gettext(
-                    'lao_b2b.msg_web_email_taken', email=email))
+        existing = cls.search([('email', '=', email)], limit=1)
+        if existing:
+            user, = existing
+            if user.email_valid:
+                cls.reset_password([user])
+            else:
+                cls.validate_email([user])
+            return user
         user = cls(email=email)
         user.save()
         cls.write([user], {'password': password})

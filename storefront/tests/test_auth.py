@@ -123,16 +123,40 @@ def test_signup_without_csrf(client, tryton, outbox):
     assert not outbox
 
 
-def test_signup_existing_email(client, tryton, outbox):
-    email, _ = make_web_user(tryton)
+def _sign_up_page(client, email):
+    "The answer to a sign-up of email, with the address masked"
     token = csrf_token(client, '/account/signup')
     response = client.post('/account/signup', data={
             'csrf_token': token, 'email': email,
             'password': PASSWORD, 'confirm': PASSWORD})
-    assert response.status_code == 400
-    assert b'already exists' in response.data
+    page = re.sub(rb'<input[^>]*name="csrf_token"[^>]*>', b'', response.data)
+    return response.status_code, page.replace(email.encode(), b'@')
+
+
+def test_signup_existing_email(client, tryton, outbox):
+    """A sign-up of a known address answers as for an unknown one, creates
+    nothing and e-mails the owner a link to choose a new password"""
+    email, _ = make_web_user(tryton)
+    known = _sign_up_page(client, email)
     assert _count_users(tryton, email) == 1
-    assert not outbox
+    assert len(outbox) == 1 and outbox[0]['To'] == email
+    new_password = _link(outbox[0], '/account/reset/confirm')
+    outbox.clear()
+    unknown = _sign_up_page(client, unique_email())
+    assert known == unknown
+    assert known[0] == 200 and b'Check your e-mail' in known[1]
+    assert client.get(new_password).status_code == 200
+
+
+def test_signup_existing_unvalidated_email(client, tryton, outbox):
+    "The owner of a known address not yet validated gets the link again"
+    email, _ = make_web_user(tryton, validated=False)
+    status, page = _sign_up_page(client, email)
+    assert status == 200 and b'Check your e-mail' in page
+    assert _count_users(tryton, email) == 1
+    assert len(outbox) == 1 and outbox[0]['To'] == email
+    assert client.get(
+        _link(outbox[0], '/account/validate')).status_code == 302
 
 
 def test_login_wrong_password(client, tryton):
