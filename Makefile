@@ -17,7 +17,7 @@ BACKEND = $(if $(findstring postgresql,$(TRYTOND_DATABASE__URI)),postgresql,sqli
 # The storefront's message catalogues, compiled from their .po files
 STOREFRONT_MO := $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
 
-install: $(VENV)/.installed var/sao/package/dist $(STOREFRONT_MO)
+install: $(VENV)/.installed var/sao/package/dist var/npm/node_modules/echarts/dist/echarts.min.js $(STOREFRONT_MO)
 
 storefront/translations/%.mo: storefront/translations/%.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
@@ -36,6 +36,14 @@ var/sao/package/dist:
 		&& tar xzf tryton-sao-*.tgz \
 		&& cd package && npm install --silent --omit=dev --legacy-peer-deps >/dev/null
 	test -d $@
+
+# ECharts for the wall screen, served by the storefront itself (no CDN)
+ECHARTS_VERSION := 5
+var/npm/node_modules/echarts/dist/echarts.min.js:
+	mkdir -p var/npm
+	cd var/npm && npm install --silent --no-save --no-package-lock \
+		echarts@$(ECHARTS_VERSION) >/dev/null
+	test -f $@
 
 demo: install
 	$(BIN)/python -m scripts.demo --database $(DEMO_DB)

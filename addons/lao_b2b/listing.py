@@ -379,6 +379,91 @@ class Listing(
         return pending
 
     @classmethod
+    def live_listings(cls, pairs):
+        """The live listing of each (company id, product id) of pairs that
+        has one: the quantity of its sales is the listing's"""
+        if not pairs:
+            return {}
+        with without_check_access():
+            listings = cls.search([
+                    ('product', 'in', list({p for _, p in pairs})),
+                    ('revision_of', '=', None),
+                    ('state', 'in', ['published', 'suspended']),
+                    ])
+        return {(l.company.id, l.product.id): l for l in listings
+            if (l.company.id, l.product.id) in pairs}
+
+    @classmethod
+    def sync_sale_lines(cls, lines):
+        """The one path by which sales take quantities from listings and give
+        them back: every line of a listed product takes what it owes now
+        (nothing unless confirmed, less its refused deliveries, negative for
+        a return), under the listings' row lock.  A declared quantity goes
+        down and up by the difference; a listing on stock, whose available
+        quantity already counts its sales, is checked not to go below zero.
+        So, for every listing: declared = available + sold - given back."""
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        lines = [l for l in lines if l.type == 'line' and l.product]
+        live = cls.live_listings({(l.sale.company.id, l.product.id)
+                for l in lines if not (l.reserved_listing
+                    or l.marketplace_listing)})
+        changes = []
+        for line in lines:
+            listing = (line.reserved_listing or line.marketplace_listing
+                or live.get((line.sale.company.id, line.product.id)))
+            if not listing:
+                continue
+            due = line.listing_due(listing)
+            if (due != (line.reserved_quantity or 0)
+                    or listing != line.reserved_listing):
+                changes.append((line, listing, due))
+        if not changes:
+            return
+        listings = cls.browse(sorted({l.id for _, l, _ in changes}))
+        # Concurrent sales of the same listings wait here for each other
+        cls.lock(listings)
+        deltas = defaultdict(float)
+        for line, listing, due in changes:
+            deltas[listing.id] += due - (line.reserved_quantity or 0)
+        problems, to_write = [], []
+        with Transaction().set_context(_check_access=False):
+            listings = cls.browse(list(deltas))
+            available = cls.get_available_quantity(
+                listings, 'available_quantity')
+        for listing in listings:
+            delta = deltas[listing.id]
+            if listing.availability == 'declared':
+                remaining = round(
+                    (listing.declared_quantity or 0) - delta,
+                    listing.unit.digits)
+                if delta:
+                    to_write.extend(([listing], {
+                                'declared_quantity': max(remaining, 0),
+                                }))
+            else:
+                remaining = available[listing.id]
+            if delta > 0 and remaining < 0:
+                problems.append(gettext(
+                        'lao_b2b.msg_marketplace_not_enough',
+                        listing=listing.rec_name,
+                        quantity=delta,
+                        available=round(remaining + delta,
+                            listing.unit.digits)))
+        if problems:
+            raise ListingError(gettext(
+                    'lao_b2b.msg_listing_oversold',
+                    problems='\n'.join('- ' + p for p in problems)))
+        with Transaction().set_context(_check_access=False):
+            if to_write:
+                cls.write(*to_write)
+            SaleLine.write(*[x for line, listing, due in changes
+                    for x in ([line], {
+                            'reserved_listing': listing.id,
+                            'reserved_quantity': due,
+                            })])
+
+    @classmethod
     def view_attributes(cls):
         return super().view_attributes() + [
             ('/tree', 'visual', If(Eval('state') == 'submitted', 'success',

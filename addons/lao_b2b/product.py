@@ -15,6 +15,10 @@ class Category(metaclass=PoolMeta):
         "Prohibited",
         help="Check to forbid listing goods of this category and of the "
         "categories below it on the marketplace.")
+    vat_exempt = fields.Boolean(
+        "VAT Exempt",
+        help="Check when the goods of this category and of the categories "
+        "below it are exempt from VAT (Law on VAT, Art. 12).")
     commission_rate = fields.Numeric(
         "Commission Rate", digits=(1, 4),
         domain=['OR',
@@ -51,6 +55,20 @@ class Category(metaclass=PoolMeta):
         category = self
         while category:
             if category.prohibited:
+                return True
+            category = category.parent
+        return False
+
+    @staticmethod
+    def default_vat_exempt():
+        return False
+
+    @property
+    def is_vat_exempt(self):
+        "Whether this category or one of its parents is exempt from VAT"
+        category = self
+        while category:
+            if category.vat_exempt:
                 return True
             category = category.parent
         return False

@@ -8,6 +8,7 @@ request.  A scheduled task expires the requests, quotes and board posts
 whose date has passed.
 """
 import json
+from zoneinfo import ZoneInfo
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -17,6 +18,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .common import as_vendor_system, state_button
+from .company import TIMEZONE
 from .country import Subdivision
 from .exceptions import QuotationRequestError, WebUserError
 from .marketplace import new_sale_line, new_vendor_sale
@@ -53,8 +55,13 @@ REQUEST_FIELDS = [
     'delivery_province', 'border_point', 'target_price', 'expiry_date']
 
 
-def today():
-    return Pool().get('ir.date').today()
+def today(company=None):
+    """Today in the company's time zone, else in the platform's (Vientiane):
+    never in the server's UTC, which is still yesterday until 07:00"""
+    Date = Pool().get('ir.date')
+    timezone = (company.timezone if company and company.timezone
+        else TIMEZONE)
+    return Date.today(timezone=ZoneInfo(timezone))
 
 
 def web_values(values, names):
@@ -452,14 +459,10 @@ class Quote(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('submitted')
     def submit(cls, quotes):
-        today_ = today()
         cls.check_vendor(quotes)
         for quote in quotes:
-            if quote.request.state != 'open':
-                raise QuotationRequestError(gettext(
-                        'lao_b2b.msg_rfq_not_open',
-                        request=quote.request.rec_name))
-            if quote.valid_until < today_:
+            quote.check_request_open()
+            if quote.valid_until < today(quote.company):
                 raise QuotationRequestError(gettext(
                         'lao_b2b.msg_rfq_quote_validity_past',
                         quote=quote.rec_name))
@@ -468,6 +471,54 @@ class Quote(Workflow, ModelSQL, ModelView):
                         'lao_b2b.msg_rfq_quote_currency',
                         quote=quote.rec_name,
                         currency=quote.request.currency.rec_name))
+            quote.check_product()
+
+    def check_request_open(self):
+        "Refuse a closed request, or one past its expiry date in Vientiane"
+        request = self.request
+        if request.state != 'open' or request.expiry_date < today():
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_not_open', request=request.rec_name))
+
+    def check_product(self):
+        """The product must be the vendor's own (listed by it and by no
+        other vendor), of the requested commodity or one of its kinds, and
+        the quantity within the request and the product's sale terms"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Category = pool.get('product.category')
+        Uom = pool.get('product.uom')
+        with without_check_access():
+            listings = Listing.search([
+                    ('product', '=', self.product.id),
+                    ('state', 'not in', ['archived', 'merged']),
+                    ])
+        if (not listings
+                or any(l.company != self.company for l in listings)):
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_not_own_product',
+                    quote=self.rec_name, product=self.product.rec_name))
+        kinds = Category.search([
+                ('parent', 'child_of', [self.request.category.id]),
+                ])
+        if not (set(self.product.categories) & set(kinds)):
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_wrong_commodity',
+                    quote=self.rec_name, product=self.product.rec_name,
+                    commodity=self.request.category.rec_name))
+        if self.quantity > self.request.quantity:
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_above_request',
+                    quote=self.rec_name))
+        listing = listings[0]
+        quantity = Uom.compute_qty(
+            self.unit, self.quantity, listing.unit, round=False)
+        problems = listing.quantity_problems(quantity)
+        if problems:
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_terms',
+                    quote=self.rec_name,
+                    problems='\n'.join('- ' + p for p in problems)))
 
     @classmethod
     @ModelView.button
@@ -494,7 +545,6 @@ class Quote(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Request = pool.get('lao.rfq')
         Sale = pool.get('sale.sale')
-        today_ = today()
         requests = [q.request for q in quotes]
         if len(set(requests)) != len(requests):
             raise QuotationRequestError(gettext(
@@ -503,11 +553,8 @@ class Quote(Workflow, ModelSQL, ModelView):
         Request.lock(requests)
         cls.check_vendor(quotes)
         for quote in quotes:
-            if quote.request.state != 'open':
-                raise QuotationRequestError(gettext(
-                        'lao_b2b.msg_rfq_not_open',
-                        request=quote.request.rec_name))
-            if quote.valid_until < today_:
+            quote.check_request_open()
+            if quote.valid_until < today(quote.company):
                 raise QuotationRequestError(gettext(
                         'lao_b2b.msg_rfq_quote_expired',
                         quote=quote.rec_name))

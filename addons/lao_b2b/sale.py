@@ -6,6 +6,19 @@ from .company import FROZEN_VENDOR_STATES
 from .exceptions import VendorSuspendedError
 
 
+class SaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.line'
+
+    def compute_taxes(self, party):
+        """The Lao VAT of the vendor's goods: none when the vendor is not
+        VAT-registered or the goods are of an exempt category"""
+        taxes = super().compute_taxes(party)
+        company = self.on_change_with_company()
+        if self.type != 'line' or not company:
+            return taxes
+        return [t.id for t in company.apply_vat(self.product, taxes)]
+
+
 class Sale(metaclass=PoolMeta):
     __name__ = 'sale.sale'
 

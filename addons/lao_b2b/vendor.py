@@ -208,6 +208,16 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     licence_required = fields.Boolean(
         "Business Licence Required", states=_editable,
         help="Check when the trade needs a business licence.")
+    vat_registered = fields.Boolean(
+        "VAT Registered",
+        help="Check when the vendor is registered for VAT: its sales of "
+        "goods that are not exempt then carry the Lao VAT.\n"
+        "A vendor below the registration turnover charges none.")
+    vat_number = fields.Char(
+        "VAT Number", states={
+            'required': Bool(Eval('vat_registered')),
+            'invisible': ~Eval('vat_registered'),
+            })
     documents = fields.One2Many(
         'lao.vendor.application.document', 'application', "Documents",
         states={

@@ -6,7 +6,8 @@ products with their accounting category, the vendor's manager fills and
 submits the listing, a government reviewer publishes it; buyers sign up on
 the storefront (as its Tryton user), validate their e-mail with the link's
 token, fill their buyer profile and place their orders through the real
-`place` method; the operator records requests for quotation and board
+`place` method, and the cooperatives receive the goods, ship the orders and
+post the invoices; the operator records requests for quotation and board
 posts, vendor managers quote.
 """
 import datetime as dt
@@ -16,6 +17,7 @@ from decimal import Decimal
 from .files import png
 from .tryton import acting_as, category, uom
 from .vendors import CASSAVA, COFFEE, RICE, RUBBER
+
 
 @dataclass
 class Offer:
@@ -290,6 +292,64 @@ def place_orders(web_users, listings):
     return orders
 
 
+def fulfil_orders(orders, applications):
+    """The cooperatives receive the goods of their past orders from their
+    members, ship them and post the invoices, as their managers do it in the
+    back office (supplier shipment Receive and Done, customer shipment
+    Assign, Pick, Pack, Ship and Done, invoice Post)"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Application = pool.get('lao.vendor.application')
+    Party = pool.get('party.party')
+    Sale = pool.get('sale.sale')
+    ShipmentIn = pool.get('stock.shipment.in')
+    ShipmentOut = pool.get('stock.shipment.out')
+    Move = pool.get('stock.move')
+    Invoice = pool.get('account.invoice')
+    managers = {a.company.id: a.manager
+        for a in Application.browse(applications) if a.company}
+    members = {}
+    for order in orders:
+        for sale in order.sales:
+            with acting_as(managers[sale.company.id]):
+                sale = Sale(sale.id)
+                company = sale.company
+                if company.id not in members:
+                    member, = Party.create([{
+                                'name': f"{company.rec_name} members",
+                                }])
+                    members[company.id] = member
+                shipment = ShipmentIn(
+                    company=company, supplier=members[company.id],
+                    warehouse=sale.warehouse)
+                shipment.on_change_warehouse()
+                shipment.incoming_moves = [Move(
+                        product=line.product, unit=line.unit,
+                        quantity=line.quantity, company=company,
+                        from_location=members[company.id].supplier_location,
+                        to_location=shipment.warehouse_input,
+                        unit_price=line.unit_price, currency=sale.currency)
+                    for line in sale.lines if line.type == 'line']
+                shipment.save()
+                ShipmentIn.receive([shipment])
+                ShipmentIn.do([shipment])
+                # what the queue worker does after a confirmation, done now
+                # so that the goods can be shipped
+                with Transaction().set_user(0):
+                    Sale.process([sale])
+                shipments = list(Sale(sale.id).shipments)
+                ShipmentOut.assign_try(shipments)
+                ShipmentOut.pick(shipments)
+                ShipmentOut.pack(shipments)
+                ShipmentOut.ship(shipments)
+                ShipmentOut.do(shipments)
+                with Transaction().set_user(0):
+                    Sale.process([sale])
+                Invoice.post([i for i in Sale(sale.id).invoices
+                        if i.state == 'draft'])
+
+
 def create_rfqs(operator, applications, products, buyers):
     """The operator records the buyers' requests for quotation; the
     vendors' managers quote; the operator accepts one quote"""
@@ -347,6 +407,20 @@ def create_rfqs(operator, applications, products, buyers):
     chips = create_product(cassava.company, "Dried cassava chips",
         category('cassava_chips'), cassava.company.sales_account_category(),
         2600)
+    # A vendor quotes its own products: the mill lists its chips (a draft
+    # it has not submitted yet)
+    with acting_as(cassava.manager):
+        pool.get('lao.listing').create([{
+                    'company': cassava.company.id,
+                    'product': chips.id,
+                    'title': "Dried cassava chips",
+                    'category': category('cassava_chips').id,
+                    'unit': uom('product', 'uom_kilogram').id,
+                    'availability': 'declared',
+                    'declared_quantity': 60000,
+                    'minimum_quantity': 1000,
+                    'quantity_multiple': 500,
+                    }])
     quotes = []
     for application, request, product, price, comment in [
             (coffee, requests[0],
@@ -452,7 +526,7 @@ def load_buyers(applications, operator, listings, products, small=False):
             b.email, b.password, b.business_name) for b in buyers]
     if small:
         return logins
-    place_orders(web_users, listings)
+    fulfil_orders(place_orders(web_users, listings), current)
     parties = [web_users[b.email].party for b in BUYERS]
     create_rfqs(operator, current, products, parties)
     create_board_posts(operator, current, parties)

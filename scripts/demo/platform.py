@@ -40,7 +40,8 @@ REVIEWERS = [
 
 
 def create_platform():
-    "The operator's company, with its chart of accounts and fiscal year"
+    """The operator's company, with its books, invoicing the marketplace
+    commissions"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
@@ -66,9 +67,8 @@ def create_platform():
     company = Company(party=party, currency=lak, timezone=TIMEZONE)
     company.save()
     with Transaction().set_context(company=company.id):
-        company._provision_chart()
-        company._provision_fiscal_year()
-        company._provision_sale_sequence()
+        company.provision_books()
+    pool.get('lao.commission.configuration').set_platform(company)
     admin = User(ModelData.get_id('res', 'user_admin'))
     admin.companies = [company]
     admin.company = company

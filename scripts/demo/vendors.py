@@ -36,6 +36,8 @@ class Vendor:
     manager_password: str = None
     # Documents the vendor has not filed yet
     missing: tuple = ()
+    # The VAT number of a vendor registered for VAT
+    vat_number: str = None
 
 
 VENDORS = [
@@ -46,7 +48,7 @@ VENDORS = [
         'sales@paksong-coffee.example', "CH-ERC-0123/2019",
         "Arabica and robusta green bean, roasted coffee (Bolaven Plateau)",
         'approved', licence_required=True,
-        manager_password='demo-coffee-2026'),
+        manager_password='demo-coffee-2026', vat_number='0123456789-000'),
     Vendor(
         "Luang Prabang Organic Rice Cooperative",
         "ສະຫະກອນ ເຂົ້າອິນຊີ ຫຼວງພະບາງ", 'cooperative', 'LA-LP',
@@ -143,6 +145,8 @@ def create_applications(vendors, operator):
                     'registration_number': v.registration_number,
                     'commodities': v.commodities,
                     'licence_required': v.licence_required,
+                    'vat_registered': bool(v.vat_number),
+                    'vat_number': v.vat_number,
                     } for v in vendors])
         labels = dict(
             Document.fields_get(['kind'])['kind']['selection'])

@@ -1,5 +1,6 @@
 # Unit test modules collected by the pytest bridge besides test_module
-TEST_MODULES = ['test_marketplace', 'test_upload']
+TEST_MODULES = [
+    'test_marketplace', 'test_money', 'test_invariants', 'test_upload']
 
 # The server-side builders that the tests of this module and of the modules
 # on it, the web shop's tests and the benchmarks use (like company's

@@ -70,6 +70,8 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
             # a rule of the Cooperative Manager group limits vendors
             ('lao.listing', 'company'),
             ('lao.rfq.quote', 'company'),
+            # The platform's company named by the (global) configuration
+            ('lao.commission.configuration', 'platform_company'),
             }
 
     def setup_vetting(self):
@@ -314,12 +316,17 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertTrue(Account.search([
                     ('company', '=', company.id),
                     ('type.receivable', '=', True)]))
-        fiscal_year, = FiscalYear.search([('company', '=', company.id)])
-        self.assertEqual(fiscal_year.start_date.year, dt.date.today().year)
-        self.assertEqual(len(fiscal_year.periods), 12)
-        invoice_sequence, = fiscal_year.invoice_sequences
+        # this year and the next
+        fiscal_years = FiscalYear.search(
+            [('company', '=', company.id)], order=[('start_date', 'ASC')])
+        year = dt.date.today().year
         self.assertEqual(
-            invoice_sequence.out_invoice_sequence.company, company)
+            [y.start_date.year for y in fiscal_years], [year, year + 1])
+        for fiscal_year in fiscal_years:
+            self.assertEqual(len(fiscal_year.periods), 12)
+            invoice_sequence, = fiscal_year.invoice_sequences
+            self.assertEqual(
+                invoice_sequence.out_invoice_sequence.company, company)
         with Transaction().set_context(company=company.id):
             self.assertEqual(
                 SaleConfiguration(1).get_multivalue(
