@@ -264,11 +264,19 @@ def screenshot(page, name):
     page.screenshot(path=os.path.join(ARTIFACTS, f'{name}.png'))
 
 
-def sao_log_in(page, server, user, password, shot=None):
-    """Log in to sao at server as user and wait for the menu; the first
-    log-in of a database may open the module configuration wizard (admin
-    only): cancel it"""
+# The name of the platform's menu as sao shows it in each language
+MARKETPLACE_MENU = {
+    'en': "Lao Marketplace", 'lo': "ຕະຫຼາດລາວ", 'zh_CN': "老挝市场"}
+
+
+def sao_log_in(page, server, user, password, shot=None, language='en'):
+    """Log in to sao at server as user, working in language (set in the
+    user's preferences first), and wait for the menu; the first log-in of a
+    database may open the module configuration wizard (admin only): cancel
+    it"""
     from playwright.sync_api import expect
+    call(server, user, password, 'model.res.user.set_preferences',
+        {'language': language})
     page.goto(server['url'])
     # sao shows the database field once it has the list: a choice, or the
     # only database served, read-only
@@ -287,7 +295,7 @@ def sao_log_in(page, server, user, password, shot=None):
     password_field.fill(password)
     password_field.press('Enter')
     marketplace = page.locator('#menu').locator(
-        'tr', has_text="Lao Marketplace")
+        'tr', has_text=MARKETPLACE_MENU[language])
     marketplace.wait_for()
     wizard_cancel = page.locator('#tabcontent').get_by_role(
         'button', name='Cancel')

@@ -20,7 +20,7 @@ from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from .common import as_vendor_system, state_button
 from .exceptions import MarketplaceOrderError, WebUserError

@@ -195,6 +195,10 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     village = fields.Char("Village", states=_editable)
     phone = fields.Char("Phone", required=True, states=_editable)
     email = fields.Char("E-Mail", required=True, states=_editable)
+    language = fields.Many2One(
+        'ir.lang', "Language", ondelete='SET NULL', states=_editable,
+        help="The language of the applicant: the vendor manager created at "
+        "the approval works and receives its e-mails in it.")
     registration_number = fields.Char(
         "Registration Number", required=True, states=_editable,
         help="The enterprise registration number, or the ID card or family "
@@ -306,6 +310,11 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_vendor_type():
         return 'cooperative'
+
+    @classmethod
+    def default_language(cls):
+        "Lao, the language of a Lao vendor unless it chose another one"
+        return Pool().get('ir.model.data').get_id('ir', 'lang_lo')
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -529,9 +538,16 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def web_apply(cls, user, values):
-        "File a draft vendor application of the web user with values"
+        """File a draft vendor application of the web user with values, in
+        the language the applicant uses on the web shop"""
+        Lang = Pool().get('ir.lang')
         application = cls(**values)
         application.web_user = user
+        languages = Lang.search([
+                ('code', '=', Transaction().language),
+                ], limit=1)
+        if languages and 'language' not in values:
+            application.language, = languages
         application.save()
         return application
 

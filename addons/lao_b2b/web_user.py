@@ -83,6 +83,12 @@ class WebUser(metaclass=PoolMeta):
         'lao.vendor.application', 'web_user', "Vendor Applications",
         readonly=True)
 
+    @property
+    def language_code(self):
+        "The code of the language of the user's party, if it has one"
+        party = self.party
+        return party.lang.code if party and party.lang else None
+
     # Identity
 
     @classmethod

@@ -120,6 +120,8 @@ class Buyer:
     city: str
     country: str
     subdivision: str = None
+    # The language the buyer uses on the web shop
+    language: str = 'lo'
 
 
 BUYERS = [
@@ -130,7 +132,7 @@ BUYERS = [
     Buyer('import@kunming-yunnong.example', 'demo-buyer-kmg-2026',
         "Kunming Yunnong Import & Export Co., Ltd.", "91530100MA6K0001XY",
         'cross_border', "+86 871 6531 2000", "Dianchi Road 1288, Xishan",
-        "Kunming", 'CN'),
+        "Kunming", 'CN', language='zh_CN'),
     ]
 
 
@@ -242,9 +244,11 @@ def storefront_user():
 
 
 def create_buyers(buyers=BUYERS):
-    """The buyers sign up on the storefront, follow the validation link and
-    fill their buyer profile; return their web users by e-mail"""
+    """The buyers sign up on the storefront in their language, follow the
+    validation link and fill their buyer profile; return their web users by
+    e-mail"""
     from trytond.pool import Pool
+    from trytond.transaction import Transaction
     pool = Pool()
     WebUser = pool.get('web.user')
     Country = pool.get('country.country')
@@ -252,25 +256,26 @@ def create_buyers(buyers=BUYERS):
     web_users = {}
     with acting_as(storefront_user()):
         for buyer in buyers:
-            user = WebUser.sign_up(buyer.email, buyer.password)
-            # The link of the validation e-mail
-            WebUser.validate_email_token([WebUser(user.id).email_token])
-            user = WebUser(user.id)
-            country, = Country.search([('code', '=', buyer.country)])
-            subdivision = None
-            if buyer.subdivision:
-                subdivision, = Subdivision.search(
-                    [('code', '=', buyer.subdivision)])
-            user.set_buyer_profile({
-                    'business_name': buyer.business_name,
-                    'registration_number': buyer.registration_number,
-                    'buyer_type': buyer.buyer_type,
-                    'phone': buyer.phone,
-                    'street': buyer.street,
-                    'city': buyer.city,
-                    'country': country.id,
-                    'subdivision': subdivision.id if subdivision else None,
-                    })
+            with Transaction().set_context(language=buyer.language):
+                user = WebUser.sign_up(buyer.email, buyer.password)
+                # The link of the validation e-mail
+                WebUser.validate_email_token([WebUser(user.id).email_token])
+                user = WebUser(user.id)
+                country, = Country.search([('code', '=', buyer.country)])
+                subdivision = None
+                if buyer.subdivision:
+                    subdivision, = Subdivision.search(
+                        [('code', '=', buyer.subdivision)])
+                user.set_buyer_profile({
+                        'business_name': buyer.business_name,
+                        'registration_number': buyer.registration_number,
+                        'buyer_type': buyer.buyer_type,
+                        'phone': buyer.phone,
+                        'street': buyer.street,
+                        'city': buyer.city,
+                        'country': country.id,
+                        'subdivision': subdivision.id if subdivision else None,
+                        })
             web_users[buyer.email] = WebUser(user.id)
     return web_users
 

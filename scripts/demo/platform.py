@@ -5,11 +5,7 @@ from dataclasses import dataclass, field
 from .tryton import group_ids
 
 PLATFORM_NAME = "Lao Rural E-Commerce Platform"
-
-
 TIMEZONE = 'Asia/Vientiane'
-
-
 ADMIN_PASSWORD = 'demo-admin-2026'
 
 
@@ -20,6 +16,8 @@ class DemoUser:
     role: str
     password: str
     groups: list = field(default_factory=list)
+    # The XML id in ir of the language the user works in
+    language: str = 'lang_lo'
 
 
 OPERATOR = DemoUser(
@@ -80,6 +78,15 @@ def create_platform():
     return company
 
 
+def user_language(xml_id):
+    "The language of ir with xml_id, if loaded (res.user refuses others)"
+    from trytond.pool import Pool
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    lang = Lang(pool.get('ir.model.data').get_id('ir', xml_id))
+    return lang.id if lang.translatable else None
+
+
 def create_users(platform):
     "The operator and the reviewers, with their demo passwords"
     from trytond.pool import Pool
@@ -95,12 +102,14 @@ def create_users(platform):
     operator = User(
         login=OPERATOR.login, name=OPERATOR.name,
         password=OPERATOR.password,
+        language=user_language(OPERATOR.language),
         email=f'{OPERATOR.login}@lao-ecommerce.example',
         groups=group_ids(OPERATOR.groups),
         companies=[platform], company=platform,
         employees=[employee], employee=employee)
     reviewers = [User(
             login=r.login, name=r.name, password=r.password,
+            language=user_language(r.language),
             email=f'{r.login}@moic.example',
             groups=group_ids(r.groups),
             companies=[], company=None)

@@ -257,3 +257,15 @@ def test_apply_without_csrf(client, tryton, buyer):
     response = client.post('/vendor/apply', data=data)
     assert response.status_code == 400
     assert _applications(tryton, buyer[1]) == []
+
+
+@pytest.mark.parametrize('language', ['zh_CN', 'lo', 'en'])
+def test_application_in_applicant_language(client, tryton, buyer, language):
+    "The application keeps the language of the web shop the applicant uses"
+    client.post('/language', data={
+            'csrf_token': csrf_token(client, '/'), 'language': language})
+    response = _apply(client, tryton)
+    assert response.status_code == 302, response.data
+    (application_id, _), = _applications(tryton, buyer[1])
+    assert tryton.run(lambda pool: pool.get('lao.vendor.application')(
+            application_id).language.code) == language

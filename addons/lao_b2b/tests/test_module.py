@@ -283,6 +283,33 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
                 ])
 
     @with_transaction()
+    def test_vendor_manager_language(self):
+        "The vendor manager works in the language of the application"
+        Lang = Pool().get('ir.lang')
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.assertEqual(application.language.code, 'lo')
+        chinese, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.write([chinese], {'translatable': True})
+        application.language = chinese
+        application.save()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+        self.assertEqual(application.manager.language, chinese)
+
+    @with_transaction()
+    def test_vendor_manager_language_not_loaded(self):
+        "A language not loaded in the database is left to the default"
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+        self.assertFalse(application.language.translatable)
+        self.assertIsNone(application.manager.language)
+
+    @with_transaction()
     def test_approve_provisions_company(self):
         "Approval issues a recognition number and a complete company"
         pool = Pool()
