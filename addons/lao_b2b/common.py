@@ -1,6 +1,7 @@
 """Small helpers shared by the marketplace's workflows."""
 from contextlib import contextmanager
 
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
@@ -16,6 +17,16 @@ def state_button(states, icon):
         'icon': icon,
         'depends': ['state'],
         }
+
+
+def xml_id(module, fs_id):
+    """The id of the record of XML id module.fs_id, or None while the
+    module that loads it is being installed (for the default values)"""
+    ModelData = Pool().get('ir.model.data')
+    try:
+        return ModelData.get_id(module, fs_id)
+    except KeyError:
+        return None
 
 
 @contextmanager

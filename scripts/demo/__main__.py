@@ -1,15 +1,17 @@
 """Run the demo: a fresh SQLite database full of demo data, served with sao.
 
-    make demo                         # or: python scripts/demo.py -d demo
+    make demo                         # or: python -m scripts.demo -d demo
 
 1. recreates var/db/<name>.sqlite and activates every addons/lao_* module
    with its dependencies (Lao and Chinese translatable);
-2. loads the demo data (scripts/demo_data.py) through the ORM;
+2. loads the demo data (scripts/demo/load.py) through the ORM;
 3. starts trytond (JSON-RPC and the sao web client) with the database
-   preloaded, trytond-cron, and the Flask storefront (web shop and vendor
-   portal) on http://127.0.0.1:5000 as its own non-root Tryton user
-   (lao_b2b.user_storefront); prints the URLs and the demo log-ins;
-4. on Ctrl-C (SIGINT) or SIGTERM stops all three and exits 0.
+   preloaded, trytond-cron, trytond-worker (the queued tasks: sales
+   processed after confirmation, invitations, as in production), and the
+   Flask storefront (web shop and vendor portal) on http://127.0.0.1:5000
+   as its own non-root Tryton user (lao_b2b.user_storefront); prints the
+   URLs and the demo log-ins;
+4. on Ctrl-C (SIGINT) or SIGTERM stops them all and exits 0.
 
 Running it again starts from scratch.
 """
@@ -23,13 +25,11 @@ import time
 import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from scripts.database import (
+    ROOT, create_database, path_overlay, tryton_command)
 
-from scripts.database import (  # noqa: E402
-    create_database, path_overlay, tryton_command)
-from scripts.demo_data import ADMIN_PASSWORD  # noqa: E402
-from scripts.demo_marketplace import TRACE_ROLE  # noqa: E402
+from .platform import ADMIN_PASSWORD
+from .trace import TRACE_ROLE
 
 CONFIG = os.path.join(ROOT, 'config', 'trytond.conf')
 DB_PATH = os.path.join(ROOT, 'var', 'db')
@@ -181,6 +181,9 @@ def main(argv=None):
     # The committed config plus the absolute paths of this checkout
     overlay = path_overlay(
         os.path.join(ROOT, 'var', 'run', f'{name}.conf'), DB_PATH, SAO_ROOT)
+    # Queued tasks wait for trytond-worker, as in production
+    with open(overlay, 'a') as file:
+        file.write('[queue]\nworker = True\n')
     config_files = [CONFIG, overlay]
 
     try:
@@ -189,7 +192,7 @@ def main(argv=None):
         log(f"modules activated in {time.monotonic() - started:.0f} s; "
             "loading demo data")
         loaded = subprocess.run(
-            [sys.executable, '-m', 'scripts.demo_data', name,
+            [sys.executable, '-m', 'scripts.demo.load', name,
                 '-c', *config_files],
             check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     except KeyboardInterrupt:
@@ -219,6 +222,10 @@ def main(argv=None):
         tryton_command('trytond-cron', '-c', *config_files, '-d', name),
         cwd=ROOT, start_new_session=True)
     children.append(cron)
+    worker = subprocess.Popen(
+        tryton_command('trytond-worker', '-c', *config_files, '-d', name),
+        cwd=ROOT, start_new_session=True)
+    children.append(worker)
 
     host, port = listen_address(config_files).rsplit(':', 1)
     if host in {'0.0.0.0', '::', ''}:
@@ -241,7 +248,8 @@ def main(argv=None):
                     stopping.append(None)
             time.sleep(0.2)
     finally:
-        log("stopping trytond, trytond-cron and the storefront")
+        log("stopping trytond, trytond-cron, trytond-worker and the "
+            "storefront")
         stop_children(children)
     # A stop that we asked for is a clean exit; a child dying is not
     return 0 if stopping and stopping[0] is not None else 1
