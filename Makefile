@@ -17,7 +17,7 @@ BACKEND = $(if $(findstring postgresql,$(TRYTOND_DATABASE__URI)),postgresql,sqli
 # The storefront's message catalogues, compiled from their .po files
 STOREFRONT_MO := $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
 
-install: $(VENV)/.installed var/sao/package/dist $(STOREFRONT_MO)
+install: $(VENV)/.installed var/sao/package/dist var/npm/node_modules/echarts/dist/echarts.min.js $(STOREFRONT_MO)
 
 storefront/translations/%.mo: storefront/translations/%.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
@@ -37,8 +37,16 @@ var/sao/package/dist:
 		&& cd package && npm install --silent --omit=dev --legacy-peer-deps >/dev/null
 	test -d $@
 
+# ECharts for the wall screen, served by the storefront itself (no CDN)
+ECHARTS_VERSION := 5
+var/npm/node_modules/echarts/dist/echarts.min.js:
+	mkdir -p var/npm
+	cd var/npm && npm install --silent --no-save --no-package-lock \
+		echarts@$(ECHARTS_VERSION) >/dev/null
+	test -f $@
+
 demo: install
-	$(BIN)/python scripts/demo.py --database $(DEMO_DB)
+	$(BIN)/python -m scripts.demo --database $(DEMO_DB)
 
 # Every 5 minutes (cache clean_timeout) Tryton's cache sync takes an
 # autocommit connection: on the in-memory SQLite database that is the

@@ -7,7 +7,8 @@ TRYTOND_DATABASE__URI names another backend (PostgreSQL).
 import importlib
 import sys
 
-BENCHMARKS = ['provisioning', 'genealogy', 'marketplace', 'catalogue', 'load']
+BENCHMARKS = [
+    'provisioning', 'genealogy', 'marketplace', 'catalogue', 'load', 'prices']
 
 
 def main(argv=None):

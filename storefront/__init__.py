@@ -20,8 +20,8 @@ def create_app(test_config=None):
     init_tryton(app)
 
     from . import (
-        account, auth, board, cart, catalog, main, orders, rfq, trace,
-        vendor, vendor_listings)
+        account, api, auth, board, cart, catalog, main, ops, orders, prices,
+        rfq, trace, vendor, vendor_listings)
     for blueprint in [
             main.bp,
             auth.bp,
@@ -34,6 +34,9 @@ def create_app(test_config=None):
             vendor.bp,
             vendor_listings.bp,
             trace.bp,
+            prices.bp,
+            ops.bp,
+            api.bp,
             ]:
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -70,16 +70,17 @@ def login():
             return error_page(429)
         if result:
             user, key = result
-            _new_session(key)
+            _new_session(key, user.language_code)
             return redirect(safe_next(request.args.get('next')))
         if not error:
             error = _("Wrong e-mail or password.")
     return form_page('auth/login.html', form, error)
 
 
-def _new_session(key):
-    "A fresh session that keeps only the chosen language"
-    language = session.get('language')
+def _new_session(key, language=None):
+    """A fresh session that keeps only the chosen language, or takes the
+    language of the user who logs in"""
+    language = language or session.get('language')
     session.clear()
     g.pop('web_user', None)
     if language:

@@ -22,8 +22,8 @@ import urllib.request
 
 from scripts.database import (
     ROOT, create_database, our_modules, path_overlay, tryton_command)
-from scripts.demo import stop_children, wait_healthy, wait_ready
-from scripts.demo_data import ADMIN_PASSWORD
+from scripts.demo.__main__ import stop_children, wait_healthy, wait_ready
+from scripts.demo.platform import ADMIN_PASSWORD
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_FLAGS = [
@@ -46,8 +46,10 @@ def free_port():
 def _source_key():
     "What the prepared database depends on: the modules and the loaders"
     digest = hashlib.sha1()
-    paths = [os.path.join(ROOT, 'scripts', n)
-        for n in ['database.py', 'demo_data.py', 'demo_marketplace.py']]
+    demo = os.path.join(ROOT, 'scripts', 'demo')
+    paths = [os.path.join(ROOT, 'scripts', 'database.py')] + [
+        os.path.join(demo, n) for n in sorted(os.listdir(demo))
+        if n.endswith('.py')]
     for module in our_modules():
         folder = os.path.join(ROOT, 'addons', module)
         for directory, dirs, files in os.walk(folder):
@@ -73,7 +75,7 @@ def prepare_database(db_path, config_files, logins_file):
         return
     create_database(DATABASE, ADMIN_PASSWORD, config_files=config_files)
     loaded = subprocess.run(
-        [sys.executable, '-m', 'scripts.demo_data', DATABASE,
+        [sys.executable, '-m', 'scripts.demo.load', DATABASE,
             '-c', *config_files],
         check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     with open(logins_file, 'w') as file:
@@ -262,11 +264,19 @@ def screenshot(page, name):
     page.screenshot(path=os.path.join(ARTIFACTS, f'{name}.png'))
 
 
-def sao_log_in(page, server, user, password, shot=None):
-    """Log in to sao at server as user and wait for the menu; the first
-    log-in of a database may open the module configuration wizard (admin
-    only): cancel it"""
+# The name of the platform's menu as sao shows it in each language
+MARKETPLACE_MENU = {
+    'en': "Lao Marketplace", 'lo': "ຕະຫຼາດລາວ", 'zh_CN': "老挝市场"}
+
+
+def sao_log_in(page, server, user, password, shot=None, language='en'):
+    """Log in to sao at server as user, working in language (set in the
+    user's preferences first), and wait for the menu; the first log-in of a
+    database may open the module configuration wizard (admin only): cancel
+    it"""
     from playwright.sync_api import expect
+    call(server, user, password, 'model.res.user.set_preferences',
+        {'language': language})
     page.goto(server['url'])
     # sao shows the database field once it has the list: a choice, or the
     # only database served, read-only
@@ -285,7 +295,7 @@ def sao_log_in(page, server, user, password, shot=None):
     password_field.fill(password)
     password_field.press('Enter')
     marketplace = page.locator('#menu').locator(
-        'tr', has_text="Lao Marketplace")
+        'tr', has_text=MARKETPLACE_MENU[language])
     marketplace.wait_for()
     wizard_cancel = page.locator('#tabcontent').get_by_role(
         'button', name='Cancel')

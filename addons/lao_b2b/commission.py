@@ -1,16 +1,20 @@
 """The platform's commission on marketplace sales.
 
 Each line of a sale made through the marketplace (an order or an accepted
-quote) records the commission rate of its commodity category when it is
-created, so that a later change of rate does not alter past sales.  A
-commission run invoices, from the platform company to each vendor, the
-commission of the vendor's confirmed marketplace sales of a period; a
-scheduled task runs the previous month, and operators can run any period
-by hand.  A sale is invoiced for commission once.
+quote) freezes the commission rate of its commodity when it is confirmed,
+so that a later change of rate does not alter past sales, and records the
+day of its confirmation in Vientiane.  A commission run invoices, from the
+platform company to each vendor, with VAT, the commission of every
+confirmed, not cancelled line of the period not charged yet, records the
+invoice line on the sale line (so each line is charged once, whatever
+happens to its sale), and credits the charged lines cancelled since.  Runs
+are serialised by a table lock.  A scheduled task runs the previous month
+in the configured platform company; operators can run any period by hand.
 """
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sql import Null
 
@@ -23,6 +27,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .common import state_button
+from .company import TIMEZONE
 from .exceptions import CommissionError
 
 MARKETPLACE_ORIGINS = ['lao.marketplace.order', 'lao.rfq.quote']
@@ -32,11 +37,49 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     __string__ = "Marketplace Commission Configuration"
     __name__ = 'lao.commission.configuration'
 
+    platform_company = fields.Many2One(
+        'company.company', "Platform Company",
+        help="The operator's company, which invoices the commissions.")
     product = fields.Many2One(
         'product.product', "Commission Product",
         domain=[('type', '=', 'service')],
+        context={
+            'company': Eval('platform_company', -1),
+            },
+        depends={'platform_company'},
         help="The service invoiced; its accounting category gives the "
         "revenue account.")
+
+    @classmethod
+    def default_product(cls):
+        ModelData = Pool().get('ir.model.data')
+        try:
+            return ModelData.get_id('lao_b2b', 'product_commission')
+        except KeyError:
+            return None
+
+    @classmethod
+    def set_platform(cls, company):
+        """Make company the platform that invoices the commissions, on the
+        revenue account of its chart"""
+        pool = Pool()
+        Account = pool.get('account.account')
+        Category = pool.get('product.category')
+        ModelData = pool.get('ir.model.data')
+        config = cls(1)
+        config.platform_company = company
+        config.save()
+        category = Category(
+            ModelData.get_id('lao_b2b', 'category_commission_accounting'))
+        with Transaction().set_context(company=company.id):
+            revenue, = Account.search([
+                    ('company', '=', company.id),
+                    ('type.revenue', '=', True),
+                    ('closed', '!=', True),
+                    ], order=[('code', 'ASC'), ('id', 'ASC')], limit=1)
+            category = Category(category.id)
+            category.account_revenue = revenue
+            category.save()
 
 
 class Sale(metaclass=PoolMeta):
@@ -45,21 +88,15 @@ class Sale(metaclass=PoolMeta):
     commission_amount = fields.Function(Monetary(
             "Commission", currency='currency', digits='currency'),
         'get_commission_amount')
-    commission_invoice_line = fields.Many2One(
-        'account.invoice.line', "Commission Invoice Line", readonly=True,
-        ondelete='RESTRICT')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(
-                t, (t.sale_date, Index.Range()),
-                where=t.commission_invoice_line == Null))
 
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + MARKETPLACE_ORIGINS
+
+    @property
+    def is_marketplace(self):
+        return bool(self.origin
+            and str(self.origin).split(',')[0] in MARKETPLACE_ORIGINS)
 
     def get_commission_amount(self, name):
         return self.currency.round(
@@ -67,11 +104,39 @@ class Sale(metaclass=PoolMeta):
                 Decimal(0)))
 
     @classmethod
+    def confirm(cls, sales):
+        super().confirm(sales)
+        cls.record_commission(sales)
+
+    @classmethod
+    def record_commission(cls, sales):
+        """Freeze the commission rate of the marketplace lines that have
+        none and date every line not charged yet by its confirmation, in
+        the platform's time zone"""
+        pool = Pool()
+        Line = pool.get('sale.line')
+        Date = pool.get('ir.date')
+        today = Date.today(timezone=ZoneInfo(TIMEZONE))
+        to_write = []
+        for sale in sales:
+            if not sale.is_marketplace:
+                continue
+            for line in sale.lines:
+                if line.type != 'line' or line.commission_invoice_line:
+                    continue
+                values = {'commission_date': today}
+                if line.commission_rate is None:
+                    values['commission_rate'] = line.marketplace_rate()
+                to_write.extend(([line], values))
+        if to_write:
+            with Transaction().set_context(_check_access=False):
+                Line.write(*to_write)
+
+    @classmethod
     def copy(cls, sales, default=None):
         "A copy is no longer a marketplace sale"
         default = default.copy() if default is not None else {}
-        for name in ['marketplace_order', 'commission_invoice_line']:
-            default.setdefault(name, None)
+        default.setdefault('marketplace_order', None)
         return super().copy(sales, default=default)
 
 
@@ -80,22 +145,81 @@ class SaleLine(metaclass=PoolMeta):
 
     commission_rate = fields.Numeric(
         "Commission Rate", digits=(1, 4), readonly=True,
-        help="The platform's share, recorded when the marketplace sale was "
-        "made.")
+        help="The platform's share, frozen when the marketplace sale was "
+        "confirmed.")
     commission_amount = fields.Function(Monetary(
             "Commission", currency='currency', digits='currency'),
         'get_commission_amount')
+    commission_date = fields.Date(
+        "Commission Date", readonly=True,
+        help="The day, in Vientiane, the line was confirmed: the commission "
+        "run of its month charges it.")
+    commission_invoice_line = fields.Many2One(
+        'account.invoice.line', "Commission Invoice Line", readonly=True,
+        ondelete='RESTRICT')
+    commission_credit_line = fields.Many2One(
+        'account.invoice.line', "Commission Credit Line", readonly=True,
+        ondelete='RESTRICT',
+        help="The credit note line of a charged line cancelled later.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.commission_date, Index.Range()),
+                    where=t.commission_invoice_line == Null),
+                Index(t, (t.commission_invoice_line, Index.Range()),
+                    where=t.commission_credit_line == Null),
+                })
 
     def get_commission_amount(self, name):
         if self.commission_rate and self.amount:
             return self.sale.currency.round(
                 self.amount * self.commission_rate)
 
+    def marketplace_rate(self):
+        "The commission rate of the line's commodity today"
+        if self.marketplace_listing:
+            return self.marketplace_listing.category.effective_commission_rate
+        origin = self.sale.origin
+        request = getattr(origin, 'request', None)
+        if request:
+            return request.category.effective_commission_rate
+        if self.product:
+            for category in self.product.categories:
+                rate = category.effective_commission_rate
+                if rate is not None:
+                    return rate
+
+    @property
+    def is_cancelled(self):
+        """Whether the line was cancelled: its sale, or every move of the
+        line cancelled and not to be shipped again (a refused delivery)"""
+        if self.sale.state == 'cancelled':
+            return True
+        ignored = set(self.moves_ignored)
+        return bool(self.moves and all(
+                m.state == 'cancelled' and m in ignored for m in self.moves))
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if mode == 'delete':
+            for line in lines:
+                if line.commission_invoice_line:
+                    raise CommissionError(gettext(
+                            'lao_b2b.msg_commission_line_delete',
+                            line=line.rec_name))
+
     @classmethod
     def copy(cls, lines, default=None):
         "A copy is no longer a marketplace sale line"
         default = default.copy() if default is not None else {}
-        for name in ['marketplace_listing', 'commission_rate']:
+        for name in ['marketplace_listing', 'commission_rate',
+                'commission_date', 'commission_invoice_line',
+                'commission_credit_line']:
             default.setdefault(name, None)
         return super().copy(lines, default=default)
 
@@ -179,64 +303,94 @@ class CommissionRun(Workflow, ModelSQL, ModelView):
         return f'{self.start_date} - {self.end_date}'
 
     @classmethod
-    def pending_sales(cls, start_date, end_date):
-        """The confirmed marketplace sales of the period whose commission is
-        not invoiced yet"""
-        Sale = Pool().get('sale.sale')
-        return Sale.search([
-                ['OR'] + [('origin', 'like', f'{m},%')
+    def pending_lines(cls, end_date):
+        """The confirmed, not cancelled marketplace sale lines confirmed up
+        to end_date whose commission is not charged yet: a line of an
+        earlier period that no run took is caught up"""
+        Line = Pool().get('sale.line')
+        lines = Line.search([
+                ['OR'] + [('sale.origin', 'like', f'{m},%')
                     for m in MARKETPLACE_ORIGINS],
-                ('state', 'in', ['confirmed', 'processing', 'done']),
-                ('sale_date', '>=', start_date),
-                ('sale_date', '<=', end_date),
+                ('type', '=', 'line'),
+                ('sale.state', 'in', ['confirmed', 'processing', 'done']),
+                ('commission_date', '<=', end_date),
                 ('commission_invoice_line', '=', None),
-                ], order=[('company', 'ASC'), ('id', 'ASC')])
+                ], order=[('sale.company', 'ASC'), ('id', 'ASC')])
+        return [l for l in lines if l.commission_amount and not l.is_cancelled]
+
+    @classmethod
+    def lines_to_credit(cls):
+        "The charged lines cancelled since, not credited yet"
+        Line = Pool().get('sale.line')
+        lines = Line.search([
+                ('commission_invoice_line', '!=', None),
+                ('commission_credit_line', '=', None),
+                ['OR',
+                    ('sale.state', '=', 'cancelled'),
+                    ('moves_ignored.state', '=', 'cancelled'),
+                    ],
+                ], order=[('sale.company', 'ASC'), ('id', 'ASC')])
+        return [l for l in lines if l.is_cancelled]
 
     @classmethod
     @ModelView.button
     @Workflow.transition('done')
     def process(cls, runs):
-        """Invoice each vendor the commission of its sales of the period,
-        one posted invoice per vendor and currency"""
+        """Invoice each vendor the commission of its lines of the period and
+        credit the charged lines cancelled since, one posted invoice per
+        vendor and currency for each"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        Sale = pool.get('sale.sale')
-        for run in runs:
+        Line = pool.get('sale.line')
+        # One run at a time: a concurrent run waits and then sees the lines
+        # this one charged
+        cls.lock()
+        for run in sorted(runs, key=lambda r: r.end_date):
             with Transaction().set_context(_check_access=False):
-                sales = [s for s in cls.pending_sales(
-                        run.start_date, run.end_date) if s.commission_amount]
-                groups = defaultdict(list)
-                for sale in sales:
-                    groups[(sale.company, sale.currency)].append(sale)
-                invoices = []
-                for (vendor, currency), v_sales in groups.items():
-                    if vendor == run.company:
-                        continue
-                    with Transaction().set_context(company=run.company.id):
-                        invoices.append(
-                            run.get_invoice(vendor, currency, v_sales))
+                charges = defaultdict(list)
+                for line in cls.pending_lines(run.end_date):
+                    charges[(line.sale.company, line.sale.currency)].append(
+                        line)
+                credits = defaultdict(list)
+                for line in cls.lines_to_credit():
+                    credits[(line.sale.company, line.sale.currency)].append(
+                        line)
+                invoices, fields, sources = [], [], []
+                for groups, field, sign in [
+                        (charges, 'commission_invoice_line', 1),
+                        (credits, 'commission_credit_line', -1)]:
+                    for (vendor, currency), lines in groups.items():
+                        if vendor == run.company:
+                            continue
+                        with Transaction().set_context(
+                                company=run.company.id):
+                            invoices.append(run.get_invoice(
+                                    vendor, currency, lines, sign))
+                        fields.append(field)
+                        sources.append(lines)
                 Invoice.save(invoices)
                 to_write = []
-                for invoice in invoices:
-                    for line in invoice.lines:
-                        to_write.extend(([line.origin], {
-                                    'commission_invoice_line': line.id,
-                                    }))
+                for invoice, field, lines in zip(invoices, fields, sources):
+                    for line, sale_line in zip(invoice.lines, lines):
+                        to_write.extend(([sale_line], {field: line.id}))
                 if to_write:
-                    Sale.write(*to_write)
+                    Line.write(*to_write)
                 with Transaction().set_context(company=run.company.id):
                     Invoice.post(invoices)
 
-    def get_invoice(self, vendor, currency, sales):
-        "The commission invoice of the vendor's sales"
+    def get_invoice(self, vendor, currency, lines, sign=1):
+        """The commission invoice (sign 1) or credit note (sign -1) of the
+        vendor's sale lines, with the platform's VAT (InvoiceLine)"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Line = pool.get('account.invoice.line')
         party = vendor.party
+        message = ('lao_b2b.msg_commission_invoice' if sign > 0
+            else 'lao_b2b.msg_commission_credit_note')
         invoice = Invoice(
             company=self.company, type='out', party=party,
             currency=currency, commission_run=self,
-            description=gettext('lao_b2b.msg_commission_invoice',
+            description=gettext(message,
                 start=self.start_date, end=self.end_date))
         invoice.on_change_type()
         invoice.on_change_party()
@@ -245,16 +399,15 @@ class CommissionRun(Workflow, ModelSQL, ModelView):
                     'lao_b2b.msg_commission_vendor_address',
                     vendor=vendor.rec_name))
         invoice.lines = []
-        for sale in sales:
+        for sale_line in lines:
             line = Line(
                 invoice=invoice, company=self.company, currency=currency,
-                type='line', product=self.product, quantity=1,
-                origin=sale)
+                type='line', product=self.product, quantity=sign)
             line.on_change_product()
-            line.unit_price = sale.commission_amount
+            line.unit_price = sale_line.commission_amount
             line.description = gettext('lao_b2b.msg_commission_line',
-                sale=sale.rec_name, date=sale.sale_date,
-                amount=sale.untaxed_amount)
+                sale=sale_line.sale.rec_name, date=sale_line.commission_date,
+                amount=sale_line.amount)
             if not line.account:
                 raise CommissionError(gettext(
                         'lao_b2b.msg_commission_no_account',
@@ -271,9 +424,16 @@ class CommissionRun(Workflow, ModelSQL, ModelView):
         Date = pool.get('ir.date')
         config = Configuration(1)
         company_id = Transaction().context.get('company')
-        if not company_id or not config.product:
+        if not config.platform_company or not config.product:
             return
-        end_date = Date.today().replace(day=1) - dt.timedelta(days=1)
+        if company_id is None or company_id < 0:
+            company_id = config.platform_company.id
+        elif company_id != config.platform_company.id:
+            # a task set for several companies runs in the platform's only
+            return
+        with Transaction().set_context(company=company_id):
+            today = Date.today()
+        end_date = today.replace(day=1) - dt.timedelta(days=1)
         start_date = end_date.replace(day=1)
         runs = cls.search([
                 ('company', '=', company_id),
@@ -290,10 +450,3 @@ class CommissionRun(Workflow, ModelSQL, ModelView):
         cls.process(runs)
         return runs
 
-
-class InvoiceLine(metaclass=PoolMeta):
-    __name__ = 'account.invoice.line'
-
-    @classmethod
-    def _get_origin(cls):
-        return super()._get_origin() + ['sale.sale']

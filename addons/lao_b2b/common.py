@@ -19,6 +19,16 @@ def state_button(states, icon):
         }
 
 
+def xml_id(module, fs_id):
+    """The id of the record of XML id module.fs_id, or None while the
+    module that loads it is being installed (for the default values)"""
+    ModelData = Pool().get('ir.model.data')
+    try:
+        return ModelData.get_id(module, fs_id)
+    except KeyError:
+        return None
+
+
 @contextmanager
 def as_vendor_system(company):
     """Act as the platform's system user in the vendor's company: the buyer

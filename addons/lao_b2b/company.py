@@ -2,8 +2,10 @@
 
 Each vendor gets the pieces a separate business needs to manage its stock,
 orders and invoices in the back office: its party, a company in LAK on
-Vientiane time, a warehouse, a chart of accounts, the current fiscal year
-with its periods, and its own sale and invoice sequences.
+Vientiane time, a warehouse, a chart of accounts with the Lao VAT, the
+current and the next fiscal year with their periods and invoice sequences,
+and its own sequences of sales and shipments.  A scheduled task opens each
+company's next fiscal year before the current one ends.
 """
 import datetime as dt
 
@@ -18,6 +20,22 @@ from trytond.transaction import Transaction
 
 TIMEZONE = 'Asia/Vientiane'
 
+# (stock.configuration field, sequence type XML id, name, prefix)
+STOCK_SEQUENCES = [
+    ('shipment_out_sequence', 'sequence_type_shipment_out',
+        "Customer Shipments", "CS/"),
+    ('shipment_out_return_sequence', 'sequence_type_shipment_out_return',
+        "Customer Returns", "CR/"),
+    ('shipment_in_sequence', 'sequence_type_shipment_in',
+        "Supplier Shipments", "SS/"),
+    ('shipment_in_return_sequence', 'sequence_type_shipment_in_return',
+        "Supplier Returns", "SR/"),
+    ('shipment_internal_sequence', 'sequence_type_shipment_internal',
+        "Internal Shipments", "IS/"),
+    ('inventory_sequence', 'sequence_type_inventory',
+        "Inventories", "INV-ST/"),
+    ]
+
 VENDOR_STATES = [
     (None, ""),
     ('active', "Active"),
@@ -30,6 +48,23 @@ FROZEN_VENDOR_STATES = ['suspended', 'blacklisted']
 
 class Company(metaclass=PoolMeta):
     __name__ = 'company.company'
+
+    vat_registered = fields.Function(
+        fields.Boolean("VAT Registered"), 'get_vat_registered')
+
+    @classmethod
+    def get_vat_registered(cls, companies, name):
+        """A vendor as its profile says; a company that is no vendor (the
+        platform) is registered"""
+        Application = Pool().get('lao.vendor.application')
+        registered = {c.id: True for c in companies}
+        table = Application.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.company, table.vat_registered,
+                where=table.company.in_(list(registered))))
+        for company_id, vat_registered in cursor:
+            registered[company_id] = bool(vat_registered)
+        return registered
 
     vendor_state = fields.Function(fields.Selection(
             VENDOR_STATES, "Vendor State",
@@ -134,10 +169,49 @@ class Company(metaclass=PoolMeta):
         party.save()
         with Transaction().set_context(company=company.id):
             warehouse = company._provision_warehouse()
-            company._provision_chart()
-            company._provision_fiscal_year()
-            company._provision_sale_sequence()
+            company.provision_books()
         return company, warehouse
+
+    def provision_books(self):
+        """Give the company its chart, its current and next fiscal years and
+        its own sequences (run in the company's context)"""
+        self._provision_chart()
+        year = self._today().year
+        self._provision_fiscal_year(year)
+        self._provision_fiscal_year(year + 1)
+        self._provision_sale_sequence()
+        self._provision_stock_sequences()
+
+    def _today(self):
+        Date = Pool().get('ir.date')
+        with Transaction().set_context(company=self.id):
+            return Date.today()
+
+    @classmethod
+    def open_next_fiscal_years(cls):
+        """Create the next fiscal year, with its periods and sequences, of
+        every company that has books, so that it exists before the current
+        one ends (scheduled task)"""
+        pool = Pool()
+        FiscalYear = pool.get('account.fiscalyear')
+        company_id = Transaction().context.get('company')
+        if company_id is not None and company_id >= 0:
+            companies = [cls(company_id)]
+        else:
+            companies = cls.search([])
+        created = []
+        for company in companies:
+            years = {y.start_date.year for y in FiscalYear.search([
+                        ('company', '=', company.id),
+                        ])}
+            if not years:
+                continue
+            year = company._today().year
+            with Transaction().set_context(company=company.id):
+                for wanted in [year, year + 1]:
+                    if wanted not in years:
+                        created.append(company._provision_fiscal_year(wanted))
+        return created
 
     @classmethod
     def _provision_party(cls, application):
@@ -164,10 +238,11 @@ class Company(metaclass=PoolMeta):
         name = self.party.name
         roles = self._warehouse_location_roles()
         locations = Location.create([
-                {'name': f"{name} {label}", 'type': type_}
-                for _, label, type_ in roles])
+                {'name': gettext(message, company=name), 'type': type_}
+                for _, message, type_ in roles])
         warehouse, = Location.create([{
-                    'name': f"{name} Warehouse",
+                    'name': gettext(
+                        'lao_b2b.msg_provision_warehouse', company=name),
                     'type': 'warehouse',
                     'address': self.party.addresses[0].id,
                     **{field: location.id for (field, _, _), location
@@ -182,11 +257,15 @@ class Company(metaclass=PoolMeta):
 
     @classmethod
     def _warehouse_location_roles(cls):
-        "The (warehouse field, name, type) of each location of a warehouse"
+        """The (warehouse field, message of the name, type) of each location
+        of a warehouse"""
         return [
-            ('input_location', "Input", 'storage'),
-            ('output_location', "Output", 'storage'),
-            ('storage_location', "Storage", 'storage'),
+            ('input_location', 'lao_b2b.msg_provision_location_input',
+                'storage'),
+            ('output_location', 'lao_b2b.msg_provision_location_output',
+                'storage'),
+            ('storage_location', 'lao_b2b.msg_provision_location_storage',
+                'storage'),
             ]
 
     def _provision_chart(self):
@@ -244,30 +323,36 @@ class Company(metaclass=PoolMeta):
         configuration.default_account_payable = payable
         configuration.save()
 
-    def _provision_fiscal_year(self):
+    def _provision_fiscal_year(self, year=None):
+        "Create the fiscal year (by default the current one) with its periods"
         pool = Pool()
         FiscalYear = pool.get('account.fiscalyear')
         InvoiceSequence = pool.get('account.fiscalyear.invoice_sequence')
         SequenceStrict = pool.get('ir.sequence.strict')
         ModelData = pool.get('ir.model.data')
-        Date = pool.get('ir.date')
 
-        year = Date.today().year
+        if year is None:
+            year = self._today().year
         move_type = ModelData.get_id('account', 'sequence_type_account_move')
         invoice_type = ModelData.get_id(
             'account_invoice', 'sequence_type_account_invoice')
         move_sequence, customer_sequence, supplier_sequence = (
             SequenceStrict.create([{
-                        'name': f"{year} Moves",
+                        'name': gettext(
+                            'lao_b2b.msg_provision_sequence_moves', year=year),
                         'sequence_type': move_type,
                         'company': self.id,
                         }, {
-                        'name': f"{year} Customer Invoices",
+                        'name': gettext(
+                            'lao_b2b.msg_provision_sequence_customer_invoices',
+                            year=year),
                         'sequence_type': invoice_type,
                         'prefix': f"INV/{year}/",
                         'company': self.id,
                         }, {
-                        'name': f"{year} Supplier Invoices",
+                        'name': gettext(
+                            'lao_b2b.msg_provision_sequence_supplier_invoices',
+                            year=year),
                         'sequence_type': invoice_type,
                         'prefix': f"SUP/{year}/",
                         'company': self.id,
@@ -294,7 +379,7 @@ class Company(metaclass=PoolMeta):
         SaleConfiguration = pool.get('sale.configuration')
         ModelData = pool.get('ir.model.data')
         sequence = Sequence(
-            name="Sales",
+            name=gettext('lao_b2b.msg_provision_sequence_sales'),
             sequence_type=ModelData.get_id('sale', 'sequence_type_sale'),
             prefix="SO/",
             company=self)
@@ -303,6 +388,47 @@ class Company(metaclass=PoolMeta):
         configuration.sale_sequence = sequence
         configuration.save()
         return sequence
+
+    def _provision_stock_sequences(self):
+        "The company's own numbering of shipments, returns and inventories"
+        pool = Pool()
+        Sequence = pool.get('ir.sequence')
+        StockConfiguration = pool.get('stock.configuration')
+        ModelData = pool.get('ir.model.data')
+        sequences = Sequence.create([{
+                    'name': name,
+                    'sequence_type': ModelData.get_id('stock', type_),
+                    'prefix': prefix,
+                    'company': self.id,
+                    } for _, type_, name, prefix in STOCK_SEQUENCES])
+        configuration = StockConfiguration(1)
+        for (field, _, _, _), sequence in zip(STOCK_SEQUENCES, sequences):
+            setattr(configuration, field, sequence)
+        configuration.save()
+        return sequences
+
+    def apply_vat(self, product, taxes):
+        """The taxes of a sale of product by the company: taxes without the
+        Lao VAT, then the VAT if the company is registered and the
+        product's category is not exempt"""
+        Tax = Pool().get('account.tax')
+        vat = self.vat_taxes()
+        taxes = [t for t in Tax.browse(taxes) if t not in vat]
+        exempt = product and any(
+            c.is_vat_exempt for c in product.categories)
+        if self.vat_registered and not exempt:
+            taxes.extend(vat)
+        return taxes
+
+    def vat_taxes(self):
+        "The company's Lao VAT, created from the chart's template"
+        pool = Pool()
+        Tax = pool.get('account.tax')
+        ModelData = pool.get('ir.model.data')
+        return Tax.search([
+                ('company', '=', self.id),
+                ('template', '=', ModelData.get_id('lao_b2b', 'tax_vat')),
+                ])
 
     def sales_account_category(self):
         """The accounting category of the vendor's goods: one that has a

@@ -1,6 +1,7 @@
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
-from trytond.pool import Pool
 from trytond.pyson import Eval
+
+from .common import xml_id
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -17,6 +18,16 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     recognition_sequence_type = fields.Function(
         fields.Many2One('ir.sequence.type', "Recognition Sequence Type"),
         'get_recognition_sequence_type')
+    bank_transfer_payment_term = fields.Many2One(
+        'account.invoice.payment_term', "Bank Transfer Payment Term",
+        required=True,
+        help="The payment term of the sales that the buyer pays by bank "
+        "transfer (due within its number of days).")
+    cash_on_delivery_payment_term = fields.Many2One(
+        'account.invoice.payment_term', "Cash on Delivery Payment Term",
+        required=True,
+        help="The payment term of the sales paid on delivery; they are "
+        "invoiced when shipped.")
     vendor_chart_template = fields.Many2One(
         'account.account.template', "Vendor Chart of Accounts",
         required=True, domain=[('parent', '=', None)],
@@ -24,23 +35,30 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_recognition_sequence(cls):
-        return cls._get_id('lao_b2b', 'sequence_recognition')
+        return xml_id('lao_b2b', 'sequence_recognition')
 
     @classmethod
     def default_vendor_chart_template(cls):
-        return cls._get_id('account', 'account_template_root_en')
+        return xml_id('account', 'account_template_root_en')
+
+    @classmethod
+    def default_bank_transfer_payment_term(cls):
+        return cls._get_id('lao_b2b', 'payment_term_bank_transfer')
+
+    @classmethod
+    def default_cash_on_delivery_payment_term(cls):
+        return cls._get_id('lao_b2b', 'payment_term_cash_on_delivery')
+
+    def payment_terms(self, payment_method):
+        """The payment term and invoice method of a sale paid by
+        payment_method"""
+        if payment_method == 'cash_on_delivery':
+            return self.cash_on_delivery_payment_term, 'fulfillment'
+        return self.bank_transfer_payment_term, 'order'
 
     @classmethod
     def default_recognition_sequence_type(cls):
-        return cls._get_id('lao_b2b', 'sequence_type_recognition')
+        return xml_id('lao_b2b', 'sequence_type_recognition')
 
     def get_recognition_sequence_type(self, name):
         return self.default_recognition_sequence_type()
-
-    @staticmethod
-    def _get_id(module, fs_id):
-        ModelData = Pool().get('ir.model.data')
-        try:
-            return ModelData.get_id(module, fs_id)
-        except KeyError:
-            return None

@@ -13,4 +13,6 @@ class Cron(metaclass=PoolMeta):
                     "Close Expired Requests, Quotes and Board Posts"),
                 ('lao.commission.run|run_monthly',
                     "Invoice the Marketplace Commissions of Last Month"),
+                ('company.company|open_next_fiscal_years',
+                    "Open the Next Fiscal Year of Every Company"),
                 ])

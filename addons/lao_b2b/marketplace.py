@@ -12,6 +12,7 @@ from its sales.
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -19,10 +20,10 @@ from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import without_check_access
 
 from .common import as_vendor_system, state_button
-from .exceptions import MarketplaceOrderError
+from .exceptions import MarketplaceOrderError, WebUserError
 
 ORDER_STATES = [
     ('draft', "Draft"),
@@ -36,6 +37,7 @@ ORDER_STATUS = [
     ('processing', "Processing"),
     ('shipped', "Shipped"),
     ('done', "Done"),
+    ('partly_cancelled', "Partly Cancelled"),
     ('cancelled', "Cancelled"),
     ]
 
@@ -50,6 +52,16 @@ PAYMENT_METHODS = [
     ]
 
 _draft = {'readonly': Eval('state') != 'draft'}
+
+
+class VendorPart(NamedTuple):
+    "The part of one vendor in a marketplace order, as the buyer sees it"
+    vendor: str
+    number: str | None
+    state: str
+    total: Decimal
+    # The currency.currency record, for the currencyformat filter
+    currency: object
 
 
 class Order(Workflow, ModelSQL, ModelView):
@@ -120,19 +132,21 @@ class Order(Workflow, ModelSQL, ModelView):
         return {o.id: o.compute_status() for o in orders}
 
     def compute_status(self):
-        "The buyer's view of the order, built from its vendors' sales"
+        """The buyer's view of the order, built from its vendors' sales
+        (its parts): cancelled when every part is, partly cancelled when
+        some are, else the least advanced state of its parts"""
         if self.state != 'placed':
             return self.state
-        sales = [s for s in self.sales if s.state != 'cancelled']
-        if not sales:
+        statuses = [s.marketplace_status for s in self.sales]
+        live = [s for s in statuses if s != 'cancelled']
+        if not live:
             return 'cancelled'
-        if all(s.state == 'done' for s in sales):
-            return 'done'
-        if all(s.shipment_state == 'sent' for s in sales):
-            return 'shipped'
-        if any(s.state in {'processing', 'done'} for s in sales):
-            return 'processing'
-        return 'confirmed'
+        if len(live) < len(statuses):
+            return 'partly_cancelled'
+        for status in ['confirmed', 'processing', 'shipped']:
+            if status in live:
+                return status
+        return 'done'
 
     def get_rec_name(self, name):
         return gettext('lao_b2b.msg_marketplace_order_name',
@@ -162,7 +176,6 @@ class Order(Workflow, ModelSQL, ModelView):
         sales = []
         for order in orders:
             sales.extend(order.create_sales())
-        cls._consume_declared_quantities(orders)
         for company, c_sales in _group_by_company(sales):
             with as_vendor_system(company):
                 Sale.quote(c_sales)
@@ -221,7 +234,8 @@ class Order(Workflow, ModelSQL, ModelView):
         sales = []
         for company, lines in by_company.items():
             with as_vendor_system(company):
-                sale = new_vendor_sale(company, self.buyer, self.reference)
+                sale = new_vendor_sale(company, self.buyer, self.reference,
+                    self.payment_method)
                 sale.marketplace_order = self
                 sale.origin = self
                 if self.invoice_address:
@@ -238,32 +252,90 @@ class Order(Workflow, ModelSQL, ModelView):
             [l for lines in by_company.values() for l in lines])
         return sales
 
+
+    # The web shop: the orders of a web user's buyer party
+
     @classmethod
-    def _consume_declared_quantities(cls, orders):
-        "Decrease the declared quantities of the listings sold"
-        Listing = Pool().get('lao.listing')
-        sold = defaultdict(float)
-        for order in orders:
-            for line in order.lines:
-                if line.listing.availability == 'declared':
-                    sold[line.listing] += line.quantity
-        to_write = []
-        for listing, quantity in sold.items():
-            to_write.extend(([listing], {
-                        'declared_quantity': round(
-                            listing.declared_quantity - quantity,
-                            listing.unit.digits),
-                        }))
-        if to_write:
-            with Transaction().set_context(_check_access=False):
-                Listing.write(*to_write)
+    def web_owner_domain(cls, user):
+        return [('buyer', '=', user.buyer_party_id)]
+
+    @classmethod
+    def web_orders(cls, user):
+        if not user.party:
+            return []
+        return cls.search(cls.web_owner_domain(user))
+
+    @classmethod
+    def web_place(cls, user, items, reference=None,
+            delivery_method='delivery', payment_method='bank_transfer',
+            shipment_address=None):
+        """Create and place the marketplace order of the web user for the
+        cart items [(listing id, quantity)]: one confirmed sale per vendor,
+        or nothing
+
+        shipment_address is the id of one of the buyer's addresses, the
+        first one by default; it is needed for a delivery."""
+        pool = Pool()
+        Line = pool.get('lao.marketplace.order.line')
+        Listing = pool.get('lao.listing')
+        user.check_buyer()
+        if not items:
+            raise WebUserError(gettext('lao_b2b.msg_web_cart_empty'))
+        methods = cls.fields_get(['delivery_method', 'payment_method'])
+        for name, value in [
+                ('delivery_method', delivery_method),
+                ('payment_method', payment_method)]:
+            if value not in dict(methods[name]['selection']):
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_checkout_choice',
+                        field=methods[name]['string']))
+        addresses = {a.id: a for a in user.party.addresses}
+        if shipment_address is not None:
+            if shipment_address not in addresses:
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_checkout_address'))
+            address = addresses[shipment_address]
+        else:
+            address = user.party.address_get(type='delivery')
+        if delivery_method == 'delivery' and not address:
+            raise WebUserError(gettext('lao_b2b.msg_web_checkout_address'))
+        with without_check_access():
+            listings = {l.id: l for l in Listing.search([
+                        ('id', 'in', [i for i, _ in items]),
+                        Listing.catalogue_domain(),
+                        ])}
+        if set(listings) != {i for i, _ in items}:
+            raise WebUserError(gettext('lao_b2b.msg_web_cart_unavailable'))
+        order = cls(buyer=user.party, reference=reference,
+            delivery_method=delivery_method, payment_method=payment_method)
+        order.on_change_buyer()
+        order.shipment_address = address
+        order.lines = [
+            Line(listing=listings[i], quantity=q) for i, q in items]
+        order.save()
+        # Placing reads the vendors' listings and creates their sales
+        with without_check_access():
+            cls.place([cls(order.id)])
+        return order
+
+    @property
+    def vendor_parts(self):
+        """The part of each vendor: the buyer may see them, not read the
+        vendors' sales"""
+        with without_check_access():
+            return [VendorPart(s.company.rec_name, s.number,
+                    s.state_string, s.total_amount, s.currency)
+                for s in self.sales]
 
 
-def new_vendor_sale(company, party, reference=None):
-    "A draft sale of the vendor company to party, from its warehouse"
+def new_vendor_sale(
+        company, party, reference=None, payment_method='bank_transfer'):
+    """A draft sale of the vendor company to party, from its warehouse, on
+    the payment term of the buyer's payment method"""
     pool = Pool()
     Sale = pool.get('sale.sale')
     Listing = pool.get('lao.listing')
+    Configuration = pool.get('lao.b2b.configuration')
     sale = Sale(
         company=company,
         currency=company.currency,
@@ -271,6 +343,8 @@ def new_vendor_sale(company, party, reference=None):
         warehouse=Listing.company_warehouse(company),
         reference=reference)
     sale.on_change_party()
+    sale.payment_term, sale.invoice_method = (
+        Configuration(1).payment_terms(payment_method))
     return sale
 
 
@@ -363,6 +437,55 @@ class Sale(metaclass=PoolMeta):
     marketplace_payment_method = fields.Function(fields.Selection(
             [(None, "")] + PAYMENT_METHODS, "Payment Method"),
         'get_marketplace_terms')
+    marketplace_status = fields.Function(fields.Selection(
+            [(None, "")] + ORDER_STATUS, "Marketplace Status"),
+        'get_marketplace_status')
+    marketplace_status_string = marketplace_status.translated(
+        'marketplace_status')
+
+    def get_marketplace_status(self, name):
+        """The buyer's view of this part of an order: a sale whose every
+        line was cancelled (refused, not shipped again) is cancelled"""
+        if self.state == 'cancelled':
+            return 'cancelled'
+        lines = [l for l in self.lines if l.type == 'line']
+        if lines and all(l.is_cancelled for l in lines):
+            return 'cancelled'
+        if self.state == 'done':
+            return 'done'
+        if self.state == 'processing':
+            return ('shipped' if self.shipment_state == 'sent'
+                else 'processing')
+        if self.state == 'confirmed':
+            return 'confirmed'
+        return 'draft'
+
+    @classmethod
+    def confirm(cls, sales):
+        super().confirm(sales)
+        cls.sync_listings(sales)
+
+    @classmethod
+    def draft(cls, sales):
+        super().draft(sales)
+        cls.sync_listings(sales)
+
+    @classmethod
+    def cancel(cls, sales):
+        super().cancel(sales)
+        cls.sync_listings(sales)
+
+    @classmethod
+    def process(cls, sales):
+        super().process(sales)
+        cls.sync_listings(sales)
+
+    @classmethod
+    def sync_listings(cls, sales):
+        "Take from or give back to the listings what the sales' lines owe"
+        Listing = Pool().get('lao.listing')
+        Listing.sync_sale_lines(
+            [l for s in cls.browse([s.id for s in sales]) for l in s.lines])
 
     @classmethod
     def get_marketplace_terms(cls, sales, names):
@@ -382,3 +505,36 @@ class SaleLine(metaclass=PoolMeta):
     marketplace_listing = fields.Many2One(
         'lao.listing', "Marketplace Listing", readonly=True,
         ondelete='RESTRICT')
+    reserved_listing = fields.Many2One(
+        'lao.listing', "Reserved Listing", readonly=True,
+        ondelete='RESTRICT',
+        help="The listing whose quantity the line takes.")
+    reserved_quantity = fields.Float(
+        "Reserved Quantity", readonly=True,
+        help="The quantity, in the listing's unit, that the line takes from "
+        "its listing now (negative for a return).")
+
+    def listing_due(self, listing):
+        """The quantity, in the listing's unit, that the line should take
+        from listing: none unless its sale is confirmed, less what was
+        cancelled and not shipped again (refused deliveries)"""
+        Uom = Pool().get('product.uom')
+        if (self.type != 'line'
+                or self.sale.state not in {'confirmed', 'processing', 'done'}):
+            return 0.
+        ignored = sum(
+            Uom.compute_qty(m.unit, m.quantity, self.unit, round=False)
+            for m in self.moves_ignored if m.state == 'cancelled')
+        quantity = abs(self.quantity) - ignored
+        if self.quantity < 0:
+            quantity = -quantity
+        return round(Uom.compute_qty(
+                self.unit, quantity, listing.unit, round=False),
+            listing.unit.digits)
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['reserved_listing', 'reserved_quantity']:
+            default.setdefault(name, None)
+        return super().copy(lines, default=default)

@@ -18,6 +18,10 @@ class Category(metaclass=PoolMeta):
         "Prohibited",
         help="Check to forbid listing goods of this category and of the "
         "categories below it on the marketplace.")
+    vat_exempt = fields.Boolean(
+        "VAT Exempt",
+        help="Check when the goods of this category and of the categories "
+        "below it are exempt from VAT (Law on VAT, Art. 12).")
     commission_rate = fields.Numeric(
         "Commission Rate", digits=(1, 4),
         domain=['OR',
@@ -31,12 +35,43 @@ class Category(metaclass=PoolMeta):
     def default_prohibited():
         return False
 
+    @classmethod
+    def commodity_domain(cls):
+        """The domain of the categories that are commodities: not the
+        accounting categories (such as a vendor's "Sales of" category) and
+        neither prohibited nor below a prohibited category"""
+        domain = [('accounting', '=', False)]
+        prohibited = [c.id for c in cls.search([('prohibited', '=', True)])]
+        if prohibited:
+            # The prohibited categories and those below them (whose parent
+            # is in their subtrees)
+            excluded = cls.search(['OR',
+                    ('id', 'in', prohibited),
+                    ('parent', 'child_of', prohibited),
+                    ])
+            domain.append(('id', 'not in', [c.id for c in excluded]))
+        return domain
+
     @property
     def is_prohibited(self):
         "Whether this category or one of its parents is prohibited"
         category = self
         while category:
             if category.prohibited:
+                return True
+            category = category.parent
+        return False
+
+    @staticmethod
+    def default_vat_exempt():
+        return False
+
+    @property
+    def is_vat_exempt(self):
+        "Whether this category or one of its parents is exempt from VAT"
+        category = self
+        while category:
+            if category.vat_exempt:
                 return True
             category = category.parent
         return False

@@ -8,6 +8,7 @@ request.  A scheduled task expires the requests, quotes and board posts
 whose date has passed.
 """
 import json
+from zoneinfo import ZoneInfo
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -17,7 +18,9 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .common import as_vendor_system, state_button
-from .exceptions import QuotationRequestError
+from .company import TIMEZONE
+from .country import Subdivision
+from .exceptions import QuotationRequestError, WebUserError
 from .marketplace import new_sale_line, new_vendor_sale
 
 REQUEST_STATES = [
@@ -37,14 +40,33 @@ QUOTE_STATES = [
     ('withdrawn', "Withdrawn"),
     ]
 
-PROVINCE_DOMAIN = [
-    ('country.code', '=', 'LA'),
-    ('parent', '=', None),
+# The quotes a buyer sees: drafts and withdrawn quotes are the vendor's own
+VISIBLE_QUOTE_STATES = ['submitted', 'accepted', 'declined', 'expired']
+# The units a buyer may ask for, as (module, xml id)
+REQUEST_UNITS = [
+    ('product', 'uom_kilogram'),
+    ('lao_b2b', 'uom_tonne'),
+    ('product', 'uom_unit'),
     ]
+# The fields of a request that the web form gives: the web may not set the
+# buyer or the state
+REQUEST_FIELDS = [
+    'title', 'category', 'description', 'quantity', 'unit', 'wanted_date',
+    'delivery_province', 'border_point', 'target_price', 'expiry_date']
 
 
-def today():
-    return Pool().get('ir.date').today()
+def today(company=None):
+    """Today in the company's time zone, else in the platform's (Vientiane):
+    never in the server's UTC, which is still yesterday until 07:00"""
+    Date = Pool().get('ir.date')
+    timezone = (company.timezone if company and company.timezone
+        else TIMEZONE)
+    return Date.today(timezone=ZoneInfo(timezone))
+
+
+def web_values(values, names):
+    "The values of names only, from the values of a web form"
+    return {name: values.get(name) for name in names}
 
 
 class QuotationRequest(Workflow, ModelSQL, ModelView):
@@ -67,7 +89,8 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
         'product.uom', "Unit", required=True, states=_states)
     wanted_date = fields.Date("Wanted Date", states=_states)
     delivery_province = fields.Many2One(
-        'country.subdivision', "Delivery Province", domain=PROVINCE_DOMAIN,
+        'country.subdivision', "Delivery Province",
+        domain=Subdivision.lao_provinces(),
         states={
             'readonly': _states['readonly'],
             'required': ~Eval('border_point'),
@@ -249,6 +272,88 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
                     ('expiry_date', '<', today_),
                     ]))
 
+    # The web shop: the requests of a web user's buyer party
+
+    @classmethod
+    def web_units(cls):
+        "The units a request for quotation or a board post may use"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
+        return Uom.browse([ModelData.get_id(module, xml_id)
+                for module, xml_id in REQUEST_UNITS])
+
+    @classmethod
+    def check_web_unit(cls, unit):
+        if unit is not None and int(unit) not in {
+                u.id for u in cls.web_units()}:
+            raise WebUserError(gettext('lao_b2b.msg_web_market_unit'))
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [('buyer', '=', user.buyer_party_id)]
+
+    @classmethod
+    def web_requests(cls, user):
+        "The web user's requests for quotation, the latest first"
+        return cls.search(cls.web_owner_domain(user), order=[('id', 'DESC')])
+
+    @classmethod
+    def web_request(cls, user, values):
+        """Create the request for quotation of values for the web user's
+        buyer party and open it to the vendors"""
+        user.check_buyer()
+        values = web_values(values, REQUEST_FIELDS)
+        cls.check_web_unit(values['unit'])
+        request = cls(buyer=user.party, **values)
+        request.currency = cls.default_currency()
+        request.save()
+        cls.publish([request])
+        return request
+
+    @classmethod
+    def web_cancel(cls, user, request_id):
+        "Cancel the web user's open request and decline its quotes"
+        request = user.own(cls, request_id)
+        if request.state not in {'draft', 'open'}:
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_rfq_not_cancellable',
+                    request=request.rec_name))
+        cls.cancel([request])
+        return request
+
+    @property
+    def buyer_quotes(self):
+        "The quotes the buyer sees, the cheapest first"
+        Quote = Pool().get('lao.rfq.quote')
+        return Quote.search([
+                ('request', '=', self.id),
+                ('state', 'in', VISIBLE_QUOTE_STATES),
+                ], order=[('unit_price', 'ASC'), ('id', 'ASC')])
+
+    @property
+    def sale_number(self):
+        """The number of the vendor's sale of the accepted quote: the buyer
+        may see it, not read the vendor's sale"""
+        with without_check_access():
+            sale = self.__class__(self.id).sale
+            return sale.number if sale else None
+
+    @classmethod
+    def web_vendor_open_requests(cls, user):
+        """The open requests for quotation, each with the quotes of the
+        web user's vendors: [(request, quotes)]"""
+        companies = {c.id for c in user.vendor_companies}
+        if not companies:
+            return []
+        with without_check_access():
+            requests = cls.search([
+                    ('state', '=', 'open'),
+                    ], order=[('expiry_date', 'ASC'), ('id', 'ASC')],
+                limit=100)
+            return [(r, [q for q in r.quotes if q.company.id in companies])
+                for r in requests]
+
 
 class Quote(Workflow, ModelSQL, ModelView):
     __string__ = "Quote"
@@ -354,14 +459,10 @@ class Quote(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('submitted')
     def submit(cls, quotes):
-        today_ = today()
         cls.check_vendor(quotes)
         for quote in quotes:
-            if quote.request.state != 'open':
-                raise QuotationRequestError(gettext(
-                        'lao_b2b.msg_rfq_not_open',
-                        request=quote.request.rec_name))
-            if quote.valid_until < today_:
+            quote.check_request_open()
+            if quote.valid_until < today(quote.company):
                 raise QuotationRequestError(gettext(
                         'lao_b2b.msg_rfq_quote_validity_past',
                         quote=quote.rec_name))
@@ -370,6 +471,54 @@ class Quote(Workflow, ModelSQL, ModelView):
                         'lao_b2b.msg_rfq_quote_currency',
                         quote=quote.rec_name,
                         currency=quote.request.currency.rec_name))
+            quote.check_product()
+
+    def check_request_open(self):
+        "Refuse a closed request, or one past its expiry date in Vientiane"
+        request = self.request
+        if request.state != 'open' or request.expiry_date < today():
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_not_open', request=request.rec_name))
+
+    def check_product(self):
+        """The product must be the vendor's own (listed by it and by no
+        other vendor), of the requested commodity or one of its kinds, and
+        the quantity within the request and the product's sale terms"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Category = pool.get('product.category')
+        Uom = pool.get('product.uom')
+        with without_check_access():
+            listings = Listing.search([
+                    ('product', '=', self.product.id),
+                    ('state', 'not in', ['archived', 'merged']),
+                    ])
+        if (not listings
+                or any(l.company != self.company for l in listings)):
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_not_own_product',
+                    quote=self.rec_name, product=self.product.rec_name))
+        kinds = Category.search([
+                ('parent', 'child_of', [self.request.category.id]),
+                ])
+        if not (set(self.product.categories) & set(kinds)):
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_wrong_commodity',
+                    quote=self.rec_name, product=self.product.rec_name,
+                    commodity=self.request.category.rec_name))
+        if self.quantity > self.request.quantity:
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_above_request',
+                    quote=self.rec_name))
+        listing = listings[0]
+        quantity = Uom.compute_qty(
+            self.unit, self.quantity, listing.unit, round=False)
+        problems = listing.quantity_problems(quantity)
+        if problems:
+            raise QuotationRequestError(gettext(
+                    'lao_b2b.msg_rfq_quote_terms',
+                    quote=self.rec_name,
+                    problems='\n'.join('- ' + p for p in problems)))
 
     @classmethod
     @ModelView.button
@@ -396,7 +545,6 @@ class Quote(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Request = pool.get('lao.rfq')
         Sale = pool.get('sale.sale')
-        today_ = today()
         requests = [q.request for q in quotes]
         if len(set(requests)) != len(requests):
             raise QuotationRequestError(gettext(
@@ -405,11 +553,8 @@ class Quote(Workflow, ModelSQL, ModelView):
         Request.lock(requests)
         cls.check_vendor(quotes)
         for quote in quotes:
-            if quote.request.state != 'open':
-                raise QuotationRequestError(gettext(
-                        'lao_b2b.msg_rfq_not_open',
-                        request=quote.request.rec_name))
-            if quote.valid_until < today_:
+            quote.check_request_open()
+            if quote.valid_until < today(quote.company):
                 raise QuotationRequestError(gettext(
                         'lao_b2b.msg_rfq_quote_expired',
                         quote=quote.rec_name))
@@ -439,3 +584,24 @@ class Quote(Workflow, ModelSQL, ModelView):
         line.commission_rate = request.category.effective_commission_rate
         sale.lines = [line]
         return sale
+
+    # The web shop: the quotes made to a web user's requests
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [
+            ('request.buyer', '=', user.buyer_party_id),
+            ('state', 'in', VISIBLE_QUOTE_STATES),
+            ]
+
+    @classmethod
+    def web_accept(cls, user, quote_id):
+        """Accept the web user's submitted quote of id: the vendor's sale is
+        confirmed, the request closed and its other quotes declined"""
+        quote = user.own(cls, quote_id)
+        if quote.state != 'submitted':
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_quote_not_acceptable',
+                    quote=quote.rec_name))
+        cls.accept([quote])
+        return cls(quote.id)

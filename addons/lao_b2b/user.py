@@ -75,6 +75,10 @@ class User(metaclass=PoolMeta):
         Party = pool.get('party.party')
 
         company = application.company
+        language = application.language
+        if language and not language.translatable:
+            # res.user accepts only the languages loaded in the database
+            language = None
         login = application.email
         if cls.search([('login', '=', login)], limit=1):
             login = f'{application.email}#{application.recognition_number}'
@@ -88,6 +92,7 @@ class User(metaclass=PoolMeta):
             name=employee.party.name,
             login=login,
             email=application.email,
+            language=language,
             companies=[company],
             company=company,
             warehouse=application.warehouse,

@@ -285,3 +285,23 @@ def test_password_reset_wrong_token(client, tryton):
             'confirm': 'a new long password'})
     assert response.status_code == 400
     log_in(client, email)
+
+
+def test_login_in_language_of_buyer(client, tryton):
+    "A buyer whose party speaks Chinese gets the web shop in Chinese"
+    email, user_id = make_web_user(tryton)
+
+    def speak_chinese(pool):
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+        WebUser = pool.get('web.user')
+        chinese, = Lang.search([('code', '=', 'zh_CN')])
+        party = Party(name="Kunming Importer", lang=chinese)
+        party.save()
+        WebUser.write([WebUser(user_id)], {'party': party.id})
+    tryton.run(speak_chinese)
+    client.post('/language', data={
+            'csrf_token': csrf_token(client, '/'), 'language': 'lo'})
+
+    log_in(client, email)
+    assert b'<html lang="zh-CN">' in client.get('/').data

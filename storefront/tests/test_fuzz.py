@@ -1,6 +1,8 @@
 """The web shop never answers 5xx: every rule of the URL map with odd path
 arguments, and random form fields and query strings with and without a
-valid CSRF token, as an anonymous visitor, a buyer and a vendor.
+valid CSRF token, as an anonymous visitor, a buyer and a vendor; and
+forms that pass (a request for quotation, a board post, the buyer profile,
+the cart, a vendor's listing and application) with fields changed.
 
 The walk is bounded and deterministic (hypothesis with derandomize and a
 few examples); REQUESTS counts what was sent, shown with `pytest -s`."""
@@ -192,4 +194,85 @@ def test_random_requests(app, visitors, outbox, role):
             response = visitor.client.post(url, data=data,
                 content_type='multipart/form-data')
         _check(response, method, url)
+    send()
+
+
+def _refs(tryton):
+    "The ids a valid form of a request or a profile needs"
+    def ids(pool):
+        ModelData = pool.get('ir.model.data')
+        Subdivision = pool.get('country.subdivision')
+        Country = pool.get('country.country')
+        return {
+            'category': ModelData.get_id(
+                'lao_b2b', 'category_coffee_arabica_green'),
+            'province': Subdivision.search([('code', '=', 'LA-CH')])[0].id,
+            'unit': ModelData.get_id('product', 'uom_kilogram'),
+            'country': Country.search([('code', '=', 'LA')])[0].id,
+            }
+    return tryton.run(ids)
+
+
+def _valid_forms(tryton, visitors):
+    """[(role, url, data)]: forms that pass as they are, for their fields to
+    be changed one to three at a time"""
+    from .test_vendor_listings import _form
+    refs = _refs(tryton)
+    company_id, listing_id = visitors['vendor'].ids
+    expiry = '2099-12-31'
+    return [
+        ('buyer', '/rfq/new', {
+                'title': "Fuzz: chips", 'category': refs['category'],
+                'quantity': '20', 'unit': refs['unit'],
+                'wanted_date': expiry, 'delivery_province': '',
+                'border_point': 'Boten', 'target_price': '2500',
+                'expiry_date': expiry, 'description': "Dry."}),
+        ('buyer', '/board/post', {
+                'title': "Fuzz: roots", 'category': refs['category'],
+                'province': refs['province'], 'quantity': '50',
+                'unit': refs['unit'], 'price': '1000',
+                'expiry_date': expiry, 'contact': '+856 20 7777 0000',
+                'description': "Any."}),
+        ('buyer', '/account/profile', {
+                'business_name': "Fuzz Buyer", 'buyer_type': 'domestic',
+                'registration_number': 'FZ-1', 'city': 'Vientiane',
+                'country': refs['country'], 'subdivision': '',
+                'phone': '', 'street': ''}),
+        ('buyer', '/cart/add', {'listing': listing_id, 'quantity': '1'}),
+        ('vendor', f'/vendor/listings/{listing_id}/edit',
+            _form(tryton, company=str(company_id))),
+        ('vendor', '/vendor/apply', {
+                'name': "Fuzz Rice", 'vendor_type': 'cooperative',
+                'registration_number': 'FUZZ-RICE-1',
+                'province': refs['province'], 'district': 'Paksong',
+                'phone': '+856 20 5555 0001', 'email': 'fuzz@example.la',
+                'commodities': 'Rice'}),
+        ]
+
+
+def test_valid_forms_changed(app, database, visitors, outbox):
+    "Forms that pass, with one to three fields changed at random: no 5xx"
+    tryton = Tryton(database)
+    forms = _valid_forms(tryton, visitors)
+    number = st.one_of(
+        st.sampled_from(ODD_NUMBERS),
+        st.integers(min_value=-2 ** 70, max_value=2 ** 70).map(str))
+    value = st.one_of(number, st.text(max_size=300), st.just(''))
+
+    @st.composite
+    def changed(draw):
+        role, url, data = draw(st.sampled_from(forms))
+        names = sorted(data)
+        changes = draw(st.dictionaries(
+                st.sampled_from(names), value, min_size=1, max_size=3))
+        return role, url, {**data, **changes}
+
+    @SETTINGS
+    @given(changed())
+    def send(example):
+        role, url, data = example
+        visitor = visitors[role]
+        response = visitor.client.post(
+            url, data={**data, 'csrf_token': visitor.token})
+        _check(response, 'POST', url)
     send()

@@ -3,11 +3,14 @@ import io
 import itertools
 
 import pytest
+from trytond.modules.lao_b2b.tests.files import pdf, png
 
 from .conftest import csrf_token, log_in, make_web_user
 
-PDF = b'%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'
-PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
+# Real files: uploads are decoded before they are accepted (a PNG is
+# stored re-encoded, which gives the same bytes for one Pillow wrote)
+PDF = pdf()
+PNG = png()
 # Registration numbers are unique across the session's database
 REGISTRATION_NUMBERS = (f'REG-{n:05d}' for n in itertools.count(1))
 
@@ -157,6 +160,9 @@ def _document_count(tryton, application_id):
 @pytest.mark.parametrize('content,filename,message', [
         (b'MZ\x90\x00 not a pdf', 'virus.pdf', b'Only PDF, JPEG and PNG'),
         (b'<html><script>', 'page.png', b'Only PDF, JPEG and PNG'),
+        (b'\x89PNG\r\n\x1a\n<html><script>', 'page.png',
+            b'Only PDF, JPEG and PNG'),
+        (b'%PDF-1.4\n%%EOF\n', 'hollow.pdf', b'cannot be read'),
         (b'', 'empty.pdf', b'class="error"'),
         (PDF[:5] + b'\0' * (5 * 1024 * 1024), 'big.pdf', b'at most 5 MB'),
         ])
@@ -251,3 +257,15 @@ def test_apply_without_csrf(client, tryton, buyer):
     response = client.post('/vendor/apply', data=data)
     assert response.status_code == 400
     assert _applications(tryton, buyer[1]) == []
+
+
+@pytest.mark.parametrize('language', ['zh_CN', 'lo', 'en'])
+def test_application_in_applicant_language(client, tryton, buyer, language):
+    "The application keeps the language of the web shop the applicant uses"
+    client.post('/language', data={
+            'csrf_token': csrf_token(client, '/'), 'language': language})
+    response = _apply(client, tryton)
+    assert response.status_code == 302, response.data
+    (application_id, _), = _applications(tryton, buyer[1])
+    assert tryton.run(lambda pool: pool.get('lao.vendor.application')(
+            application_id).language.code) == language

@@ -10,8 +10,6 @@ from unittest.mock import patch
 
 from trytond import backend
 from trytond.exceptions import UserError
-from trytond.modules.account.tests import create_chart, get_fiscalyear
-from trytond.modules.account_invoice.tests import set_invoice_sequences
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -179,6 +177,45 @@ def create_order(buyer, lines):
     return order
 
 
+def _attempt(extras, action, record):
+    "Run action on record; False when it must be restarted with its locks"
+    try:
+        action(record)
+    except TransactionError as e:
+        Transaction().rollback()
+        e.fix(extras)
+        return False
+    return True
+
+
+def run_with_locks(transaction, action, record):
+    "Run action on record in a new transaction holding its locks, commit"
+    extras = {}
+    while True:
+        with transaction.new_transaction(**extras) as new:
+            if _attempt(extras, action, record):
+                new.commit()
+                return
+
+
+def hold_locks(test, transaction, action, first, second):
+    """Run action on first in a transaction holding its locks and check
+    that, until it commits, action on second cannot take them"""
+    extras1 = {}
+    while True:
+        with transaction.new_transaction(**extras1) as t1:
+            if not _attempt(extras1, action, first):
+                continue
+            extras2 = {}
+            with test.assertRaises(backend.DatabaseOperationalError):
+                while True:
+                    with transaction.new_transaction(**extras2):
+                        if _attempt(extras2, action, second):
+                            break
+            t1.commit()
+        return
+
+
 def place(orders):
     "Place as the platform would, retrying once the listings are locked"
     Order = Pool().get('lao.marketplace.order')
@@ -192,6 +229,34 @@ class MarketplaceTestCase(TestCase):
     def setUpClass(cls):
         super().setUpClass()
         activate_module('lao_b2b')
+
+    @with_transaction()
+    def test_commodity_choices(self):
+        "Every commodity choice lists commodities only"
+        pool = Pool()
+        Category = pool.get('product.category')
+        Listing = pool.get('lao.listing')
+        ModelData = pool.get('ir.model.data')
+        company = create_vendor("Paksong Coffee Cooperative", 'REG-001')
+        sales = company.sales_account_category()
+        wildlife = Category(ModelData.get_id(
+                'lao_b2b', 'category_protected_wildlife'))
+        # A kind of a prohibited commodity is prohibited too
+        pangolin, = Category.create([{
+                    'name': "Pangolin", 'parent': wildlife.id}])
+        coffee = category('coffee')
+        arabica = category('coffee_arabica')
+
+        commodities = Category.search(Category.commodity_domain())
+        catalogue = [i for i, _ in Listing.catalogue_commodities()]
+        web = [c.id for c in Listing.web_commodities()]
+        for ids in [[c.id for c in commodities], catalogue, web]:
+            self.assertIn(coffee.id, ids)
+            self.assertIn(arabica.id, ids)
+            self.assertNotIn(sales.id, ids)
+            self.assertNotIn(wildlife.id, ids)
+            self.assertNotIn(pangolin.id, ids)
+        self.assertEqual(set(catalogue), set(web))
 
     @with_transaction()
     def test_listing_vetting(self):
@@ -583,43 +648,19 @@ class MarketplaceTestCase(TestCase):
         second = create_order(create_buyer("Buyer Two"), [(listing, 100)])
         transaction.commit()
 
-        def place_in(extras, order):
-            while True:
-                try:
-                    Order.place([Order(order.id)])
-                except TransactionError as e:
-                    Transaction().rollback()
-                    e.fix(extras)
-                    return False
-                return True
+        def place_in(order):
+            Order.place([Order(order.id)])
 
-        extras1 = {}
-        while True:
-            with transaction.new_transaction(**extras1) as t1:
-                if not place_in(extras1, first):
-                    continue
-                # the first holds the listing's row until it commits
-                extras2 = {}
-                with self.assertRaises(backend.DatabaseOperationalError):
-                    while True:
-                        with transaction.new_transaction(**extras2):
-                            if place_in(extras2, second):
-                                break
-                t1.commit()
-            break
+        # the first holds the listing's row until it commits
+        hold_locks(self, transaction, place_in, first, second)
         # once the first committed, the second sees the stock is gone
-        extras2 = {}
         with self.assertRaisesRegex(UserError, "only 0"):
-            while True:
-                with transaction.new_transaction(**extras2) as t2:
-                    if place_in(extras2, second):
-                        break
+            run_with_locks(transaction, place_in, second)
         with transaction.new_transaction():
             self.assertEqual(Order(first.id).state, 'placed')
             self.assertEqual(Order(second.id).state, 'draft')
             self.assertEqual(len(Order(first.id).sales), 1)
             self.assertEqual(Order(second.id).sales, ())
-        del t2
 
 
 
@@ -642,10 +683,14 @@ def create_request(buyer, **values):
     return request
 
 
-def create_quote(request, company, unit_price, **values):
+def create_quote(request, company, unit_price, product=None, **values):
+    "A draft quote of the vendor's own product, listed by it"
     Quote = Pool().get('lao.rfq.quote')
-    product = create_product(
-        "Cassava chips", company, category('cassava_chips'), 'uom_kilogram')
+    if product is None:
+        product = create_product("Cassava chips", company,
+            category('cassava_chips'), 'uom_kilogram')
+        create_listing(company, product=product, cat='cassava_chips',
+            title="Cassava chips", declared_quantity=50000)
     data = {
         'request': request.id,
         'company': company.id,
@@ -853,43 +898,27 @@ class QuotationTestCase(TestCase):
 
 
 def setup_platform():
-    "The platform company in kip, with its accounts, fiscal year and product"
+    "The platform company in kip, provisioned as the module does it"
     pool = Pool()
     Currency = pool.get('currency.currency')
-    FiscalYear = pool.get('account.fiscalyear')
-    Account = pool.get('account.account')
-    Category = pool.get('product.category')
-    Template = pool.get('product.template')
     Configuration = pool.get('lao.commission.configuration')
-    ModelData = pool.get('ir.model.data')
     lak, = Currency.search([('code', '=', 'LAK')])
     platform = create_company(
         name="Lao Rural E-Commerce Platform", currency=lak)
+    platform.timezone = 'Asia/Vientiane'
+    platform.save()
     with set_company(platform):
-        create_chart(platform)
-        fiscalyear = set_invoice_sequences(get_fiscalyear(platform))
-        fiscalyear.save()
-        FiscalYear.create_period([fiscalyear])
-        revenue, = Account.search([
-                ('company', '=', platform.id),
-                ('type.revenue', '=', True),
-                ('closed', '!=', True),
-                ], limit=1)
-        accounting, = Category.create([{
-                    'name': "Commissions", 'accounting': True,
-                    'account_revenue': revenue.id,
-                    }])
-        template, = Template.create([{
-                    'name': "Marketplace commission",
-                    'type': 'service',
-                    'default_uom': ModelData.get_id('product', 'uom_unit'),
-                    'account_category': accounting.id,
-                    'products': [('create', [{}])],
-                    }])
-    Configuration.write([Configuration(1)], {
-            'product': template.products[0].id,
-            })
+        platform.provision_books()
+    Configuration.set_platform(platform)
     return platform
+
+
+def set_commission_date(sales, date):
+    "Date the marketplace lines of sales as confirmed on date"
+    SaleLine = Pool().get('sale.line')
+    SaleLine.write([l for s in sales for l in s.lines], {
+            'commission_date': date,
+            })
 
 
 class CommissionTestCase(TestCase):
@@ -925,9 +954,9 @@ class CommissionTestCase(TestCase):
         self.assertEqual(sales[company_b].commission_amount,
             Decimal('168000'))
 
-        # sold on a day of their own, away from other tests' sales
+        # confirmed on a day of their own, away from other tests' sales
         first = Date.today().replace(day=1) - dt.timedelta(days=400)
-        pool.get('sale.sale').write(list(order.sales), {'sale_date': first})
+        set_commission_date(order.sales, first)
 
         # a next month's run does not take them
         with set_company(platform):
@@ -948,10 +977,13 @@ class CommissionTestCase(TestCase):
         for invoice in run.invoices:
             self.assertEqual(invoice.company, platform)
             self.assertEqual(invoice.state, 'posted')
+        # with the platform's VAT of 10%
         self.assertEqual(
-            invoices[company_a.party].total_amount, Decimal('1170000'))
-        self.assertEqual(run.total, Decimal('1338000'))
-        self.assertTrue(sales[company_a].commission_invoice_line)
+            invoices[company_a.party].untaxed_amount, Decimal('1170000'))
+        self.assertEqual(
+            invoices[company_a.party].tax_amount, Decimal('117000'))
+        self.assertEqual(run.total, Decimal('1471800'))
+        self.assertTrue(line_a.commission_invoice_line)
 
         with set_company(platform):
             again, = Run.create([{
@@ -966,7 +998,6 @@ class CommissionTestCase(TestCase):
         "The monthly task invoices last month's sales in the platform"
         pool = Pool()
         Run = pool.get('lao.commission.run')
-        Sale = pool.get('sale.sale')
         Date = pool.get('ir.date')
         platform = setup_platform()
         company = create_vendor("Monthly Coffee", 'REG-303')
@@ -977,13 +1008,17 @@ class CommissionTestCase(TestCase):
         sale, = order.sales
         today = Date.today()
         last_month = today.replace(day=1) - dt.timedelta(days=1)
-        Sale.write([sale], {'sale_date': last_month})
+        set_commission_date([sale], last_month)
 
-        self.assertIsNone(Run.run_monthly())
-        with set_company(platform):
-            run, = Run.run_monthly()
+        # the task set for a vendor company does nothing there
+        with set_company(company):
+            self.assertIsNone(Run.run_monthly())
+        # the task runs in the configured platform company
+        run, = Run.run_monthly()
+        self.assertEqual(run.company, platform)
         self.assertEqual(run.start_date, last_month.replace(day=1))
         self.assertEqual(run.end_date, last_month)
         invoice, = run.invoices
-        self.assertEqual(invoice.total_amount, Decimal('126000'))
-        self.assertEqual(invoice.lines[0].origin, sale)
+        self.assertEqual(invoice.untaxed_amount, Decimal('126000'))
+        self.assertEqual(
+            sale.lines[0].commission_invoice_line, invoice.lines[0])

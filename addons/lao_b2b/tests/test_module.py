@@ -76,6 +76,8 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
             ('product.template', 'company'),
             ('stock.location', 'company'),
             ('party.party', 'company'),
+            # The platform's company named by the (global) configuration
+            ('lao.commission.configuration', 'platform_company'),
             }
 
     def setup_vetting(self):
@@ -287,6 +289,33 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
                 ])
 
     @with_transaction()
+    def test_vendor_manager_language(self):
+        "The vendor manager works in the language of the application"
+        Lang = Pool().get('ir.lang')
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.assertEqual(application.language.code, 'lo')
+        chinese, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.write([chinese], {'translatable': True})
+        application.language = chinese
+        application.save()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+        self.assertEqual(application.manager.language, chinese)
+
+    @with_transaction()
+    def test_vendor_manager_language_not_loaded(self):
+        "A language not loaded in the database is left to the default"
+        operator, reviewer, _ = self.setup_vetting()
+        application = create_application()
+        self.submit(application, operator)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+        self.assertFalse(application.language.translatable)
+        self.assertIsNone(application.manager.language)
+
+    @with_transaction()
     def test_approve_provisions_company(self):
         "Approval issues a recognition number and a complete company"
         pool = Pool()
@@ -320,12 +349,17 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertTrue(Account.search([
                     ('company', '=', company.id),
                     ('type.receivable', '=', True)]))
-        fiscal_year, = FiscalYear.search([('company', '=', company.id)])
-        self.assertEqual(fiscal_year.start_date.year, dt.date.today().year)
-        self.assertEqual(len(fiscal_year.periods), 12)
-        invoice_sequence, = fiscal_year.invoice_sequences
+        # this year and the next
+        fiscal_years = FiscalYear.search(
+            [('company', '=', company.id)], order=[('start_date', 'ASC')])
+        year = dt.date.today().year
         self.assertEqual(
-            invoice_sequence.out_invoice_sequence.company, company)
+            [y.start_date.year for y in fiscal_years], [year, year + 1])
+        for fiscal_year in fiscal_years:
+            self.assertEqual(len(fiscal_year.periods), 12)
+            invoice_sequence, = fiscal_year.invoice_sequences
+            self.assertEqual(
+                invoice_sequence.out_invoice_sequence.company, company)
         with Transaction().set_context(company=company.id):
             self.assertEqual(
                 SaleConfiguration(1).get_multivalue(

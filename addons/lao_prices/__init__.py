@@ -1,0 +1,2 @@
+# This file is part of the Lao rural e-commerce platform.  Its classes are
+# registered in tryton.cfg.
