@@ -188,10 +188,9 @@ def refusal(Model, mode, ids):
 def build_tenants():
     """Two approved vendors and a buyer, with the documents of a business,
     made by the platform's own builders"""
-    from trytond.modules.lao_b2b.tests.test_marketplace import (
+    from trytond.modules.lao_b2b.tests import (
         create_buyer, create_listing, create_order, create_quote,
-        create_request, create_vendor, place, publish)
-    from trytond.modules.lao_b2b.tests.test_module import create_user
+        create_request, create_user, create_vendor, place, publish)
     from trytond.modules.company.tests import create_company
     pool = Pool()
     Sale = pool.get('sale.sale')
@@ -242,7 +241,7 @@ def build_tenants():
                             'product': product.id}])
     # B's traceability: a farm, a plot, a harvest and its lot
     try:
-        from trytond.modules.lao_trace.tests.tools import ChainBuilder
+        from trytond.modules.lao_trace.tests import ChainBuilder
     except ImportError:
         ChainBuilder = None
     if ChainBuilder:
