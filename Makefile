@@ -46,7 +46,7 @@ var/npm/node_modules/echarts/dist/echarts.min.js:
 	test -f $@
 
 demo: install
-	$(BIN)/python scripts/demo.py --database $(DEMO_DB)
+	$(BIN)/python -m scripts.demo --database $(DEMO_DB)
 
 # Every 5 minutes (cache clean_timeout) Tryton's cache sync takes an
 # autocommit connection: on the in-memory SQLite database that is the

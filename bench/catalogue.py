@@ -32,7 +32,8 @@ from decimal import Decimal
 
 from bench.provisioning import configure, vendors as bench_vendors
 from scripts.database import create_database
-from scripts.demo_data import ADMIN_PASSWORD, run_in_transaction
+from scripts.demo.platform import ADMIN_PASSWORD
+from scripts.demo.tryton import run_in_transaction
 
 DATABASE = os.environ.get('BENCH_DATABASE', 'bench_catalogue')
 PAGE_SIZE = 24
@@ -144,11 +145,12 @@ def seed():
     Chinese titles; return the listing's id"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    from scripts.demo_data import (
-        acting_as, approve, check_documents, create_applications,
-        create_platform, create_users, submit)
-    from scripts.demo_marketplace import (
-        category, create_product, png, uom)
+    from scripts.demo.files import png
+    from scripts.demo.marketplace import create_product
+    from scripts.demo.platform import create_platform, create_users
+    from scripts.demo.tryton import acting_as, category, uom
+    from scripts.demo.vendors import (
+        approve, check_documents, create_applications, submit)
     Listing = Pool().get('lao.listing')
     platform = create_platform()
     operator, reviewers = create_users(platform)
@@ -310,8 +312,7 @@ def generate(seed_id, vendor_count, listing_count, random_seed=2026):
         & (translation_t.lang == 'lo'))
 
     # The vendors: party, company and approved application
-    provinces = Subdivision.search([
-            ('country.code', '=', 'LA'), ('parent', '=', None)],
+    provinces = Subdivision.search(Subdivision.lao_provinces(),
         order=[('code', 'ASC')])
     vendors = bench_vendors(vendor_count)
     party_ids = copier.insert(party_t, party_row, [

@@ -295,7 +295,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from trytond.modules.company.tests import create_company, set_company
-    from trytond.modules.lao_trace.tests.tools import ChainBuilder
+    from trytond.modules.lao_trace.tests import ChainBuilder
     if backend.name != 'sqlite':
         # a fresh database has the indexes of this code
         drop_db()

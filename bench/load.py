@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 
 from bench import catalogue
 from scripts.database import ROOT
-from scripts.demo_data import run_in_transaction
+from scripts.demo.tryton import run_in_transaction
 
 LANGUAGES = ['en', 'lo', 'zh_CN']
 # The share of each kind of page in the mix, in percent
@@ -102,8 +102,8 @@ def page_paths(seed=2026):
     commodities = [c[0] for c in catalogue.commodities()]
     commodities += [catalogue.model_id('lao_b2b', f'category_{code}')
         for code in catalogue.ROOT_NAMES]
-    provinces = [s.id for s in Subdivision.search([
-                ('country.code', '=', 'LA'), ('parent', '=', None)])]
+    provinces = [s.id for s in Subdivision.search(
+                Subdivision.lao_provinces())]
     # Their ids only: records would load every column of 50,000 rows
     listing = Listing.__table__()
     cursor = Transaction().connection.cursor()

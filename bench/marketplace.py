@@ -27,7 +27,8 @@ from decimal import Decimal
 
 from bench.provisioning import configure, vendors
 from scripts.database import create_database
-from scripts.demo_data import ADMIN_PASSWORD, run_in_transaction
+from scripts.demo.platform import ADMIN_PASSWORD
+from scripts.demo.tryton import run_in_transaction
 
 DATABASE = 'bench_marketplace'
 QUANTITY = 100
@@ -39,9 +40,9 @@ def setup():
     each, and a buyer"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    from scripts.demo_data import (
-        approve, check_documents, create_applications, create_platform,
-        create_users, submit)
+    from scripts.demo.platform import create_platform, create_users
+    from scripts.demo.vendors import (
+        approve, check_documents, create_applications, submit)
     pool = Pool()
     Account = pool.get('account.account')
     Category = pool.get('product.category')

@@ -20,7 +20,8 @@ import os
 import time
 
 from scripts.database import ROOT, create_database
-from scripts.demo_data import ADMIN_PASSWORD, Vendor
+from scripts.demo.platform import ADMIN_PASSWORD
+from scripts.demo.vendors import Vendor
 
 DATABASE = os.environ.get('BENCH_DATABASE', 'bench_provisioning')
 VENDOR_TYPES = ['cooperative', 'company', 'individual', 'farmer_group']
@@ -54,7 +55,7 @@ def configure():
 
 
 def timed(label, func, *args):
-    from scripts.demo_data import run_in_transaction
+    from scripts.demo.tryton import run_in_transaction
     started = time.perf_counter()
     result = run_in_transaction(DATABASE, func, *args)
     duration = time.perf_counter() - started
@@ -65,7 +66,7 @@ def timed(label, func, *args):
 def setup():
     "The platform, its operator and reviewers, as in the demo"
     from trytond.pool import Pool
-    from scripts.demo_data import create_platform, create_users
+    from scripts.demo.platform import create_platform, create_users
     User = Pool().get('res.user')
     platform = create_platform()
     operator, reviewers = create_users(platform)
@@ -74,7 +75,7 @@ def setup():
 
 def provision_vendors(vendor_list, operator_id, reviewer_id):
     from trytond.pool import Pool
-    from scripts.demo_data import (
+    from scripts.demo.vendors import (
         approve, check_documents, create_applications, submit)
     User = Pool().get('res.user')
     operator, reviewer = User(operator_id), User(reviewer_id)

@@ -28,14 +28,11 @@ def _profile_choices(form):
 @login_required
 def profile():
     user = current_user()
-    form = BuyerProfileForm(data=user.buyer_profile)
+    form = BuyerProfileForm(data=user.get_buyer_profile())
     _profile_choices(form)
     error = None
     if form.validate_on_submit():
-        party, error = call(user.save_buyer_profile,
-            form.business_name.data, form.registration_number.data,
-            form.buyer_type.data, form.phone.data, form.street.data,
-            form.city.data, form.country.data, form.subdivision.data)
+        profile, error = call(user.set_buyer_profile, form.data)
         if not error:
             flash(_("Your profile is saved."))
             return redirect(url_for('account.profile'))

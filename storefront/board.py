@@ -47,7 +47,8 @@ def post():
     form.unit.choices = request_units()
     error = None
     if form.validate_on_submit():
-        post, error = call(current_user().post_buy_request, form.values())
+        post, error = call(tryton.pool.get('lao.board.post').web_post_buy,
+            current_user(), form.values())
         if not error:
             flash(_("Your buy request is on the board."))
             return redirect(url_for('board.my_posts'))
@@ -56,7 +57,8 @@ def post():
 
 def _my_posts(error=None):
     return render_template('board/mine.html',
-        posts=current_user().board_posts, form=EmptyForm(), error=error,
+        posts=tryton.pool.get('lao.board.post').web_posts(current_user()),
+        form=EmptyForm(), error=error,
         states=_labels('state')), 400 if error else 200
 
 
@@ -71,9 +73,10 @@ def my_posts():
 @tryton.transaction()
 @login_required
 def withdraw(post_id):
+    Post = tryton.pool.get('lao.board.post')
     user = current_user()
-    not_found_on(user.own_board_post, post_id)
-    withdrawn, error = call(user.withdraw_board_post, post_id)
+    not_found_on(user.own, Post, post_id)
+    withdrawn, error = call(Post.web_withdraw, user, post_id)
     if error:
         return _my_posts(error)
     flash(_("Your post is off the board."))

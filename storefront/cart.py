@@ -72,7 +72,7 @@ def _cart_page(error=None, status=200, checkout_form=None):
     return render_template('cart/cart.html', lines=lines, totals=totals,
         form=EmptyForm(), checkout_form=checkout_form or _checkout_form(),
         error=error,
-        can_order=bool(lines) and not any(l[4] for l in lines)), status
+        can_order=bool(lines) and not any(l.problems for l in lines)), status
 
 
 @bp.route('/cart')
@@ -129,7 +129,8 @@ def checkout():
     form = _checkout_form()
     if not form.validate_on_submit():
         return _cart_page(status=400, checkout_form=form)
-    order, error = call(current_user().place_order, cart_items(),
+    Order = tryton.pool.get('lao.marketplace.order')
+    order, error = call(Order.web_place, current_user(), cart_items(),
         (form.reference.data or '').strip() or None,
         form.delivery_method.data, form.payment_method.data,
         form.shipment_address.data)

@@ -59,7 +59,7 @@ def call(method, *args, **kwargs):
 def not_found_on(method, *args):
     """Call a model method that raises WebAccessError for a record the user
     may not see, and answer 404 then"""
-    from trytond.modules.lao_b2b.web import WebAccessError
+    from trytond.modules.lao_b2b.exceptions import WebAccessError
     try:
         return method(*args)
     except WebAccessError:
@@ -89,23 +89,21 @@ def labels(Model, name):
 def provinces():
     "The choices of a Lao province: [(id, name)]"
     Subdivision = tryton.pool.get('country.subdivision')
-    return [(s.id, s.name) for s in Subdivision.search([
-                ('country.code', '=', 'LA'),
-                ('parent', '=', None),
-                ], order=[('name', 'ASC')])]
+    return [(s.id, s.name) for s in Subdivision.search(
+            Subdivision.lao_provinces(), order=[('name', 'ASC')])]
 
 
 def commodities():
     "The choices of a commodity of a request: [(id, name)]"
     Category = tryton.pool.get('product.category')
     return [(c.id, c.rec_name) for c in Category.search(
-            [('prohibited', '!=', True)], order=[('name', 'ASC')])]
+            Category.commodity_domain(), order=[('name', 'ASC')])]
 
 
 def request_units():
     "The choices of the unit of a request: [(id, name)]"
-    WebUser = tryton.pool.get('web.user')
-    return [(u.id, u.rec_name) for u in WebUser.request_units()]
+    Request = tryton.pool.get('lao.rfq')
+    return [(u.id, u.rec_name) for u in Request.web_units()]
 
 
 def form_page(template, form, error=None, **context):

@@ -15,14 +15,16 @@ def _statuses():
 @tryton.transaction()
 @login_required
 def orders():
-    return render_template('orders/list.html', orders=current_user().orders,
-        statuses=_statuses())
+    Order = tryton.pool.get('lao.marketplace.order')
+    return render_template('orders/list.html',
+        orders=Order.web_orders(current_user()), statuses=_statuses())
 
 
 @bp.route('/<id:order_id>')
 @tryton.transaction()
 @login_required
 def order(order_id):
-    order = not_found_on(current_user().own_order, order_id)
+    order = not_found_on(current_user().own,
+        tryton.pool.get('lao.marketplace.order'), order_id)
     return render_template(
         'orders/order.html', order=order, statuses=_statuses())

@@ -20,7 +20,8 @@ def _states():
 @login_required
 def requests():
     return render_template('rfq/list.html',
-        requests=current_user().quotation_requests, states=_states())
+        requests=tryton.pool.get('lao.rfq').web_requests(current_user()),
+        states=_states())
 
 
 @bp.route('/new', methods=['GET', 'POST'])
@@ -33,7 +34,8 @@ def new_request():
     form.delivery_province.choices = [(None, '')] + provinces()
     error = None
     if form.validate_on_submit():
-        rfq, error = call(current_user().request_quotation, form.values())
+        rfq, error = call(tryton.pool.get('lao.rfq').web_request,
+            current_user(), form.values())
         if not error:
             flash(_("Your request is open: the vendors of this commodity "
                     "are told and can send you quotes."))
@@ -53,19 +55,19 @@ def _rfq_page(rfq, error=None):
 @login_required
 def rfq(request_id):
     return _rfq_page(
-        not_found_on(current_user().own_quotation_request, request_id))
+        not_found_on(current_user().own, 'lao.rfq', request_id))
 
 
 @bp.route('/<id:request_id>/cancel', methods=['POST'])
 @tryton.transaction()
 @login_required
 def cancel(request_id):
+    Request = tryton.pool.get('lao.rfq')
     user = current_user()
-    not_found_on(user.own_quotation_request, request_id)
-    cancelled, error = call(user.cancel_quotation_request, request_id)
+    not_found_on(user.own, Request, request_id)
+    cancelled, error = call(Request.web_cancel, user, request_id)
     if error:
-        return _rfq_page(
-            current_user().own_quotation_request(request_id), error)
+        return _rfq_page(current_user().own(Request, request_id), error)
     flash(_("Your request is cancelled."))
     return redirect(url_for('rfq.rfq', request_id=request_id))
 
@@ -74,12 +76,12 @@ def cancel(request_id):
 @tryton.transaction()
 @login_required
 def accept(quote_id):
+    Quote = tryton.pool.get('lao.rfq.quote')
     user = current_user()
-    request_id = not_found_on(user.own_quote, quote_id).request.id
-    quote, error = call(user.accept_quote, quote_id)
+    request_id = not_found_on(user.own, Quote, quote_id).request.id
+    quote, error = call(Quote.web_accept, user, quote_id)
     if error:
-        return _rfq_page(
-            current_user().own_quotation_request(request_id), error)
+        return _rfq_page(current_user().own('lao.rfq', request_id), error)
     flash(_("Quote accepted: the vendor's sale %(number)s is confirmed.",
             number=quote.request.sale_number))
     return redirect(url_for('rfq.rfq', request_id=request_id))

@@ -28,7 +28,8 @@ def _application_choices(form):
 
 def _own_application(application_id):
     "The user's application, or 404 for any other id"
-    return not_found_on(current_user().own_vendor_application, application_id)
+    return not_found_on(
+        current_user().own, _application_model(), application_id)
 
 
 @bp.route('/')
@@ -49,7 +50,8 @@ def apply():
     _application_choices(form)
     error = None
     if form.validate_on_submit():
-        application, error = call(user.apply_as_vendor, form.values())
+        application, error = call(
+            _application_model().web_apply, user, form.values())
         if application:
             flash(_("Your application is saved as a draft. Add its "
                     "documents, then submit it."))
@@ -70,8 +72,8 @@ def edit(application_id):
     _application_choices(form)
     error = None
     if form.validate_on_submit():
-        saved, error = call(current_user().update_vendor_application,
-            application_id, form.values())
+        saved, error = call(_application_model().web_update,
+            current_user(), application_id, form.values())
         if not error:
             flash(_("Your application is saved."))
             return redirect(url_for(
@@ -111,7 +113,8 @@ def upload(application_id):
     error = None
     if form.validate_on_submit():
         upload = form.file.data
-        document, error = call(current_user().add_vendor_document, application_id,
+        document, error = call(_application_model().web_add_document,
+            current_user(), application_id,
             form.kind.data, upload.filename, upload.read())
         if not error:
             flash(_("The document is added."))
@@ -129,7 +132,7 @@ def submit(application_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     submitted, error = call(
-        current_user().submit_vendor_application, application_id)
+        _application_model().web_submit, current_user(), application_id)
     if error:
         return _application_page(
             _own_application(application_id), error=error, status=400)
@@ -166,7 +169,8 @@ def orders():
     Sale = tryton.pool.get('sale.sale')
     vendor_companies()
     return render_template('vendor/orders.html',
-        sales=current_user().vendor_sales, states=labels(Sale, 'state'))
+        sales=Sale.web_vendor_sales(current_user()),
+        states=labels(Sale, 'state'))
 
 
 @bp.route('/requests')
@@ -177,5 +181,6 @@ def requests():
     Quote = tryton.pool.get('lao.rfq.quote')
     vendor_companies()
     return render_template('vendor/requests.html',
-        requests=current_user().vendor_open_requests,
+        requests=tryton.pool.get('lao.rfq').web_vendor_open_requests(
+            current_user()),
         quote_states=labels(Quote, 'state'))

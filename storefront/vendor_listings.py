@@ -21,7 +21,8 @@ def _states():
 
 def _own_listing(listing_id):
     "The user's listing, or 404 for any other id"
-    return not_found_on(current_user().own_vendor_listing, listing_id)
+    return not_found_on(
+        current_user().own, tryton.pool.get('lao.listing'), listing_id)
 
 
 def _form_choices(form, company_id, listing=None):
@@ -31,7 +32,8 @@ def _form_choices(form, company_id, listing=None):
     form.company.choices = [
         (c.id, c.rec_name) for c in current_user().vendor_companies]
     if listing is None or listing.state == 'draft':
-        products = not_found_on(current_user().vendor_products, company_id)
+        products = not_found_on(
+            Listing.web_vendor_products, current_user(), company_id)
         if listing is None:
             first = (None, _("A new product named after the title"))
         else:
@@ -62,7 +64,8 @@ def _form_page(form, listing=None, error=None):
 def listings():
     "The listings of the user's approved vendors, with the reviewers' reasons"
     return render_template('vendor_listings/listings.html',
-        listings=current_user().vendor_listings,
+        listings=tryton.pool.get('lao.listing').web_vendor_listings(
+            current_user()),
         vendor=bool(current_user().vendor_companies), states=_states())
 
 
@@ -81,9 +84,9 @@ def new():
     error = None
     if form.validate_on_submit():
         values = form.values()
-        values['company'] = form.company.data
         values['product'] = form.product.data
-        listing, error = call(current_user().create_vendor_listing, values)
+        listing, error = call(Listing.web_create,
+            current_user(), form.company.data, values)
         if listing:
             flash(_("Your listing is saved as a draft. Add its photos, "
                     "then submit it for review."))
@@ -140,8 +143,8 @@ def edit(listing_id):
     if form.validate_on_submit():
         values = form.values()
         values['product'] = form.product.data
-        changed, error = call(
-            current_user().update_vendor_listing, listing_id, values)
+        changed, error = call(tryton.pool.get('lao.listing').web_update,
+            current_user(), listing_id, values)
         if changed:
             if changed.id != listing_id:
                 flash(_("The new terms are a revision of your published "
@@ -179,8 +182,8 @@ def upload(listing_id):
     error = None
     if form.validate_on_submit():
         upload = form.file.data
-        photo, error = call(current_user().add_vendor_listing_photo,
-            listing_id, upload.filename, upload.read())
+        photo, error = call(tryton.pool.get('lao.listing').web_add_photo,
+            current_user(), listing_id, upload.filename, upload.read())
         if photo:
             flash(_("The photo is added."))
             return redirect(url_for(
@@ -192,8 +195,8 @@ def upload(listing_id):
 @tryton.transaction()
 @login_required
 def photo(listing_id, photo_id):
-    data = not_found_on(
-        current_user().vendor_listing_photo, listing_id, photo_id)
+    data = not_found_on(tryton.pool.get('lao.listing').web_vendor_photo,
+        current_user(), listing_id, photo_id)
     return image_response(data, 'private, max-age=3600')
 
 
@@ -202,7 +205,8 @@ def _action(listing_id, method, *args, message):
     _own_listing(listing_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    result, error = call(not_found_on, method, listing_id, *args)
+    result, error = call(
+        not_found_on, method, current_user(), listing_id, *args)
     if error:
         return _listing_page(
             _own_listing(listing_id), error=error, status=400)
@@ -215,7 +219,8 @@ def _action(listing_id, method, *args, message):
 @tryton.transaction()
 @login_required
 def remove_photo(listing_id, photo_id):
-    return _action(listing_id, current_user().remove_vendor_listing_photo,
+    return _action(listing_id,
+        tryton.pool.get('lao.listing').web_remove_photo,
         photo_id, message=_("The photo is removed."))
 
 
@@ -223,7 +228,7 @@ def remove_photo(listing_id, photo_id):
 @tryton.transaction()
 @login_required
 def submit(listing_id):
-    return _action(listing_id, current_user().submit_vendor_listing,
+    return _action(listing_id, tryton.pool.get('lao.listing').web_submit,
         message=_("Your listing is submitted to the government reviewers."))
 
 
@@ -231,5 +236,5 @@ def submit(listing_id):
 @tryton.transaction()
 @login_required
 def archive(listing_id):
-    return _action(listing_id, current_user().archive_vendor_listing,
+    return _action(listing_id, tryton.pool.get('lao.listing').web_archive,
         message=_("Your listing is archived: it is no longer on sale."))

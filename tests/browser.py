@@ -22,8 +22,8 @@ import urllib.request
 
 from scripts.database import (
     ROOT, create_database, our_modules, path_overlay, tryton_command)
-from scripts.demo import stop_children, wait_healthy, wait_ready
-from scripts.demo_data import ADMIN_PASSWORD
+from scripts.demo.__main__ import stop_children, wait_healthy, wait_ready
+from scripts.demo.platform import ADMIN_PASSWORD
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_FLAGS = [
@@ -46,8 +46,10 @@ def free_port():
 def _source_key():
     "What the prepared database depends on: the modules and the loaders"
     digest = hashlib.sha1()
-    paths = [os.path.join(ROOT, 'scripts', n)
-        for n in ['database.py', 'demo_data.py', 'demo_marketplace.py']]
+    demo = os.path.join(ROOT, 'scripts', 'demo')
+    paths = [os.path.join(ROOT, 'scripts', 'database.py')] + [
+        os.path.join(demo, n) for n in sorted(os.listdir(demo))
+        if n.endswith('.py')]
     for module in our_modules():
         folder = os.path.join(ROOT, 'addons', module)
         for directory, dirs, files in os.walk(folder):
@@ -73,7 +75,7 @@ def prepare_database(db_path, config_files, logins_file):
         return
     create_database(DATABASE, ADMIN_PASSWORD, config_files=config_files)
     loaded = subprocess.run(
-        [sys.executable, '-m', 'scripts.demo_data', DATABASE,
+        [sys.executable, '-m', 'scripts.demo.load', DATABASE,
             '-c', *config_files],
         check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     with open(logins_file, 'w') as file:

@@ -12,7 +12,7 @@ import os
 import pytest
 
 from scripts.database import ROOT, path_overlay
-from scripts.demo_data import REVIEWERS
+from scripts.demo.platform import REVIEWERS
 
 from .browser import (
     CHROMIUM, DATABASE, UI_TIMEOUT, call, chromium, demo_platform, free_port,

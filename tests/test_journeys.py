@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from scripts.demo_data import REVIEWERS
+from scripts.demo.platform import REVIEWERS
 
 from .browser import (
     CHROMIUM, DATABASE, UI_TIMEOUT, SMTPSink, call, chromium, demo_platform,

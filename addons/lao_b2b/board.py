@@ -12,8 +12,15 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 
 from .common import state_button
-from .exceptions import QuotationRequestError
-from .rfq import PROVINCE_DOMAIN, today
+from .country import Subdivision
+from .exceptions import QuotationRequestError, WebUserError
+from .rfq import today, web_values
+
+# The fields of a post that the web form gives: the web may not set the
+# party or the state
+BOARD_POST_FIELDS = [
+    'title', 'category', 'province', 'quantity', 'unit', 'price',
+    'description', 'contact', 'expiry_date']
 
 POST_STATES = [
     ('draft', "Draft"),
@@ -40,7 +47,7 @@ class BoardPost(Workflow, ModelSQL, ModelView):
         'product.category', "Commodity", required=True, states=_states)
     province = fields.Many2One(
         'country.subdivision', "Province", required=True,
-        domain=PROVINCE_DOMAIN, states=_states)
+        domain=Subdivision.lao_provinces(), states=_states)
     quantity = fields.Float(
         "Quantity", digits='unit', states=_states,
         domain=['OR',
@@ -148,3 +155,38 @@ class BoardPost(Workflow, ModelSQL, ModelView):
     @classmethod
     def count_board(cls, **filters):
         return cls.search_count(cls.board_domain(**filters))
+
+    # The web shop: the posts of a web user's buyer party
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [('party', '=', user.buyer_party_id)]
+
+    @classmethod
+    def web_posts(cls, user):
+        "The web user's posts on the board, the latest first"
+        return cls.search(cls.web_owner_domain(user), order=[('id', 'DESC')])
+
+    @classmethod
+    def web_post_buy(cls, user, values):
+        "Publish on the board a buy request of the web user's buyer party"
+        Request = Pool().get('lao.rfq')
+        user.check_buyer()
+        values = web_values(values, BOARD_POST_FIELDS)
+        Request.check_web_unit(values['unit'])
+        post = cls(kind='buy', party=user.party, **values)
+        post.currency = cls.default_currency() if post.price else None
+        post.save()
+        cls.publish([post])
+        return post
+
+    @classmethod
+    def web_withdraw(cls, user, post_id):
+        "Take the web user's post off the board"
+        post = user.own(cls, post_id)
+        if post.state not in {'draft', 'published'}:
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_board_post_not_withdrawable',
+                    post=post.rec_name))
+        cls.withdraw([post])
+        return post

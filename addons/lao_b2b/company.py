@@ -164,6 +164,9 @@ class Company(metaclass=PoolMeta):
         party = cls._provision_party(application)
         company = cls(party=party, currency=lak, timezone=TIMEZONE)
         company.save()
+        # The vendor owns its party: it may change its addresses
+        party.company = company
+        party.save()
         with Transaction().set_context(company=company.id):
             warehouse = company._provision_warehouse()
             company.provision_books()
@@ -235,10 +238,11 @@ class Company(metaclass=PoolMeta):
         name = self.party.name
         roles = self._warehouse_location_roles()
         locations = Location.create([
-                {'name': f"{name} {label}", 'type': type_}
-                for _, label, type_ in roles])
+                {'name': gettext(message, company=name), 'type': type_}
+                for _, message, type_ in roles])
         warehouse, = Location.create([{
-                    'name': f"{name} Warehouse",
+                    'name': gettext(
+                        'lao_b2b.msg_provision_warehouse', company=name),
                     'type': 'warehouse',
                     'address': self.party.addresses[0].id,
                     **{field: location.id for (field, _, _), location
@@ -253,11 +257,15 @@ class Company(metaclass=PoolMeta):
 
     @classmethod
     def _warehouse_location_roles(cls):
-        "The (warehouse field, name, type) of each location of a warehouse"
+        """The (warehouse field, message of the name, type) of each location
+        of a warehouse"""
         return [
-            ('input_location', "Input", 'storage'),
-            ('output_location', "Output", 'storage'),
-            ('storage_location', "Storage", 'storage'),
+            ('input_location', 'lao_b2b.msg_provision_location_input',
+                'storage'),
+            ('output_location', 'lao_b2b.msg_provision_location_output',
+                'storage'),
+            ('storage_location', 'lao_b2b.msg_provision_location_storage',
+                'storage'),
             ]
 
     def _provision_chart(self):
@@ -330,16 +338,21 @@ class Company(metaclass=PoolMeta):
             'account_invoice', 'sequence_type_account_invoice')
         move_sequence, customer_sequence, supplier_sequence = (
             SequenceStrict.create([{
-                        'name': f"{year} Moves",
+                        'name': gettext(
+                            'lao_b2b.msg_provision_sequence_moves', year=year),
                         'sequence_type': move_type,
                         'company': self.id,
                         }, {
-                        'name': f"{year} Customer Invoices",
+                        'name': gettext(
+                            'lao_b2b.msg_provision_sequence_customer_invoices',
+                            year=year),
                         'sequence_type': invoice_type,
                         'prefix': f"INV/{year}/",
                         'company': self.id,
                         }, {
-                        'name': f"{year} Supplier Invoices",
+                        'name': gettext(
+                            'lao_b2b.msg_provision_sequence_supplier_invoices',
+                            year=year),
                         'sequence_type': invoice_type,
                         'prefix': f"SUP/{year}/",
                         'company': self.id,
@@ -366,7 +379,7 @@ class Company(metaclass=PoolMeta):
         SaleConfiguration = pool.get('sale.configuration')
         ModelData = pool.get('ir.model.data')
         sequence = Sequence(
-            name="Sales",
+            name=gettext('lao_b2b.msg_provision_sequence_sales'),
             sequence_type=ModelData.get_id('sale', 'sequence_type_sale'),
             prefix="SO/",
             company=self)

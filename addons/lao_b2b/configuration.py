@@ -1,6 +1,7 @@
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
-from trytond.pool import Pool
 from trytond.pyson import Eval
+
+from .common import xml_id
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -34,11 +35,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_recognition_sequence(cls):
-        return cls._get_id('lao_b2b', 'sequence_recognition')
+        return xml_id('lao_b2b', 'sequence_recognition')
 
     @classmethod
     def default_vendor_chart_template(cls):
-        return cls._get_id('account', 'account_template_root_en')
+        return xml_id('account', 'account_template_root_en')
 
     @classmethod
     def default_bank_transfer_payment_term(cls):
@@ -57,15 +58,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_recognition_sequence_type(cls):
-        return cls._get_id('lao_b2b', 'sequence_type_recognition')
+        return xml_id('lao_b2b', 'sequence_type_recognition')
 
     def get_recognition_sequence_type(self, name):
         return self.default_recognition_sequence_type()
-
-    @staticmethod
-    def _get_id(module, fs_id):
-        ModelData = Pool().get('ir.model.data')
-        try:
-            return ModelData.get_id(module, fs_id)
-        except KeyError:
-            return None

@@ -53,6 +53,11 @@ class Subdivision(metaclass=PoolMeta):
         super().__register__(module)
         cls.load_lao_reference_data()
 
+    @staticmethod
+    def lao_provinces():
+        "The domain of the provinces of Laos: its first-level subdivisions"
+        return [('country.code', '=', 'LA'), ('parent', '=', None)]
+
     @property
     def short_code(self):
         "The code without its country prefix: 'CH' for 'LA-CH'"

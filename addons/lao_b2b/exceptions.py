@@ -47,3 +47,18 @@ class QuotationRequestError(UserError):
 
 class CommissionError(UserError):
     pass
+
+
+# Web shop
+
+
+class WebAccessError(UserError):
+    "The web user asked for a record that is not theirs"
+
+
+class WebUserError(UserError):
+    pass
+
+
+class WebUploadError(ValidationError):
+    pass

@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from sql import Null
 from sql.aggregate import Sum
 
 from trytond.i18n import gettext
@@ -29,9 +30,14 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
+from .catalogue import CatalogueMixin
 from .common import as_vendor_system, state_button
-from .exceptions import ListingError, ListingValidationError
+from .country import Subdivision
+from .exceptions import (
+    ListingError, ListingValidationError, WebAccessError, WebUserError)
+from .upload import check_upload
 from .vendor import DecideWithReason, WorkflowDecisionMixin
+from .web_user import vendor_action
 
 LISTING_STATES = [
     ('draft', "Draft"),
@@ -60,6 +66,13 @@ REVIEWED_FIELDS = {
     'harvest_season', 'certifications', 'company',
     }
 
+# The states in which a vendor changes a listing on the web: a rejected
+# listing goes back to draft first, a published one changes its reviewed
+# terms through a revision
+WEB_EDITABLE_LISTING_STATES = {'draft', 'rejected', 'published'}
+# The fields of a certification that the web form gives
+WEB_CERTIFICATION_FIELDS = ['kind', 'name', 'issuer', 'number', 'valid_to']
+
 _reviewed_states = {'readonly': Eval('state') != 'draft'}
 _free_states = {'readonly': Eval('state').in_(['archived', 'merged'])}
 
@@ -72,7 +85,8 @@ class Decision(metaclass=PoolMeta):
         return super()._resource_models() + ['lao.listing']
 
 
-class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
+class Listing(
+        CatalogueMixin, WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Marketplace Listing"
     __name__ = 'lao.listing'
     _rec_name = 'title'
@@ -107,11 +121,7 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
     grade = fields.Char("Grade", states=_reviewed_states)
     origin_province = fields.Many2One(
         'country.subdivision', "Province of Origin",
-        domain=[
-            ('country.code', '=', 'LA'),
-            ('parent', '=', None),
-            ],
-        states=_reviewed_states)
+        domain=Subdivision.lao_provinces(), states=_reviewed_states)
     origin_district = fields.Char(
         "District of Origin", states=_reviewed_states)
     harvest_season = fields.Char(
@@ -834,6 +844,334 @@ class Listing(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                 templates[template.id] = template
             Template.save(list(templates.values()))
 
+    # The web shop
+
+    @property
+    def vendor_application(self):
+        "The approved application of the listing's vendor, for its badge"
+        if self.company.vendor_state == 'active':
+            return self.company.vendor_application
+
+    @property
+    def sorted_tiers(self):
+        return sorted(self.price_tiers, key=lambda t: t.quantity)
+
+    @property
+    def web_editable(self):
+        "Whether the vendor may change the listing on the web"
+        return self.state in WEB_EDITABLE_LISTING_STATES
+
+    @classmethod
+    def web_commodities(cls):
+        "The commodity categories a listing may have, by name"
+        Category = Pool().get('product.category')
+        return sorted(Category.search(Category.commodity_domain()),
+            key=lambda c: c.rec_name)
+
+    @classmethod
+    def web_units(cls):
+        "The units of sale offered on the web: weights, volumes and counts"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
+        categories = [ModelData.get_id('product', f'uom_cat_{c}')
+            for c in ['weight', 'volume', 'unit']]
+        return Uom.search([('category', 'in', categories)],
+            order=[('category', 'ASC'), ('factor', 'ASC'), ('id', 'ASC')])
+
+    @classmethod
+    def vendor_products(cls, company):
+        """The salable products that company may list: those of its earlier
+        listings and those its users created, unless listed already"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        User = pool.get('res.user')
+        listing = cls.__table__()
+        listed = listing.select(listing.product,
+            where=(listing.revision_of == Null)
+            & ~listing.state.in_(['archived', 'merged']))
+        own = listing.select(listing.product,
+            where=listing.company == company.id)
+        with without_check_access():
+            users = User.search([('companies', '=', company.id)])
+            return Product.search([
+                    ('salable', '=', True),
+                    ['OR',
+                        ('template.create_uid', 'in', [u.id for u in users]),
+                        ('id', 'in', own),
+                        ],
+                    ('id', 'not in', listed),
+                    ], order=[('rec_name', 'ASC')])
+
+    def _check_web_product(self, product_id):
+        "The product of id if the listing's vendor may list it, or raise"
+        Product = Pool().get('product.product')
+        for product in self.vendor_products(self.company):
+            if product.id == product_id:
+                return product
+        raise WebUserError(gettext('lao_b2b.msg_web_listing_product',
+                product=Product(product_id).rec_name
+                if Product.search([('id', '=', product_id)]) else ''))
+
+    def new_web_product(self):
+        """A goods product of the vendor named after the listing, sold in
+        the listing's unit, that its sales can invoice"""
+        pool = Pool()
+        Category = pool.get('product.category')
+        Product = pool.get('product.product')
+        Template = pool.get('product.template')
+        with as_vendor_system(self.company):
+            accounting = self.company.sales_account_category()
+        first_tier = self.sorted_tiers[0] if self.price_tiers else None
+        template = Template(
+            name=self.title,
+            type='goods',
+            salable=True,
+            default_uom=self.unit,
+            sale_uom=self.unit,
+            list_price=first_tier.unit_price if first_tier else Decimal(0),
+            account_category=Category(accounting.id),
+            categories=[self.category],
+            products=[Product()])
+        template.save()
+        return template.products[0]
+
+    @classmethod
+    def create_from_web(cls, company, values):
+        """Create a draft listing of company with values of the web form:
+        a new product unless values['product'] is one of the vendor's"""
+        translations = values.pop('translations', None) or {}
+        product_id = values.pop('product', None)
+        tiers = values.pop('price_tiers', [])
+        certifications = values.pop('certifications', [])
+        listing = cls(company=company, **values)
+        listing.price_tiers = cls._web_tiers(tiers)
+        listing.certifications = cls._web_certifications(certifications)
+        listing.on_change_availability()
+        if product_id:
+            listing.product = listing._check_web_product(product_id)
+        else:
+            listing.product = listing.new_web_product()
+        listing.save()
+        listing.set_web_translations(translations)
+        return listing
+
+    @staticmethod
+    def _web_tiers(tiers):
+        Tier = Pool().get('lao.listing.price_tier')
+        return [Tier(quantity=q, unit_price=p) for q, p in tiers]
+
+    @staticmethod
+    def _web_certifications(certifications):
+        Certification = Pool().get('lao.listing.certification')
+        return [Certification(**c) for c in certifications]
+
+    def _web_differs(self, name, value):
+        "Whether the form's value of field name differs from the listing's"
+        current = getattr(self, name)
+        if name == 'price_tiers':
+            return (sorted((float(t.quantity), t.unit_price) for t in current)
+                != sorted((float(q), p) for q, p in value))
+        if name == 'certifications':
+            def key(certification):
+                return tuple(str(certification.get(f) or '')
+                    for f in WEB_CERTIFICATION_FIELDS)
+            return (sorted(key({f: getattr(c, f)
+                            for f in WEB_CERTIFICATION_FIELDS})
+                    for c in current)
+                != sorted(key(v) for v in value))
+        if isinstance(current, ModelSQL):
+            current = current.id
+        if isinstance(value, ModelSQL):
+            value = value.id
+        return (current or None) != (value or None)
+
+    @classmethod
+    def _web_write_values(cls, listing, changes):
+        "The values of write for the changes, children replaced"
+        values = {}
+        for name, value in changes.items():
+            if name == 'price_tiers':
+                value = [('delete', [t.id for t in listing.price_tiers]),
+                    ('create', [{'quantity': q, 'unit_price': p}
+                            for q, p in value])]
+            elif name == 'certifications':
+                value = [('delete', [c.id for c in listing.certifications]),
+                    ('create', value)]
+            elif isinstance(value, ModelSQL):
+                value = value.id
+            values[name] = value
+        return values
+
+    def apply_web_changes(self, values):
+        """Write the values of the web form and return the listing that
+        holds them
+
+        A rejected listing goes back to draft to be corrected.  On a
+        published listing the reviewed terms change through a new draft
+        revision, returned then, while the rest changes at once."""
+        cls = self.__class__
+        if self.state not in WEB_EDITABLE_LISTING_STATES:
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_listing_not_editable',
+                    listing=self.rec_name))
+        listing = self
+        if listing.state == 'rejected':
+            cls.draft([listing])
+            listing = cls(listing.id)
+        translations = values.pop('translations', None) or {}
+        shown = listing.web_translations(list(translations))
+        product_id = values.pop('product', None)
+        if product_id and product_id != listing.product.id:
+            if listing.state != 'draft':
+                raise ListingError(gettext(
+                        'lao_b2b.msg_listing_reviewed_field',
+                        listing=listing.rec_name))
+            values['product'] = listing._check_web_product(product_id)
+        if values.get('availability') == 'stock' and not listing.warehouse:
+            values['warehouse'] = cls.company_warehouse(listing.company)
+        changes = {n: v for n, v in values.items()
+            if listing._web_differs(n, v)}
+        holder = listing
+        reviewed = REVIEWED_FIELDS & set(changes)
+        if listing.state == 'published' and reviewed:
+            holder, = cls.create_revisions([listing])
+            cls.write([holder], cls._web_write_values(
+                    holder, {n: changes.pop(n) for n in reviewed}))
+        if changes:
+            cls.write([listing], cls._web_write_values(listing, changes))
+        listing.set_web_translations(translations, shown)
+        return holder
+
+    def web_translations(self, languages):
+        """The title and description that the readers of each language see:
+        {language: {'title': ..., 'description': ...}}"""
+        texts = {}
+        for language in languages:
+            with Transaction().set_context(language=language):
+                listing = self.__class__(self.id)
+                texts[language] = {
+                    'title': listing.title,
+                    'description': listing.description,
+                    }
+        return texts
+
+    def set_web_translations(self, translations, shown=None):
+        """Write the titles and descriptions of translations given in other
+        languages, those that differ from what was shown"""
+        Lang = Pool().get('ir.lang')
+        languages = {l.code for l in Lang.search([
+                    ('code', 'in', list(translations)),
+                    ])}
+        for language, texts in translations.items():
+            if language not in languages:
+                continue
+            before = (shown or {}).get(language, {})
+            values = {n: v for n, v in texts.items()
+                if n in {'title', 'description'} and v
+                and v != before.get(n)}
+            if values:
+                with Transaction().set_context(language=language):
+                    self.__class__.write([self.__class__(self.id)], values)
+
+
+    # The vendor's web actions: WebUser.own finds the web user's listing
+    # by this domain and vendor_action runs them as the vendor's manager
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        "The listings of the web user's approved vendors"
+        return [
+            ('company', 'in', [c.id for c in user.vendor_companies]),
+            ('state', '!=', 'merged'),
+            ]
+
+    @classmethod
+    def web_vendor_listings(cls, user):
+        "The listings of the web user's approved vendors"
+        if not user.vendor_companies:
+            return []
+        with without_check_access():
+            return cls.search(cls.web_owner_domain(user),
+                order=[('state', 'ASC'), ('id', 'DESC')])
+
+    @classmethod
+    @vendor_action(by_company=True)
+    def web_vendor_products(cls, company):
+        "The products that the web user's vendor company may list"
+        return cls.vendor_products(company)
+
+    @classmethod
+    @vendor_action(by_company=True)
+    def web_create(cls, company, values):
+        """Create a draft listing of the web user's vendor company with
+        values, with a new product unless values['product'] names one of
+        its products"""
+        return cls.create_from_web(company, dict(values))
+
+    @classmethod
+    @vendor_action
+    def web_update(cls, listing, values):
+        """Change the web user's listing and return the listing that holds
+        the change: the listing, or the new revision of a published listing
+        whose reviewed terms change"""
+        return listing.apply_web_changes(dict(values))
+
+    @classmethod
+    @vendor_action
+    def web_submit(cls, listing):
+        cls.submit([listing])
+        return listing
+
+    @classmethod
+    @vendor_action
+    def web_archive(cls, listing):
+        if (listing.state, 'archived') not in cls._transitions:
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_listing_not_archivable',
+                    listing=listing.rec_name))
+        cls.archive([listing])
+        return listing
+
+    @classmethod
+    @vendor_action
+    def web_add_photo(cls, listing, filename, data):
+        """Add an uploaded image to the photos of the web user's listing,
+        stored as re-encoded by check_upload"""
+        Photo = Pool().get('lao.listing.photo')
+        listing.check_web_photos_editable()
+        _, image = check_upload(filename, data, images_only=True)
+        photo = Photo(listing=listing, image=image)
+        photo.save()
+        return photo
+
+    @classmethod
+    @vendor_action
+    def web_remove_photo(cls, listing, photo_id):
+        Photo = Pool().get('lao.listing.photo')
+        if photo_id not in {p.id for p in listing.photos}:
+            raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+        listing.check_web_photos_editable()
+        Photo.delete([Photo(photo_id)])
+
+    def check_web_photos_editable(self):
+        if self.state == 'archived':
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_listing_not_editable',
+                    listing=self.rec_name))
+
+    @classmethod
+    def web_vendor_photo(cls, user, listing_id, photo_id):
+        "The bytes of a photo of the web user's listing, or raise"
+        listing = user.own(cls, listing_id)
+        with without_check_access():
+            for photo in listing.photos:
+                if photo.id == photo_id and photo.image:
+                    return bytes(photo.image)
+        raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+
+
+
 
 def is_multiple(quantity, multiple, digits):
     "Whether quantity is a whole number of multiple, to the unit's digits"
@@ -932,7 +1270,7 @@ class ListingCertification(ModelSQL, ModelView):
 
 
 class ListingPhoto(sequence_ordered(), ModelSQL, ModelView):
-    "Listing Photo"
+    __string__ = "Listing Photo"
     __name__ = 'lao.listing.photo'
     listing = fields.Many2One(
         'lao.listing', "Listing", required=True, ondelete='CASCADE')

@@ -12,6 +12,7 @@ from its sales.
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -19,9 +20,10 @@ from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import without_check_access
 
 from .common import as_vendor_system, state_button
-from .exceptions import MarketplaceOrderError
+from .exceptions import MarketplaceOrderError, WebUserError
 
 ORDER_STATES = [
     ('draft', "Draft"),
@@ -50,6 +52,16 @@ PAYMENT_METHODS = [
     ]
 
 _draft = {'readonly': Eval('state') != 'draft'}
+
+
+class VendorPart(NamedTuple):
+    "The part of one vendor in a marketplace order, as the buyer sees it"
+    vendor: str
+    number: str | None
+    state: str
+    total: Decimal
+    # The currency.currency record, for the currencyformat filter
+    currency: object
 
 
 class Order(Workflow, ModelSQL, ModelView):
@@ -239,6 +251,81 @@ class Order(Workflow, ModelSQL, ModelView):
         pool.get('lao.marketplace.order.line').save(
             [l for lines in by_company.values() for l in lines])
         return sales
+
+
+    # The web shop: the orders of a web user's buyer party
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [('buyer', '=', user.buyer_party_id)]
+
+    @classmethod
+    def web_orders(cls, user):
+        if not user.party:
+            return []
+        return cls.search(cls.web_owner_domain(user))
+
+    @classmethod
+    def web_place(cls, user, items, reference=None,
+            delivery_method='delivery', payment_method='bank_transfer',
+            shipment_address=None):
+        """Create and place the marketplace order of the web user for the
+        cart items [(listing id, quantity)]: one confirmed sale per vendor,
+        or nothing
+
+        shipment_address is the id of one of the buyer's addresses, the
+        first one by default; it is needed for a delivery."""
+        pool = Pool()
+        Line = pool.get('lao.marketplace.order.line')
+        Listing = pool.get('lao.listing')
+        user.check_buyer()
+        if not items:
+            raise WebUserError(gettext('lao_b2b.msg_web_cart_empty'))
+        methods = cls.fields_get(['delivery_method', 'payment_method'])
+        for name, value in [
+                ('delivery_method', delivery_method),
+                ('payment_method', payment_method)]:
+            if value not in dict(methods[name]['selection']):
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_checkout_choice',
+                        field=methods[name]['string']))
+        addresses = {a.id: a for a in user.party.addresses}
+        if shipment_address is not None:
+            if shipment_address not in addresses:
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_checkout_address'))
+            address = addresses[shipment_address]
+        else:
+            address = user.party.address_get(type='delivery')
+        if delivery_method == 'delivery' and not address:
+            raise WebUserError(gettext('lao_b2b.msg_web_checkout_address'))
+        with without_check_access():
+            listings = {l.id: l for l in Listing.search([
+                        ('id', 'in', [i for i, _ in items]),
+                        Listing.catalogue_domain(),
+                        ])}
+        if set(listings) != {i for i, _ in items}:
+            raise WebUserError(gettext('lao_b2b.msg_web_cart_unavailable'))
+        order = cls(buyer=user.party, reference=reference,
+            delivery_method=delivery_method, payment_method=payment_method)
+        order.on_change_buyer()
+        order.shipment_address = address
+        order.lines = [
+            Line(listing=listings[i], quantity=q) for i, q in items]
+        order.save()
+        # Placing reads the vendors' listings and creates their sales
+        with without_check_access():
+            cls.place([cls(order.id)])
+        return order
+
+    @property
+    def vendor_parts(self):
+        """The part of each vendor: the buyer may see them, not read the
+        vendors' sales"""
+        with without_check_access():
+            return [VendorPart(s.company.rec_name, s.number,
+                    s.state_string, s.total_amount, s.currency)
+                for s in self.sales]
 
 
 def new_vendor_sale(

@@ -4,8 +4,11 @@ The platform's goods are a tree of product categories seeded in XML.  A
 category can be marked prohibited (protected wildlife, for example): no
 listing of it, or of any category below it, passes the pre-checks.
 """
-from trytond.model import fields
+from trytond.model import Index, fields
 from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+from .common import keep_company_context
 
 
 class Category(metaclass=PoolMeta):
@@ -31,6 +34,23 @@ class Category(metaclass=PoolMeta):
     @staticmethod
     def default_prohibited():
         return False
+
+    @classmethod
+    def commodity_domain(cls):
+        """The domain of the categories that are commodities: not the
+        accounting categories (such as a vendor's "Sales of" category) and
+        neither prohibited nor below a prohibited category"""
+        domain = [('accounting', '=', False)]
+        prohibited = [c.id for c in cls.search([('prohibited', '=', True)])]
+        if prohibited:
+            # The prohibited categories and those below them (whose parent
+            # is in their subtrees)
+            excluded = cls.search(['OR',
+                    ('id', 'in', prohibited),
+                    ('parent', 'child_of', prohibited),
+                    ])
+            domain.append(('id', 'not in', [c.id for c in excluded]))
+        return domain
 
     @property
     def is_prohibited(self):
@@ -64,3 +84,37 @@ class Category(metaclass=PoolMeta):
             if category.commission_rate is not None:
                 return category.commission_rate
             category = category.parent
+
+
+class Template(metaclass=PoolMeta):
+    __name__ = 'product.template'
+
+    company = fields.Many2One(
+        'company.company', "Company", ondelete='RESTRICT',
+        help="The vendor that owns the product.\n"
+        "Leave empty for a product every company may use.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        keep_company_context(cls)
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        # The variant shows its template's company
+        keep_company_context(cls)

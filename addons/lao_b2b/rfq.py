@@ -19,7 +19,8 @@ from trytond.transaction import Transaction, without_check_access
 
 from .common import as_vendor_system, state_button
 from .company import TIMEZONE
-from .exceptions import QuotationRequestError
+from .country import Subdivision
+from .exceptions import QuotationRequestError, WebUserError
 from .marketplace import new_sale_line, new_vendor_sale
 
 REQUEST_STATES = [
@@ -39,10 +40,19 @@ QUOTE_STATES = [
     ('withdrawn', "Withdrawn"),
     ]
 
-PROVINCE_DOMAIN = [
-    ('country.code', '=', 'LA'),
-    ('parent', '=', None),
+# The quotes a buyer sees: drafts and withdrawn quotes are the vendor's own
+VISIBLE_QUOTE_STATES = ['submitted', 'accepted', 'declined', 'expired']
+# The units a buyer may ask for, as (module, xml id)
+REQUEST_UNITS = [
+    ('product', 'uom_kilogram'),
+    ('lao_b2b', 'uom_tonne'),
+    ('product', 'uom_unit'),
     ]
+# The fields of a request that the web form gives: the web may not set the
+# buyer or the state
+REQUEST_FIELDS = [
+    'title', 'category', 'description', 'quantity', 'unit', 'wanted_date',
+    'delivery_province', 'border_point', 'target_price', 'expiry_date']
 
 
 def today(company=None):
@@ -52,6 +62,11 @@ def today(company=None):
     timezone = (company.timezone if company and company.timezone
         else TIMEZONE)
     return Date.today(timezone=ZoneInfo(timezone))
+
+
+def web_values(values, names):
+    "The values of names only, from the values of a web form"
+    return {name: values.get(name) for name in names}
 
 
 class QuotationRequest(Workflow, ModelSQL, ModelView):
@@ -74,7 +89,8 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
         'product.uom', "Unit", required=True, states=_states)
     wanted_date = fields.Date("Wanted Date", states=_states)
     delivery_province = fields.Many2One(
-        'country.subdivision', "Delivery Province", domain=PROVINCE_DOMAIN,
+        'country.subdivision', "Delivery Province",
+        domain=Subdivision.lao_provinces(),
         states={
             'readonly': _states['readonly'],
             'required': ~Eval('border_point'),
@@ -255,6 +271,88 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
                     ('state', '=', 'published'),
                     ('expiry_date', '<', today_),
                     ]))
+
+    # The web shop: the requests of a web user's buyer party
+
+    @classmethod
+    def web_units(cls):
+        "The units a request for quotation or a board post may use"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
+        return Uom.browse([ModelData.get_id(module, xml_id)
+                for module, xml_id in REQUEST_UNITS])
+
+    @classmethod
+    def check_web_unit(cls, unit):
+        if unit is not None and int(unit) not in {
+                u.id for u in cls.web_units()}:
+            raise WebUserError(gettext('lao_b2b.msg_web_market_unit'))
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [('buyer', '=', user.buyer_party_id)]
+
+    @classmethod
+    def web_requests(cls, user):
+        "The web user's requests for quotation, the latest first"
+        return cls.search(cls.web_owner_domain(user), order=[('id', 'DESC')])
+
+    @classmethod
+    def web_request(cls, user, values):
+        """Create the request for quotation of values for the web user's
+        buyer party and open it to the vendors"""
+        user.check_buyer()
+        values = web_values(values, REQUEST_FIELDS)
+        cls.check_web_unit(values['unit'])
+        request = cls(buyer=user.party, **values)
+        request.currency = cls.default_currency()
+        request.save()
+        cls.publish([request])
+        return request
+
+    @classmethod
+    def web_cancel(cls, user, request_id):
+        "Cancel the web user's open request and decline its quotes"
+        request = user.own(cls, request_id)
+        if request.state not in {'draft', 'open'}:
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_rfq_not_cancellable',
+                    request=request.rec_name))
+        cls.cancel([request])
+        return request
+
+    @property
+    def buyer_quotes(self):
+        "The quotes the buyer sees, the cheapest first"
+        Quote = Pool().get('lao.rfq.quote')
+        return Quote.search([
+                ('request', '=', self.id),
+                ('state', 'in', VISIBLE_QUOTE_STATES),
+                ], order=[('unit_price', 'ASC'), ('id', 'ASC')])
+
+    @property
+    def sale_number(self):
+        """The number of the vendor's sale of the accepted quote: the buyer
+        may see it, not read the vendor's sale"""
+        with without_check_access():
+            sale = self.__class__(self.id).sale
+            return sale.number if sale else None
+
+    @classmethod
+    def web_vendor_open_requests(cls, user):
+        """The open requests for quotation, each with the quotes of the
+        web user's vendors: [(request, quotes)]"""
+        companies = {c.id for c in user.vendor_companies}
+        if not companies:
+            return []
+        with without_check_access():
+            requests = cls.search([
+                    ('state', '=', 'open'),
+                    ], order=[('expiry_date', 'ASC'), ('id', 'ASC')],
+                limit=100)
+            return [(r, [q for q in r.quotes if q.company.id in companies])
+                for r in requests]
 
 
 class Quote(Workflow, ModelSQL, ModelView):
@@ -486,3 +584,24 @@ class Quote(Workflow, ModelSQL, ModelView):
         line.commission_rate = request.category.effective_commission_rate
         sale.lines = [line]
         return sale
+
+    # The web shop: the quotes made to a web user's requests
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [
+            ('request.buyer', '=', user.buyer_party_id),
+            ('state', 'in', VISIBLE_QUOTE_STATES),
+            ]
+
+    @classmethod
+    def web_accept(cls, user, quote_id):
+        """Accept the web user's submitted quote of id: the vendor's sale is
+        confirmed, the request closed and its other quotes declined"""
+        quote = user.own(cls, quote_id)
+        if quote.state != 'submitted':
+            raise WebUserError(gettext(
+                    'lao_b2b.msg_web_quote_not_acceptable',
+                    quote=quote.rec_name))
+        cls.accept([quote])
+        return cls(quote.id)

@@ -83,7 +83,8 @@ class User(metaclass=PoolMeta):
         if cls.search([('login', '=', login)], limit=1):
             login = f'{application.email}#{application.recognition_number}'
         party = Party(name=gettext(
-                'lao_b2b.msg_vendor_manager_name', vendor=company.rec_name))
+                'lao_b2b.msg_vendor_manager_name', vendor=company.rec_name),
+            company=company)
         party.save()
         employee = Employee(company=company, party=party)
         employee.save()

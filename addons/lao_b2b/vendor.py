@@ -17,8 +17,10 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .country import Subdivision
 from .exceptions import (
-    ApplicationError, DecisionLogAccessError, DocumentError)
+    ApplicationError, DecisionLogAccessError, DocumentError, WebUserError)
+from .upload import check_upload
 
 VENDOR_TYPES = [
     ('cooperative', "Cooperative"),
@@ -188,10 +190,7 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         VENDOR_TYPES, "Type", required=True, states=_editable)
     province = fields.Many2One(
         'country.subdivision', "Province", required=True, states=_editable,
-        domain=[
-            ('country.code', '=', 'LA'),
-            ('parent', '=', None),
-            ])
+        domain=Subdivision.lao_provinces())
     district = fields.Char("District", required=True, states=_editable)
     village = fields.Char("Village", states=_editable)
     phone = fields.Char("Phone", required=True, states=_editable)
@@ -240,12 +239,15 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         'stock.location', "Warehouse", readonly=True,
         domain=[('type', '=', 'warehouse')])
     manager = fields.Many2One('res.user', "Vendor Manager", readonly=True)
+    web_user = fields.Many2One(
+        'web.user', "Web User", readonly=True, ondelete='RESTRICT',
+        help="The account of the web shop that filed the application.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_constraints = [
+        cls._sql_constraints += [
             ('registration_number_unique', Unique(t, t.registration_key),
                 'lao_b2b.msg_registration_number_unique'),
             ('recognition_number_unique', Unique(t, t.recognition_number),
@@ -398,7 +400,8 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         for name in ['registration_number', 'registration_key',
                 'recognition_number', 'company', 'warehouse',
-                'manager', 'submitted_by', 'submitted_at', 'decisions']:
+                'manager', 'submitted_by', 'submitted_at', 'decisions',
+                'web_user']:
             default.setdefault(name, None)
         return super().copy(applications, default=default)
 
@@ -504,6 +507,76 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         cls.check_decider(applications)
         cls._log_transition(applications, 'approved')
 
+    # The web shop: the applications a web user filed
+
+    @property
+    def documents_to_upload(self):
+        "The required documents not uploaded yet, one line per choice"
+        missing = self.missing_document_kinds(checked=False)
+        return self.describe_document_kinds(missing).splitlines()
+
+    @property
+    def public_decisions(self):
+        "The decisions the applicant may read, oldest first"
+        return sorted(self.decisions, key=lambda d: (d.date, d.id))
+
+    @classmethod
+    def check_web_editable(cls, applications, documents=False):
+        "Only draft or rejected applications (or submitted, for documents)"
+        editable = {'draft', 'rejected'}
+        if documents:
+            editable.add('submitted')
+        for application in applications:
+            if application.state not in editable:
+                raise WebUserError(gettext(
+                        'lao_b2b.msg_web_application_not_editable',
+                        application=application.rec_name))
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        return [('web_user', '=', user.id)]
+
+    @classmethod
+    def web_apply(cls, user, values):
+        """File a draft vendor application of the web user with values, in
+        the language the applicant uses on the web shop"""
+        Lang = Pool().get('ir.lang')
+        application = cls(**values)
+        application.web_user = user
+        languages = Lang.search([
+                ('code', '=', Transaction().language),
+                ], limit=1)
+        if languages and 'language' not in values:
+            application.language, = languages
+        application.save()
+        return application
+
+    @classmethod
+    def web_update(cls, user, application_id, values):
+        application = user.own(cls, application_id)
+        cls.check_web_editable([application])
+        cls.write([application], values)
+        return application
+
+    @classmethod
+    def web_add_document(cls, user, application_id, kind, filename, data):
+        "Attach an uploaded file to the web user's application"
+        Document = Pool().get('lao.vendor.application.document')
+        application = user.own(cls, application_id)
+        cls.check_web_editable([application], documents=True)
+        filename, data = Document.check_upload(filename, data)
+        document = Document(
+            application=application, kind=kind, filename=filename, data=data)
+        document.save()
+        return document
+
+    @classmethod
+    def web_submit(cls, user, application_id):
+        application = user.own(cls, application_id)
+        cls.submit([application])
+        return application
+
+
 class ApplicationDocument(ModelSQL, ModelView):
     __string__ = "Vendor Application Document"
     __name__ = 'lao.vendor.application.document'
@@ -512,6 +585,7 @@ class ApplicationDocument(ModelSQL, ModelView):
         'lao.vendor.application', "Application", required=True,
         ondelete='CASCADE')
     kind = fields.Selection(DOCUMENT_KINDS, "Kind", required=True)
+    kind_string = kind.translated('kind')
     data = fields.Binary(
         "File", filename='filename', file_id='file_id')
     file_id = fields.Char("File ID", readonly=True)
@@ -564,8 +638,13 @@ class ApplicationDocument(ModelSQL, ModelView):
                 })
 
     def get_rec_name(self, name):
-        kinds = dict(self.fields_get(['kind'])['kind']['selection'])
-        return '%s: %s' % (self.application.rec_name, kinds[self.kind])
+        return '%s: %s' % (self.application.rec_name, self.kind_string)
+
+    @classmethod
+    def check_upload(cls, filename, data):
+        """Check an uploaded PDF or image and return a safe file name with
+        the extension of its type and the data to store"""
+        return check_upload(filename, data)
 
 
 class DecisionReason(ModelView):

@@ -1,17 +1,9 @@
 "Pieces shared by the documents of the module (harvests, recalls)"
 from trytond.model import ModelView, Workflow, fields
+from trytond.modules.lao_b2b.common import state_button
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-
-
-def state_button(state, icon):
-    "A button shown only in state"
-    return {
-        'invisible': Eval('state') != state,
-        'icon': icon,
-        'depends': ['state'],
-        }
 
 
 class NumberedDocumentMixin:

@@ -7,8 +7,7 @@ import re
 
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
-from trytond.modules.lao_b2b.configuration import (
-    Configuration as B2BConfiguration)
+from trytond.modules.lao_b2b.common import xml_id
 from trytond.pool import PoolMeta
 from trytond.pyson import Id
 
@@ -55,21 +54,19 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_harvest_location(cls):
-        return cls._get_id('stock', 'location_supplier')
+        return xml_id('stock', 'location_supplier')
 
     @classmethod
     def default_harvest_sequence(cls):
-        return cls._get_id('lao_trace', 'sequence_harvest')
+        return xml_id('lao_trace', 'sequence_harvest')
 
     @classmethod
     def default_recall_sequence(cls):
-        return cls._get_id('lao_trace', 'sequence_recall')
+        return xml_id('lao_trace', 'sequence_recall')
 
     @classmethod
     def default_sscc_sequence(cls):
-        return cls._get_id('lao_trace', 'sequence_sscc')
-
-    _get_id = staticmethod(B2BConfiguration._get_id)
+        return xml_id('lao_trace', 'sequence_sscc')
 
     @classmethod
     def validate_fields(cls, configurations, field_names):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.lao_b2b.country import Subdivision
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -49,7 +50,7 @@ class Farm(DeactivableMixin, ModelSQL, ModelView):
         help="Personal data: never shown in public trace data.")
     province = fields.Many2One(
         'country.subdivision', "Province", required=True,
-        domain=[('country.code', '=', 'LA'), ('parent', '=', None)])
+        domain=Subdivision.lao_provinces())
     district = fields.Char("District", required=True)
     village = fields.Char("Village", required=True)
     plots = fields.One2Many('lao.trace.plot', 'farm', "Plots")
@@ -104,7 +105,7 @@ class Plot(DeactivableMixin, ModelSQL, ModelView):
         super().__setup__()
         cls.__access__.add('farm')
         t = cls.__table__()
-        cls._sql_constraints = [
+        cls._sql_constraints += [
             ('code_unique', Unique(t, t.code), 'lao_trace.msg_plot_code_unique'),
             ]
         cls._sql_indexes.add(Index(t, (t.farm, Index.Range())))

@@ -26,6 +26,10 @@ from .exceptions import GenealogyCycleError, GS1Error, LotBlockedError
 class Lot(metaclass=PoolMeta):
     __name__ = 'stock.lot'
 
+    company = fields.Many2One(
+        'company.company', "Company", ondelete='RESTRICT',
+        help="The company that made or received the lot: only its users "
+        "may see and change it in the back office.")
     plot = fields.Many2One(
         'lao.trace.plot', "Plot", readonly=True, ondelete='RESTRICT',
         help="The plot where this lot was harvested.")
@@ -58,7 +62,10 @@ class Lot(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.plot, Index.Range())))
+        cls._sql_indexes.update({
+                Index(t, (t.plot, Index.Range())),
+                Index(t, (t.company, Index.Range())),
+                })
         cls._buttons.update({
                 'open_upstream_tree': {},
                 'open_downstream_tree': {},
@@ -67,6 +74,10 @@ class Lot(metaclass=PoolMeta):
                 'public_trace_data': RPC(instantiate=0),
                 'epcis_document': RPC(instantiate=0),
                 })
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
 
     def get_gtin(self, name):
         return self.product.gtin

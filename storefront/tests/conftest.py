@@ -108,7 +108,7 @@ def chains(database):
     """The coffee and banana chains of lao_trace's demo, their products with
     GTINs; the banana recalled: {name: (GTIN, lot number)}"""
     from trytond.modules.company.tests import create_company, set_company
-    from trytond.modules.lao_trace import demo
+    from trytond.modules.lao_trace.tests import load_chains
 
     def build(pool):
         Recall = pool.get('lao.trace.recall')
@@ -116,7 +116,7 @@ def chains(database):
         company.gs1_company_prefix = '8850123'
         company.save()
         with set_company(company):
-            coffee, banana = demo.load(company)
+            coffee, banana = load_chains(company)
             recall = Recall(
                 company=company, lot=banana, reason="Residue above limit")
             recall.save()

@@ -14,7 +14,7 @@ PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 32
 def market(database):
     """Two approved vendors with published listings, a draft listing and a
     suspended vendor's listing"""
-    from trytond.modules.lao_b2b.tests.test_marketplace import (
+    from trytond.modules.lao_b2b.tests import (
         create_listing, create_vendor, lao_province, publish)
     from trytond.transaction import Transaction
 
@@ -401,9 +401,10 @@ def test_checkout_to_another_buyers_address(client, market, buyer, tryton):
     address = tryton.run(other_address)
 
     def place(pool):
+        Order = pool.get('lao.marketplace.order')
         WebUser = pool.get('web.user')
         try:
-            WebUser(buyer[1]).place_order(
+            Order.web_place(WebUser(buyer[1]),
                 [(market['rice'], 500)], shipment_address=address)
         except Exception as error:
             return str(error)

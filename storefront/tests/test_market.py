@@ -18,7 +18,7 @@ def _iso(days):
 @pytest.fixture(scope='module')
 def refs(database):
     "Two approved cassava vendors and the ids the forms need"
-    from trytond.modules.lao_b2b.tests.test_marketplace import (
+    from trytond.modules.lao_b2b.tests import (
         category, create_vendor, lao_province)
 
     from .conftest import Tryton
@@ -86,7 +86,7 @@ def _requests(tryton, user_id):
 
 def _quote(tryton, request_id, vendor_id, price, submit=True):
     "A quote of the vendor on the request, submitted unless told"
-    from trytond.modules.lao_b2b.tests.test_marketplace import create_quote
+    from trytond.modules.lao_b2b.tests import create_quote
 
     def quote(pool):
         Request = pool.get('lao.rfq')
@@ -227,7 +227,7 @@ def test_rfq_refused_by_model(tryton, refs, profiled, field, ref, refusal):
         user = pool.get('web.user')(profiled[1])
         values = _rfq_values(refs, **{field: refs[ref]})
         with pytest.raises(UserError, match=refusal):
-            user.request_quotation(values)
+            pool.get('lao.rfq').web_request(user, values)
     tryton.run(request)
 
 
@@ -379,7 +379,7 @@ def _board_posts(tryton, **filters):
 @pytest.fixture(scope='module')
 def posts(database, refs):
     "Published posts of a village, one past its date, a draft"
-    from trytond.modules.lao_b2b.tests.test_marketplace import create_buyer
+    from trytond.modules.lao_b2b.tests import create_buyer
 
     from .conftest import Tryton
 

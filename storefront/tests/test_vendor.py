@@ -3,11 +3,14 @@ import io
 import itertools
 
 import pytest
+from trytond.modules.lao_b2b.tests.files import pdf, png
 
 from .conftest import csrf_token, log_in, make_web_user
 
-PDF = b'%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'
-PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
+# Real files: uploads are decoded before they are accepted (a PNG is
+# stored re-encoded, which gives the same bytes for one Pillow wrote)
+PDF = pdf()
+PNG = png()
 # Registration numbers are unique across the session's database
 REGISTRATION_NUMBERS = (f'REG-{n:05d}' for n in itertools.count(1))
 
@@ -157,6 +160,9 @@ def _document_count(tryton, application_id):
 @pytest.mark.parametrize('content,filename,message', [
         (b'MZ\x90\x00 not a pdf', 'virus.pdf', b'Only PDF, JPEG and PNG'),
         (b'<html><script>', 'page.png', b'Only PDF, JPEG and PNG'),
+        (b'\x89PNG\r\n\x1a\n<html><script>', 'page.png',
+            b'Only PDF, JPEG and PNG'),
+        (b'%PDF-1.4\n%%EOF\n', 'hollow.pdf', b'cannot be read'),
         (b'', 'empty.pdf', b'class="error"'),
         (PDF[:5] + b'\0' * (5 * 1024 * 1024), 'big.pdf', b'at most 5 MB'),
         ])

@@ -6,12 +6,16 @@ import re
 from decimal import Decimal
 
 import pytest
+from trytond.modules.lao_b2b.tests.files import (
+    jpeg, pdf, png, png_declaring)
 
 from .conftest import Tryton, csrf_token, log_in, make_web_user
 
-PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
-JPEG = b'\xff\xd8\xff\xe0' + b'\0' * 64
-PDF = b'%PDF-1.4\n%%EOF\n'
+# Real files: uploads are decoded before they are accepted (a PNG is
+# stored re-encoded, which gives the same bytes for one Pillow wrote)
+PNG = png()
+JPEG = jpeg()
+PDF = pdf()
 
 
 def _approved_vendor(tryton, name, registration_number):
@@ -20,7 +24,7 @@ def _approved_vendor(tryton, name, registration_number):
     email, user_id = make_web_user(tryton)
 
     def approve(pool):
-        from trytond.modules.lao_b2b.tests.test_marketplace import (
+        from trytond.modules.lao_b2b.tests import (
             lao_province)
         from trytond.transaction import Transaction
         Application = pool.get('lao.vendor.application')
@@ -441,6 +445,9 @@ def test_edit_bad_input_writes_nothing(client, tryton, vendor):
         (b'GIF89a' + b'\0' * 20, 'photo.gif', b'Only JPEG and PNG images'),
         (b'', 'empty.png', b'class="error"'),
         (PNG + b'\0' * (5 * 1024 * 1024), 'big.png', b'at most 5 MB'),
+        (b'\x89PNG\r\n\x1a\n' + b'\0' * 64, 'fake.png',
+            b'Only JPEG and PNG images'),
+        (png_declaring(60000, 60000), 'huge.png', b'too many pixels'),
         ])
 def test_photo_refused(client, tryton, vendor, content, filename, message):
     user_id, company_id = vendor
@@ -550,12 +557,13 @@ def test_orders_and_requests(client, tryton, vendor, vendors, app):
 
     def order_and_request(pool):
         import datetime as dt
-        from trytond.modules.lao_b2b.tests.test_marketplace import (
+        from trytond.modules.lao_b2b.tests import (
             create_buyer, create_request)
         WebUser = pool.get('web.user')
         buyer = create_buyer("Luang Prabang Roasters")
         WebUser.write([WebUser(buyer_id)], {'party': buyer.id})
-        order = WebUser(buyer_id).place_order([(listing_id, 150)])
+        order = pool.get('lao.marketplace.order').web_place(
+            WebUser(buyer_id), [(listing_id, 150)])
         request = create_request(buyer, title="Arabica for our roastery",
             expiry_date=dt.date.today() + dt.timedelta(days=10))
         pool.get('lao.rfq').publish([request])

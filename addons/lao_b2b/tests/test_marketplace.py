@@ -231,6 +231,34 @@ class MarketplaceTestCase(TestCase):
         activate_module('lao_b2b')
 
     @with_transaction()
+    def test_commodity_choices(self):
+        "Every commodity choice lists commodities only"
+        pool = Pool()
+        Category = pool.get('product.category')
+        Listing = pool.get('lao.listing')
+        ModelData = pool.get('ir.model.data')
+        company = create_vendor("Paksong Coffee Cooperative", 'REG-001')
+        sales = company.sales_account_category()
+        wildlife = Category(ModelData.get_id(
+                'lao_b2b', 'category_protected_wildlife'))
+        # A kind of a prohibited commodity is prohibited too
+        pangolin, = Category.create([{
+                    'name': "Pangolin", 'parent': wildlife.id}])
+        coffee = category('coffee')
+        arabica = category('coffee_arabica')
+
+        commodities = Category.search(Category.commodity_domain())
+        catalogue = [i for i, _ in Listing.catalogue_commodities()]
+        web = [c.id for c in Listing.web_commodities()]
+        for ids in [[c.id for c in commodities], catalogue, web]:
+            self.assertIn(coffee.id, ids)
+            self.assertIn(arabica.id, ids)
+            self.assertNotIn(sales.id, ids)
+            self.assertNotIn(wildlife.id, ids)
+            self.assertNotIn(pangolin.id, ids)
+        self.assertEqual(set(catalogue), set(web))
+
+    @with_transaction()
     def test_listing_vetting(self):
         "A complete listing is submitted, published and priced by tiers"
         pool = Pool()

@@ -70,6 +70,12 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
             # a rule of the Cooperative Manager group limits vendors
             ('lao.listing', 'company'),
             ('lao.rfq.quote', 'company'),
+            # Owned by a vendor, but reviewers and operators see them all
+            # and shared ones have no company: global rules that apply to
+            # the Cooperative Manager group only
+            ('product.template', 'company'),
+            ('stock.location', 'company'),
+            ('party.party', 'company'),
             # The platform's company named by the (global) configuration
             ('lao.commission.configuration', 'platform_company'),
             }

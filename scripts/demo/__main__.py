@@ -1,10 +1,10 @@
 """Run the demo: a fresh SQLite database full of demo data, served with sao.
 
-    make demo                         # or: python scripts/demo.py -d demo
+    make demo                         # or: python -m scripts.demo -d demo
 
 1. recreates var/db/<name>.sqlite and activates every addons/lao_* module
    with its dependencies (Lao and Chinese translatable);
-2. loads the demo data (scripts/demo_data.py) through the ORM;
+2. loads the demo data (scripts/demo/load.py) through the ORM;
 3. starts trytond (JSON-RPC and the sao web client) with the database
    preloaded, trytond-cron, trytond-worker (the queued tasks: sales
    processed after confirmation, invitations, as in production), and the
@@ -25,13 +25,11 @@ import time
 import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from scripts.database import (
+    ROOT, create_database, path_overlay, tryton_command)
 
-from scripts.database import (  # noqa: E402
-    create_database, path_overlay, tryton_command)
-from scripts.demo_data import ADMIN_PASSWORD  # noqa: E402
-from scripts.demo_marketplace import TRACE_ROLE  # noqa: E402
+from .platform import ADMIN_PASSWORD
+from .trace import TRACE_ROLE
 
 CONFIG = os.path.join(ROOT, 'config', 'trytond.conf')
 DB_PATH = os.path.join(ROOT, 'var', 'db')
@@ -194,7 +192,7 @@ def main(argv=None):
         log(f"modules activated in {time.monotonic() - started:.0f} s; "
             "loading demo data")
         loaded = subprocess.run(
-            [sys.executable, '-m', 'scripts.demo_data', name,
+            [sys.executable, '-m', 'scripts.demo.load', name,
                 '-c', *config_files],
             check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     except KeyboardInterrupt:

@@ -1,22 +1,22 @@
 """Marketplace demo data: listings, buyers, orders, RFQs and board posts.
 
-Called by scripts/demo_data.py inside its transaction, through model
-methods as the users would run them: the platform's accountant (admin) sets
-up each vendor's products with their accounting category, the vendor's
-manager fills and submits the listing, a government reviewer publishes it;
-buyers sign up on the storefront (as its Tryton user), validate their e-mail
-with the link's token, fill their buyer profile and place their orders
-through the real `place` method, and the cooperatives receive the goods,
-ship the orders and post the invoices; the operator records requests for
-quotation and board posts, vendor managers quote.
+Run by load.py inside its transaction, through model methods as the users
+would run them: the platform's accountant (admin) sets up each vendor's
+products with their accounting category, the vendor's manager fills and
+submits the listing, a government reviewer publishes it; buyers sign up on
+the storefront (as its Tryton user), validate their e-mail with the link's
+token, fill their buyer profile and place their orders through the real
+`place` method, and the cooperatives receive the goods, ship the orders and
+post the invoices; the operator records requests for quotation and board
+posts, vendor managers quote.
 """
 import datetime as dt
-import struct
-import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scripts.demo_data import acting_as
+from .files import png
+from .tryton import acting_as, category, uom
+from .vendors import CASSAVA, COFFEE, RICE, RUBBER
 
 
 @dataclass
@@ -40,17 +40,13 @@ class Offer:
     title_lao: str = None
 
 
-COFFEE = "CH-ERC-0123/2019"
-RICE = "LP-COOP-0456/2020"
-CASSAVA = "VI-ERC-0789/2018"
-RUBBER = "LM-FG-0042/2021"
-
 GI_BOLAVEN = {
     'kind': 'geographical_indication',
     'name': "Bolaven Plateau Coffee",
     'issuer': "Department of Intellectual Property, MoST",
     'number': "GI-LA-0001",
     }
+
 
 OFFERS = [
     Offer(COFFEE, "Green arabica, washed, screen 16+",
@@ -139,6 +135,7 @@ BUYERS = [
         "Kunming", 'CN', language='zh_CN'),
     ]
 
+
 # Past orders: buyer e-mail, [(listing title, quantity)], reference
 ORDERS = [
     (BUYERS[0].email, [
@@ -151,38 +148,6 @@ ORDERS = [
             ("Organic sticky rice from Luang Prabang", 1000)],
         "PO-VFP-2026-021"),
     ]
-
-
-def png(colour, width=96, height=64):
-    """The bytes of a small PNG: colour with a lighter band, the same for
-    every listing of a commodity"""
-    r, g, b = colour
-    light = tuple(min(255, c + 60) for c in colour)
-    rows = b''
-    for y in range(height):
-        pixel = bytes(light if height // 3 <= y < height // 2 else (r, g, b))
-        rows += b'\x00' + pixel * width
-    def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data
-            + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-    return (b'\x89PNG\r\n\x1a\n'
-        + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
-        + chunk(b'IDAT', zlib.compress(rows, 9))
-        + chunk(b'IEND', b''))
-
-
-def category(code):
-    from trytond.pool import Pool
-    pool = Pool()
-    return pool.get('product.category')(
-        pool.get('ir.model.data').get_id('lao_b2b', f'category_{code}'))
-
-
-def uom(module, fs_id):
-    from trytond.pool import Pool
-    pool = Pool()
-    return pool.get('product.uom')(pool.get('ir.model.data').get_id(
-            module, fs_id))
 
 
 def create_product(company, name, commodity, accounting, list_price):
@@ -301,10 +266,16 @@ def create_buyers(buyers=BUYERS):
                 if buyer.subdivision:
                     subdivision, = Subdivision.search(
                         [('code', '=', buyer.subdivision)])
-                user.save_buyer_profile(
-                    buyer.business_name, buyer.registration_number,
-                    buyer.buyer_type, buyer.phone, buyer.street, buyer.city,
-                    country.id, subdivision.id if subdivision else None)
+                user.set_buyer_profile({
+                        'business_name': buyer.business_name,
+                        'registration_number': buyer.registration_number,
+                        'buyer_type': buyer.buyer_type,
+                        'phone': buyer.phone,
+                        'street': buyer.street,
+                        'city': buyer.city,
+                        'country': country.id,
+                        'subdivision': subdivision.id if subdivision else None,
+                        })
             web_users[buyer.email] = WebUser(user.id)
     return web_users
 
@@ -312,14 +283,16 @@ def create_buyers(buyers=BUYERS):
 def place_orders(web_users, listings):
     "The buyers check their carts out on the storefront"
     from trytond.pool import Pool
-    WebUser = Pool().get('web.user')
+    pool = Pool()
+    Order = pool.get('lao.marketplace.order')
+    WebUser = pool.get('web.user')
     orders = []
     with acting_as(storefront_user()):
         for email, items, reference in ORDERS:
             if not all(t in listings for t, _ in items):
                 continue
             user = WebUser(web_users[email].id)
-            orders.append(user.place_order(
+            orders.append(Order.web_place(user,
                     [(listings[t].id, q) for t, q in items], reference))
     return orders
 
@@ -546,54 +519,20 @@ def create_board_posts(operator, applications, buyers):
     return posts
 
 
-TRACE_ROLE = 'trace page'
-
-
-def load_trace(applications):
-    "The coffee vendor's trace chains (lao_trace), when it is activated"
+def load_buyers(applications, operator, listings, products, small=False):
+    """Create the buyers and, unless small, their orders, the requests for
+    quotation and the board posts; return the buyers' log-ins"""
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    pool = Pool()
-    Module = pool.get('ir.module')
-    if not Module.search([
-                ('name', '=', 'lao_trace'), ('state', '=', 'activated')]):
-        return None
-    coffee = [a for a in applications
-        if a.registration_number == COFFEE and a.company]
-    if not coffee:
-        return None
-    from trytond.modules.lao_trace import demo
-    Listing = pool.get('lao.listing')
-    company = coffee[0].company
-    # GS1's own example company prefix: the demo's GTINs are not real ones
-    company.gs1_company_prefix = '0614141'
-    company.save()
-    with Transaction().set_context(company=company.id):
-        return demo.load(company, Listing.company_warehouse(company))
-
-
-def load(applications, operator, reviewer, small=False):
-    """Create the listings of the vendors' applications (approved now), then
-    return a callable that creates the buyers, orders, RFQs and board posts
-    once the decisions are taken, and the buyers' log-ins"""
-    listings, products = create_listings(applications, reviewer)
-
-    def after_decisions():
-        from trytond.pool import Pool
-        Application = Pool().get('lao.vendor.application')
-        current = Application.browse(applications)
-        buyers = BUYERS[:1] if small else BUYERS
-        web_users = create_buyers(buyers)
-        logins = [(f"storefront buyer ({b.buyer_type.replace('_', '-')})",
-                b.email, b.password, b.business_name) for b in buyers]
-        if small:
-            return logins
-        fulfil_orders(place_orders(web_users, listings), current)
-        parties = [web_users[b.email].party for b in BUYERS]
-        create_rfqs(operator, current, products, parties)
-        create_board_posts(operator, current, parties)
-        for lot in load_trace(current) or []:
-            logins.append((TRACE_ROLE,
-                    f'01/{lot.gtin}/10/{lot.number}', '', lot.product.name))
+    Application = Pool().get('lao.vendor.application')
+    current = Application.browse(applications)
+    buyers = BUYERS[:1] if small else BUYERS
+    web_users = create_buyers(buyers)
+    logins = [(f"storefront buyer ({b.buyer_type.replace('_', '-')})",
+            b.email, b.password, b.business_name) for b in buyers]
+    if small:
         return logins
-    return after_decisions
+    fulfil_orders(place_orders(web_users, listings), current)
+    parties = [web_users[b.email].party for b in BUYERS]
+    create_rfqs(operator, current, products, parties)
+    create_board_posts(operator, current, parties)
+    return logins

@@ -1,9 +1,9 @@
-"""Demonstration data: a coffee chain on the Bolaven Plateau and a banana
-chain for export, built through the module's own models (server side, in a
-transaction with the pool).
-
-``load(company)`` is the entry point of the demo script; ``ChainBuilder``
-also serves the unit tests.
+"""Builders of traceability data (server side, in a transaction with the
+pool): ``ChainBuilder`` creates farms, harvests, productions and shipments
+through the module's own models, and ``load_chains(company)`` builds with
+it a coffee chain on the Bolaven Plateau and a banana chain for export, for
+the tests of this module and the modules on it, the web shop's tests and
+the demo (scripts/demo).
 """
 from decimal import Decimal
 
@@ -271,7 +271,7 @@ def load_banana_chain(chain):
     return lot
 
 
-def load(company, warehouse=None):
+def load_chains(company, warehouse=None):
     """Load the coffee and banana chains for company; return their last
     lots.  Run inside a transaction, with company in the context."""
     Product = Pool().get('product.product')

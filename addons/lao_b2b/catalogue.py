@@ -1,0 +1,272 @@
+"""The public catalogue of the marketplace: what the web shop's pages and
+its cart read of the published listings of approved vendors.
+
+CatalogueMixin is mixed into lao.listing (like quality's ControlledMixin):
+published listings are public, so they are read without the company rule
+of the back office, which the web shop's user is not under.
+"""
+from decimal import Decimal
+from typing import NamedTuple
+
+from sql import Cast, NullsFirst
+from sql.operators import ILike
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.tools import escape_wildcard, grouped_slice, reduce_ids
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import WebAccessError
+
+
+class CatalogueCard(NamedTuple):
+    "What the card of a listing shows on the pages of the catalogue"
+    id: int
+    title: str
+    commodity: str
+    province: str | None
+    price: Decimal | None
+    # The currency.currency record, for the currencyformat filter
+    currency: object
+    unit: str
+    minimum_quantity: float
+    photo: int | None
+
+
+
+
+class CartLine(NamedTuple):
+    "A line of the cart priced with the listing's terms"
+    # None when the listing is no longer on sale
+    listing: object
+    quantity: float
+    unit_price: Decimal | None
+    amount: Decimal | None
+    problems: list
+
+
+class CatalogueMixin:
+    __slots__ = ()
+
+    @classmethod
+    def _price_query(cls, table):
+        """The price shown of the listing of table: the unit price of the
+        tier at its minimum quantity"""
+        Tier = Pool().get('lao.listing.price_tier')
+        tier = Tier.__table__()
+        # Cast because SQLite stores decimals as text
+        price = Cast(tier.unit_price, Tier.unit_price.sql_type().base)
+        return tier.select(price,
+            where=(tier.listing == table.id)
+            & (tier.quantity <= table.minimum_quantity),
+            order_by=[tier.quantity.desc, tier.id.desc], limit=1)
+
+    @classmethod
+    def order_price(cls, tables):
+        "Sort by the price shown"
+        table, _ = tables[None]
+        return [cls._price_query(table)]
+
+    @classmethod
+    def catalogue_cards(cls, listings):
+        """The cards of listings, in their order, read with one query for
+        the listings and one per kind of name (titles in the language of
+        the context, commodities, provinces, units)
+
+        Read through the records, each card would cost a dozen attribute
+        reads, and the company context of the commodity field would read
+        the commodity tree again for each vendor."""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Currency = pool.get('currency.currency')
+        Photo = pool.get('lao.listing.photo')
+        Subdivision = pool.get('country.subdivision')
+        Translation = pool.get('ir.translation')
+        Uom = pool.get('product.uom')
+        table = cls.__table__()
+        company = Company.__table__()
+        photo = Photo.__table__()
+        cursor = Transaction().connection.cursor()
+
+        first_photo = photo.select(photo.id,
+            where=photo.listing == table.id,
+            order_by=[NullsFirst(photo.sequence.asc), photo.id.asc], limit=1)
+        ids = [l.id for l in listings]
+        rows = {}
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.join(company,
+                    condition=table.company == company.id
+                    ).select(table.id, table.title, table.category,
+                    table.origin_province, company.currency,
+                    cls._price_query(table), table.unit,
+                    table.minimum_quantity, first_photo,
+                    where=reduce_ids(table.id, sub_ids)))
+            rows.update((row[0], row) for row in cursor)
+        titles = Translation.get_ids(
+            f'{cls.__name__},title', 'model', Transaction().language, ids)
+
+        def records(Model, column):
+            return {r.id: r for r in Model.browse(list(
+                        {row[column] for row in rows.values()} - {None}))}
+        commodities = cls._commodity_names(
+            {row[2] for row in rows.values()})
+        provinces = records(Subdivision, 3)
+        currencies = records(Currency, 4)
+        units = records(Uom, 6)
+        cards = []
+        for id_, title, category, province, currency, price, unit, \
+                minimum_quantity, photo_id in map(rows.get, ids):
+            cards.append(CatalogueCard(id_,
+                    title=titles.get(id_) or title,
+                    commodity=commodities[category],
+                    province=provinces[province].name if province else None,
+                    # SQLite gives the cast text as a number
+                    price=Decimal(str(price)) if price is not None else None,
+                    currency=currencies[currency],
+                    unit=units[unit].symbol,
+                    minimum_quantity=minimum_quantity,
+                    photo=photo_id))
+        return cards
+
+    @classmethod
+    def catalogue_commodities(cls):
+        "The commodities to filter the catalogue by: (id, full name), by name"
+        Category = Pool().get('product.category')
+        categories = Category.search(
+            Category.commodity_domain(), order=[('name', 'ASC')])
+        names = cls._commodity_names([c.id for c in categories])
+        return [(c.id, names[c.id]) for c in categories]
+
+    @classmethod
+    def _commodity_names(cls, category_ids):
+        """The full name (Coffee / Arabica Coffee / ...) of each category,
+        reading the tree one level at a time"""
+        Category = Pool().get('product.category')
+        names, parents = {}, {}
+        to_read = set(category_ids)
+        while to_read:
+            for category in Category.read(list(to_read), ['name', 'parent']):
+                names[category['id']] = category['name']
+                parents[category['id']] = category['parent']
+            to_read = set(filter(None, parents.values())) - set(names)
+
+        def full_name(category_id):
+            parent = parents[category_id]
+            # The separator of product.category's rec_name
+            return (f'{full_name(parent)} / ' if parent else '') + (
+                names[category_id])
+        return {i: full_name(i) for i in category_ids}
+
+    @classmethod
+    def catalogue_domain(cls, text=None, category=None, province=None,
+            certification=None, price_min=None, price_max=None,
+            quantity=None, company=None):
+        """The domain of the published listings of approved vendors that
+        match the filters of the catalogue
+
+        text is looked up in the titles and descriptions in every language;
+        a price range keeps the listings with a tier price in it; quantity
+        keeps the listings whose minimum is at most quantity."""
+        domain = [
+            ('state', '=', 'published'),
+            ('company.vendor_state', '=', 'active'),
+            ]
+        if text and text.strip():
+            pattern = '%' + escape_wildcard(text.strip()) + '%'
+            domain.append(('id', 'in', cls._text_query(pattern)))
+        if category:
+            domain.append(('category', 'child_of', [category], 'parent'))
+        if province:
+            domain.append(('origin_province', '=', province))
+        if certification:
+            domain.append(('certifications.kind', '=', certification))
+        tier_domain = []
+        if price_min is not None:
+            tier_domain.append(('unit_price', '>=', price_min))
+        if price_max is not None:
+            tier_domain.append(('unit_price', '<=', price_max))
+        if tier_domain:
+            domain.append(('price_tiers', 'where', tier_domain))
+        if quantity is not None:
+            domain.append(('minimum_quantity', '<=', quantity))
+        if company:
+            domain.append(('company', '=', company))
+        return domain
+
+    @classmethod
+    def search_catalogue(cls, offset=0, limit=None, order=None, **filters):
+        """The listings of the catalogue that match filters
+
+        Published listings are public: they are read without the company
+        rule of the back office, which the web shop's user is not under."""
+        with without_check_access():
+            return cls.search(cls.catalogue_domain(**filters),
+                offset=offset, limit=limit, order=order)
+
+    @classmethod
+    def count_catalogue(cls, **filters):
+        with without_check_access():
+            return cls.search_count(cls.catalogue_domain(**filters))
+
+    @classmethod
+    def _text_query(cls, pattern):
+        """The ids of the listings whose title or description matches
+        pattern, as written or in any translation
+
+        Not the title and description fields' own ilike: for a language
+        other than the source's, each would join the translations once
+        more to the whole table."""
+        Translation = Pool().get('ir.translation')
+        table = cls.__table__()
+        translation = Translation.__table__()
+        return (table.select(table.id,
+                where=ILike(table.title, pattern, escape='\\')
+                | ILike(table.description, pattern, escape='\\'))
+            | translation.select(translation.res_id,
+                where=translation.name.in_([
+                        f'{cls.__name__},title',
+                        f'{cls.__name__},description'])
+                & (translation.type == 'model')
+                & ILike(translation.value, pattern, escape='\\')))
+
+    @classmethod
+    def get_catalogue_listing(cls, listing_id):
+        "The listing of id if the catalogue shows it, else raise"
+        with without_check_access():
+            listings = cls.search(
+                [('id', '=', listing_id), cls.catalogue_domain()], limit=1)
+        if not listings:
+            raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+        return listings[0]
+
+    @classmethod
+    def price_cart(cls, items):
+        """Price the cart items [(listing id, quantity)] with the listings'
+        terms: one CartLine per item"""
+        with without_check_access():
+            listings = {l.id: l for l in cls.search([
+                        ('id', 'in', [i for i, _ in items]),
+                        cls.catalogue_domain(),
+                        ])}
+        lines = []
+        for listing_id, quantity in items:
+            listing = listings.get(listing_id)
+            if not listing:
+                lines.append(CartLine(None, quantity, None, None, [
+                            gettext('lao_b2b.msg_web_cart_unavailable')]))
+                continue
+            problems = listing.quantity_problems(quantity)
+            if quantity > listing.available_quantity:
+                problems.append(gettext('lao_b2b.msg_web_cart_not_enough',
+                        listing=listing.rec_name,
+                        available=listing.available_quantity))
+            unit_price = listing.compute_unit_price(quantity)
+            amount = None
+            if unit_price is not None:
+                amount = listing.company.currency.round(
+                    unit_price * Decimal(str(quantity)))
+            lines.append(
+                CartLine(listing, quantity, unit_price, amount, problems))
+        return lines
+

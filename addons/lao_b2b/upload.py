@@ -1,0 +1,149 @@
+"""The checks of the files uploaded on the web shop, shared by every model
+that takes uploads.
+
+A file is accepted only once a real decoder has read it: images are opened
+and decoded by Pillow, then stored re-encoded without their metadata (EXIF,
+GPS position, text chunks), so that what the web shop serves is the image
+Pillow wrote and never the bytes the browser sent; PDFs are parsed by
+pypdf.  The name and the type announced by the browser are not trusted:
+the file name is reduced to letters, digits, '-' and '_' and takes the
+extension of the type found.
+"""
+import io
+import unicodedata
+
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from trytond import config
+from trytond.i18n import gettext
+
+from .exceptions import WebUploadError
+
+DOCUMENT_MAX_SIZE = 5 * 1024 * 1024
+# A phone photo has 12 to 50 million pixels; a decoded image costs about
+# 4 bytes per pixel of memory
+IMAGE_MAX_PIXELS = 50_000_000
+# Pillow format: (MIME type, extension)
+IMAGE_FORMATS = {
+    'JPEG': ('image/jpeg', '.jpg'),
+    'PNG': ('image/png', '.png'),
+    }
+PDF_SIGNATURE = b'%PDF-'
+
+
+def document_max_size():
+    return config.getint(
+        'lao_b2b', 'document_max_size', default=DOCUMENT_MAX_SIZE)
+
+
+def image_max_pixels():
+    return config.getint(
+        'lao_b2b', 'image_max_pixels', default=IMAGE_MAX_PIXELS)
+
+
+def safe_stem(filename, default='document'):
+    """The name of filename without its extension, reduced to letters and
+    their vowel signs (of any script: Lao vowels are combining marks),
+    digits, '-' and '_': no separator, dot or control character is left;
+    at most 80 characters"""
+    stem = unicodedata.normalize('NFC', (filename or '').rsplit('.', 1)[0])
+    return ''.join(c for c in stem
+        if unicodedata.category(c)[0] in 'LMN' or c in '-_')[:80] or default
+
+
+def _check_size(data):
+    if not data:
+        raise WebUploadError(gettext('lao_b2b.msg_web_upload_empty'))
+    max_size = document_max_size()
+    if len(data) > max_size:
+        raise WebUploadError(gettext(
+                'lao_b2b.msg_web_upload_too_big',
+                size=max_size // (1024 * 1024)))
+
+
+def _too_large(max_pixels):
+    return WebUploadError(gettext(
+            'lao_b2b.msg_web_upload_image_too_large',
+            pixels=max_pixels // 1_000_000))
+
+
+def reencode_image(filename, data):
+    """Decode the JPEG or PNG image data and return (safe file name, the
+    image re-encoded without metadata), or raise WebUploadError"""
+    max_pixels = image_max_pixels()
+    try:
+        image = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
+    except Image.DecompressionBombError as exception:
+        raise _too_large(max_pixels) from exception
+    try:
+        # The size is in the header: refuse before decoding the pixels
+        if image.width * image.height > max_pixels:
+            raise _too_large(max_pixels)
+        image.load()
+        format_ = image.format
+        # The EXIF orientation is applied to the pixels before the EXIF
+        # data is dropped, so that the photo keeps its orientation
+        image = ImageOps.exif_transpose(image)
+        if format_ == 'JPEG' and image.mode not in {'RGB', 'L'}:
+            image = image.convert('RGB')
+        output = io.BytesIO()
+        # Nothing of image.info (EXIF, ICC, text chunks) is passed on
+        image.save(output, format=format_,
+            **({'quality': 90} if format_ == 'JPEG' else {}))
+    except WebUploadError:
+        raise
+    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError,
+            EOFError) as exception:
+        raise WebUploadError(gettext(
+                'lao_b2b.msg_web_upload_unreadable',
+                filename=filename or '')) from exception
+    _, extension = IMAGE_FORMATS[format_]
+    return safe_stem(filename) + extension, output.getvalue()
+
+
+def check_pdf(filename, data):
+    """Parse the PDF data and return (safe file name, data), or raise
+    WebUploadError"""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise WebUploadError(gettext(
+                    'lao_b2b.msg_web_upload_pdf_encrypted',
+                    filename=filename or ''))
+        # Reading every page's size walks the whole page tree
+        if not reader.pages or not all(
+                page.mediabox.width > 0 for page in reader.pages):
+            raise PyPdfError("no readable page")
+    except WebUploadError:
+        raise
+    # pypdf reports a damaged file with its own errors and, for some
+    # damages, with the built-in ones of the structure it was reading
+    except (PyPdfError, OSError, ValueError, TypeError, KeyError,
+            AttributeError, IndexError, RecursionError) as exception:
+        raise WebUploadError(gettext(
+                'lao_b2b.msg_web_upload_unreadable',
+                filename=filename or '')) from exception
+    return safe_stem(filename) + '.pdf', data
+
+
+def check_upload(filename, data, images_only=False):
+    """Check an uploaded file and return (safe file name, data to store):
+    a PDF (unless images_only) as sent once parsed, an image re-encoded"""
+    data = data or b''
+    _check_size(data)
+    if data.startswith(PDF_SIGNATURE):
+        if images_only:
+            raise WebUploadError(gettext('lao_b2b.msg_web_upload_image_type'))
+        return check_pdf(filename, data)
+    try:
+        Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
+    except Image.DecompressionBombError:
+        # An image, too large: reencode_image says so
+        pass
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise WebUploadError(gettext(
+                'lao_b2b.msg_web_upload_image_type' if images_only
+                else 'lao_b2b.msg_web_upload_type'))
+    return reencode_image(filename, data)
