@@ -1,6 +1,7 @@
 """Small helpers shared by the marketplace's workflows."""
 from contextlib import contextmanager
 
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
