@@ -78,9 +78,17 @@ def period_labels():
 def fair_price_hint():
     "fair_price(category, province) for the vendor's listing form"
     def fair_price(category, province=None):
-        if not category:
+        pool = tryton.pool
+        Category = pool.get('product.category')
+        Subdivision = pool.get('country.subdivision')
+        # A form refused for an unknown choice shows no hint for it
+        if not category or not Category.search(
+                [('id', '=', int(category))], count=True):
             return None
-        Aggregate = tryton.pool.get('lao.price.aggregate')
+        if province and not Subdivision.search(
+                [('id', '=', int(province))], count=True):
+            province = None
+        Aggregate = pool.get('lao.price.aggregate')
         return Aggregate.price_range(int(category),
             int(province) if province else None)
     return {'fair_price': fair_price}
