@@ -1,5 +1,7 @@
 """Home page, language switch and health check."""
-from flask import Blueprint, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint, current_app, jsonify, redirect, render_template, request,
+    session)
 from sql import Literal, Select
 from trytond.transaction import Transaction
 
@@ -18,6 +20,12 @@ def home():
             order=[('published_at', 'DESC'), ('id', 'DESC')], limit=8))
     return render_template(
         'main/home.html', user=current_user(), cards=cards)
+
+
+@bp.route('/favicon.ico')
+def favicon():
+    "The icon browsers ask for at the root of every site"
+    return current_app.send_static_file('favicon.ico')
 
 
 @bp.route('/language', methods=['POST'])

@@ -43,11 +43,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_bank_transfer_payment_term(cls):
-        return cls._get_id('lao_b2b', 'payment_term_bank_transfer')
+        return xml_id('lao_b2b', 'payment_term_bank_transfer')
 
     @classmethod
     def default_cash_on_delivery_payment_term(cls):
-        return cls._get_id('lao_b2b', 'payment_term_cash_on_delivery')
+        return xml_id('lao_b2b', 'payment_term_cash_on_delivery')
 
     def payment_terms(self, payment_method):
         """The payment term and invoice method of a sale paid by

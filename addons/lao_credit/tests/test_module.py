@@ -1,0 +1,328 @@
+import datetime as dt
+from decimal import Decimal
+
+from trytond.exceptions import UserError
+from trytond.modules.company.tests import CompanyTestMixin, set_company
+from trytond.modules.lao_b2b.tests.test_marketplace import (
+    create_buyer, create_vendor)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+
+def post_receivable(company, party, amount, date, maturity_date):
+    "Post a move of the vendor with the buyer's receivable line"
+    pool = Pool()
+    Account = pool.get('account.account')
+    Journal = pool.get('account.journal')
+    Move = pool.get('account.move')
+    Period = pool.get('account.period')
+    with set_company(company):
+        receivable, = Account.search([
+                ('company', '=', company.id),
+                ('type.receivable', '=', True),
+                ('party_required', '=', True),
+                ], limit=1)
+        revenue = company.sales_account_category().account_revenue
+        journal, = Journal.search([('type', '=', 'revenue')], limit=1)
+        move, = Move.create([{
+                    'journal': journal.id,
+                    'period': Period.find(company, date=date).id,
+                    'date': date,
+                    'lines': [('create', [{
+                                    'account': receivable.id,
+                                    'party': party.id,
+                                    'debit': max(amount, 0),
+                                    'credit': max(-amount, 0),
+                                    'maturity_date': maturity_date,
+                                    }, {
+                                    'account': revenue.id,
+                                    'debit': max(-amount, 0),
+                                    'credit': max(amount, 0),
+                                    }])],
+                    }])
+        Move.post([move])
+    line, = [l for l in move.lines if l.account == receivable]
+    return line
+
+
+def pay(company, line, date):
+    "Pay the receivable line on the date"
+    Line = Pool().get('account.move.line')
+    with set_company(company):
+        payment = post_receivable(
+            company, line.party, -line.debit, date, None)
+        Line.reconcile([line, payment], date=date)
+
+
+def factor(profile, code):
+    factors = [f for f in profile.factors if f.code == code]
+    return factors[0] if factors else None
+
+
+class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Lao Credit module"
+    module = 'lao_credit'
+
+    @property
+    def _skip_company_rule(self):
+        # The vendor of a profile, sanction or appeal is the company whose
+        # party it is about, not its owner: their rules are per group
+        return super()._skip_company_rule | {
+            ('lao.credit.profile', 'vendor'),
+            ('lao.credit.sanction', 'vendor'),
+            ('lao.credit.appeal', 'vendor'),
+            }
+
+    def profile(self, party):
+        Profile = Pool().get('lao.credit.profile')
+        profile, = Profile.recompute([party.id])
+        return profile
+
+    @with_transaction()
+    def test_profile_vendor_and_buyer(self):
+        "Profiles of a new vendor and a new buyer: neutral, explained"
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        vendor = self.profile(company.party)
+        self.assertEqual(vendor.vendor, company)
+        self.assertTrue(vendor.little_history)
+        self.assertEqual(sum(f.points for f in vendor.factors), vendor.score)
+        self.assertEqual(factor(vendor, 'verification').points, 80)
+        self.assertIn("Too little history", vendor.factors[0].evidence)
+        self.assertEqual(vendor.scoring_model.version, 1)
+        profile = self.profile(buyer)
+        self.assertEqual(profile.score, 500)
+        self.assertEqual(profile.grade, 'BB')
+        self.assertIsNone(factor(profile, 'verification'))
+
+    @with_transaction()
+    def test_recompute_all_snapshots(self):
+        "A full recompute scores every party, a snapshot only on change"
+        pool = Pool()
+        Profile = pool.get('lao.credit.profile')
+        Party = pool.get('party.party')
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        Profile.recompute_all()
+        self.assertEqual(
+            Profile.search_count([]),
+            Party.search_count([]))
+        profile, = Profile.search([('party', '=', company.party.id)])
+        self.assertEqual(len(profile.snapshots), 1)
+        Profile.recompute_all()
+        self.assertEqual(len(Profile(profile.id).snapshots), 1)
+
+    @with_transaction()
+    def test_late_shipments(self):
+        "Late dispatches count against the vendor, with their evidence"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.out')
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        today = pool.get('ir.date').today()
+        warehouse = company.vendor_application.warehouse
+        shipments = Shipment.create([{
+                    'company': company.id,
+                    'customer': buyer.id,
+                    'delivery_address': buyer.addresses[0].id,
+                    'warehouse': warehouse.id,
+                    'warehouse_output': warehouse.output_location.id,
+                    'warehouse_storage': warehouse.storage_location.id,
+                    'planned_date': today - dt.timedelta(days=10),
+                    } for _ in range(4)])
+        shipment = Shipment.__table__()
+        cursor = Transaction().connection.cursor()
+        # Done: one on the day, three two days late
+        for i, record in enumerate(shipments):
+            cursor.execute(*shipment.update(
+                    [shipment.state, shipment.effective_date],
+                    ['done', today - dt.timedelta(days=10 if i == 0 else 8)],
+                    where=shipment.id == record.id))
+        profile = self.profile(company.party)
+        late = factor(profile, 'late_shipment')
+        self.assertEqual(
+            late.evidence, "Late dispatch: 3 of 4 shipments (75.0%).")
+        self.assertLess(late.points, 0)
+
+        # The vendor contests one: accepted, it no longer counts
+        Appeal = pool.get('lao.credit.appeal')
+        with self.assertRaises(UserError):
+            Appeal.contest(buyer, shipments[1], "Not mine")
+        with Transaction().set_user(0):
+            appeal, other = [Appeal.contest(
+                    company.party, s, "The buyer moved the delivery date")
+                for s in shipments[1:3]]
+        self.assertEqual(appeal.state, 'submitted')
+        Appeal.accept([appeal])
+        Appeal.reject([other], "The planned date was the buyer's")
+        self.assertEqual(other.state, 'rejected')
+        late = factor(self.profile(company.party), 'late_shipment')
+        self.assertEqual(
+            late.evidence, "Late dispatch: 2 of 4 shipments (50.0%).")
+
+    @with_transaction()
+    def test_payments(self):
+        "Buyers' payments: by the due date, days past due, open overdue"
+        pool = Pool()
+        today = pool.get('ir.date').today()
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        days = dt.timedelta
+        on_time = post_receivable(
+            company, buyer, Decimal(100), today, today)
+        late = post_receivable(
+            company, buyer, Decimal(200), today, today - days(10))
+        post_receivable(company, buyer, Decimal(300), today, today - days(5))
+        # not due yet: does not count
+        post_receivable(company, buyer, Decimal(400), today, today + days(5))
+        pay(company, on_time, today)
+        pay(company, late, today)
+        profile = self.profile(buyer)
+        self.assertEqual(factor(profile, 'payment').evidence,
+            "Paid by the due date: 1 of 3 payments due (33.3%).")
+        self.assertEqual(factor(profile, 'days_past_due').evidence,
+            "15 days past due in all; 1 payments overdue and open, 300.00.")
+        self.assertLess(factor(profile, 'payment').points, 0)
+
+    @with_transaction()
+    def test_scoring_model_versions(self):
+        "A used scoring model cannot change; a new version scores anew"
+        pool = Pool()
+        ScoringModel = pool.get('lao.credit.scoring_model')
+        buyer = create_buyer()
+        first = self.profile(buyer).scoring_model
+        with self.assertRaises(UserError):
+            ScoringModel.write([first], {'base_score': 600})
+        second, = ScoringModel.copy([first], {'version': 2})
+        ScoringModel.write([second], {'base_score': 600})
+        ScoringModel.activate([second])
+        profile = self.profile(buyer)
+        self.assertEqual(profile.score, 600)
+        self.assertEqual(first.state, 'archived')
+        self.assertEqual(
+            [(s.score, s.scoring_model.version) for s in profile.snapshots],
+            [(600, 2), (500, 1)])
+
+    @with_transaction()
+    def test_sanctions(self):
+        "A blacklist sets the vendor state and the lowest grade; lifted, "
+        "the vendor is reinstated"
+        pool = Pool()
+        Sanction = pool.get('lao.credit.sanction')
+        Decision = pool.get('lao.decision')
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        warning, blacklist = Sanction.create([{
+                    'party': company.party.id,
+                    'kind': kind,
+                    'reason': "Sold mould-damaged beans",
+                    } for kind in ['warning', 'blacklist']])
+        self.assertEqual(warning.vendor, company)
+        with Transaction().set_user(0):
+            Sanction.submit([warning, blacklist])
+        Sanction.approve([warning, blacklist])
+        self.assertEqual(company.vendor_state, 'blacklisted')
+        profile = self.profile(company.party)
+        self.assertEqual((profile.score, profile.grade), (0, 'C'))
+        self.assertEqual(factor(profile, 'warning').points, -50)
+        Sanction.lift([blacklist], "Appeal upheld by the ministry")
+        self.assertEqual(company.vendor_state, 'active')
+        self.assertEqual(blacklist.state, 'lifted')
+        self.assertGreater(self.profile(company.party).score, 0)
+        self.assertEqual(
+            [d.to_state for d in Decision.search(
+                    [('resource', '=', str(blacklist))],
+                    order=[('id', 'ASC')])],
+            ['submitted', 'approved', 'lifted'])
+
+    @with_transaction()
+    def test_sanction_decide_own(self):
+        "A reviewer cannot approve the sanction they proposed"
+        Sanction = Pool().get('lao.credit.sanction')
+        buyer = create_buyer()
+        sanction, = Sanction.create([{
+                    'party': buyer.id, 'kind': 'warning', 'reason': "Spam"}])
+        Sanction.submit([sanction])
+        with self.assertRaises(UserError):
+            Sanction.approve([sanction])
+
+    @with_transaction()
+    def test_rating_requires_delivery(self):
+        "Only the buyer of a delivered sale rates it"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Rating = pool.get('lao.credit.rating')
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        other = create_buyer("Luang Prabang Cafe")
+        with Transaction().set_context(company=company.id):
+            sale, = Sale.create([{
+                        'company': company.id,
+                        'party': buyer.id,
+                        'invoice_address': buyer.addresses[0].id,
+                        'shipment_address': buyer.addresses[0].id,
+                        }])
+        with self.assertRaises(UserError):
+            Rating.rate(buyer, sale, 5, "Great beans")
+        Sale.write([sale], {'shipment_state': 'sent'})
+        with self.assertRaises(UserError):
+            Rating.rate(other, sale, 5)
+        rating = Rating.rate(buyer, sale, 5, "Great beans")
+        self.assertEqual(rating.vendor, company.party)
+        with self.assertRaises(UserError):
+            Rating.rate(buyer, sale, 4)
+        profile = self.profile(company.party)
+        self.assertIn("Buyer ratings: 1, average 5", factor(
+                profile, 'rating').evidence)
+
+    @with_transaction()
+    def test_credit_limit(self):
+        "The buyer's limit comes from its profile, the refusal says why"
+        pool = Pool()
+        Party = pool.get('party.party')
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        Party.check_credit_limit(buyer, Decimal(900_000), company)
+        self.profile(buyer)
+        buyer = Party(buyer.id)
+        Party.check_credit_limit(buyer, Decimal(900_000), company)
+        with self.assertRaises(UserError) as cm:
+            Party.check_credit_limit(buyer, Decimal(1_500_000), company)
+        message = cm.exception.message
+        self.assertIn("too little history", message)
+        self.assertIn("1,500,000", message)
+        self.assertIn("1,000,000", message)
+        Profile = pool.get('lao.credit.profile')
+        amount, reason = Profile.protected_amount(company.party)
+        self.assertEqual(amount, None)
+
+    @with_transaction()
+    def test_protected_amount(self):
+        "A vendor's sale above its protected amount is refused, explained"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Profile = pool.get('lao.credit.profile')
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        self.profile(company.party)
+        amount, reason = Profile.protected_amount(company.party)
+        self.assertEqual(amount, Decimal(50_000_000))
+        with Transaction().set_context(company=company.id):
+            small, big = Sale.create([{
+                        'company': company.id,
+                        'party': buyer.id,
+                        'invoice_address': buyer.addresses[0].id,
+                        'shipment_address': buyer.addresses[0].id,
+                        'lines': [('create', [{
+                                        'description': "Green beans",
+                                        'quantity': quantity,
+                                        'unit_price': Decimal(50_000),
+                                        }])],
+                        } for quantity in [100, 1100]])
+        Sale.check_protected_amount([small])
+        with self.assertRaises(UserError) as cm:
+            Sale.check_protected_amount([big])
+        self.assertIn("55,000,000", cm.exception.message)
+        self.assertIn("too little history", cm.exception.message)
+
+
+del ModuleTestCase
