@@ -38,3 +38,22 @@ def as_vendor_system(company):
             company=company.id, companies=[company.id],
             _check_access=False):
         yield
+
+
+def keep_company_context(cls):
+    """Give the company-dependent fields of cls, which has an owning
+    company, the user's company as context: their values stay those of the
+    user's company, as before cls had an owner"""
+    from trytond.modules.company.model import CompanyMultiValueMixin
+    pool = Pool()
+    for field in cls._fields.values():
+        if field._type in {'many2one', 'one2many'}:
+            target = field.model_name
+        elif field._type == 'many2many' and field.target:
+            target = getattr(
+                pool.get(field.relation_name), field.target).model_name
+        else:
+            continue
+        if (issubclass(pool.get(target), CompanyMultiValueMixin)
+                and 'company' not in field.context):
+            field.context['company'] = Eval('context', {}).get('company')

@@ -7,6 +7,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from .common import keep_company_context
+
 BUYER_TYPES = [
     (None, ""),
     ('domestic', "Domestic"),
@@ -46,6 +48,11 @@ class Party(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        keep_company_context(cls)
 
     @classmethod
     def default_company(cls):

@@ -8,6 +8,8 @@ from trytond.model import Index, fields
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
+from .common import keep_company_context
+
 
 class Category(metaclass=PoolMeta):
     __name__ = 'product.category'
@@ -99,5 +101,20 @@ class Template(metaclass=PoolMeta):
         cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
 
     @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        keep_company_context(cls)
+
+    @classmethod
     def default_company(cls):
         return Transaction().context.get('company')
+
+
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        # The variant shows its template's company
+        keep_company_context(cls)

@@ -3,6 +3,8 @@ from trytond.model import Index, fields
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
+from .common import keep_company_context
+
 
 class Location(metaclass=PoolMeta):
     __name__ = 'stock.location'
@@ -18,6 +20,11 @@ class Location(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        keep_company_context(cls)
 
     @classmethod
     def default_company(cls):
