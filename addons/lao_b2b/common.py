@@ -42,8 +42,9 @@ def as_vendor_system(company):
 
 def keep_company_context(cls):
     """Give the company-dependent fields of cls, which has an owning
-    company, the user's company as context: their values stay those of the
-    user's company, as before cls had an owner"""
+    company, that company as context (as Tryton's own company models do):
+    a PYSON of the context would be empty on the server, where field
+    contexts are evaluated on the record"""
     from trytond.modules.company.model import CompanyMultiValueMixin
     pool = Pool()
     for field in cls._fields.values():
@@ -56,4 +57,4 @@ def keep_company_context(cls):
             continue
         if (issubclass(pool.get(target), CompanyMultiValueMixin)
                 and 'company' not in field.context):
-            field.context['company'] = Eval('context', {}).get('company')
+            field.context['company'] = Eval('company', -1)

@@ -14,6 +14,7 @@ from sql import Column, Null, With
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
 from trytond.model.modelstorage import local_cache
+from trytond.modules.lao_b2b.common import keep_company_context
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice, reduce_ids
@@ -57,6 +58,11 @@ class Lot(metaclass=PoolMeta):
         fields.Boolean("Blocked"), 'get_blocks', searcher='search_blocked')
     block_reasons = fields.Function(
         fields.Text("Block Reasons"), 'get_blocks')
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        keep_company_context(cls)
 
     @classmethod
     def __setup__(cls):
