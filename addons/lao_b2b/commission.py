@@ -80,6 +80,13 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             category = Category(category.id)
             category.account_revenue = revenue
             category.save()
+        # The platform owns its commission service: the service's
+        # company-dependent values are read in the platform's books
+        Template = pool.get('product.template')
+        template = Template(
+            ModelData.get_id('lao_b2b', 'product_template_commission'))
+        template.company = company
+        template.save()
 
 
 class Sale(metaclass=PoolMeta):

@@ -44,7 +44,9 @@ def keep_company_context(cls):
     """Give the company-dependent fields of cls, which has an owning
     company, that company as context (as Tryton's own company models do):
     a PYSON of the context would be empty on the server, where field
-    contexts are evaluated on the record"""
+    contexts are evaluated on the record.  The company is a dependency of
+    the field, so that it is read with it (else the server evaluates the
+    context without it, on the default -1)"""
     from trytond.modules.company.model import CompanyMultiValueMixin
     pool = Pool()
     for field in cls._fields.values():
@@ -58,3 +60,4 @@ def keep_company_context(cls):
         if (issubclass(pool.get(target), CompanyMultiValueMixin)
                 and 'company' not in field.context):
             field.context['company'] = Eval('company', -1)
+            field.depends = field.depends | {'company'}

@@ -5,7 +5,8 @@ category can be marked prohibited (protected wildlife, for example): no
 listing of it, or of any category below it, passes the pre-checks.
 """
 from trytond.model import Index, fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .common import keep_company_context
@@ -113,8 +114,33 @@ class Template(metaclass=PoolMeta):
 class Product(metaclass=PoolMeta):
     __name__ = 'product.product'
 
+    # The template's company, read in SQL rather than through the template
+    # (product's TemplateFunction): the context of the template field itself
+    # depends on it
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'get_company', searcher='search_company')
+
     @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
-        # The variant shows its template's company
         keep_company_context(cls)
+
+    @classmethod
+    def get_company(cls, products, name):
+        Template = Pool().get('product.template')
+        product = cls.__table__()
+        template = Template.__table__()
+        cursor = Transaction().connection.cursor()
+        companies = {}
+        for sub_products in grouped_slice(products):
+            cursor.execute(*product.join(
+                    template, condition=product.template == template.id
+                    ).select(product.id, template.company,
+                    where=reduce_ids(product.id, [p.id for p in sub_products])))
+            companies.update(cursor)
+        return companies
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('template.' + clause[0],) + tuple(clause[1:])]
