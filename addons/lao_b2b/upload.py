@@ -48,7 +48,12 @@ def safe_stem(filename, default='document'):
     their vowel signs (of any script: Lao vowels are combining marks),
     digits, '-' and '_': no separator, dot or control character is left;
     at most 80 characters"""
-    stem = unicodedata.normalize('NFC', (filename or '').rsplit('.', 1)[0])
+    filename = filename or ''
+    stem, dot, extension = filename.rpartition('.')
+    if not dot or '/' in extension or '\\' in extension:
+        # No extension: the last dot is that of a folder ('../etc/passwd')
+        stem = filename
+    stem = unicodedata.normalize('NFC', stem)
     return ''.join(c for c in stem
         if unicodedata.category(c)[0] in 'LMN' or c in '-_')[:80] or default
 

@@ -90,7 +90,9 @@ class Aggregate(ModelSQL, ModelView):
     @classmethod
     def _groups(cls, observation, period, national):
         column = getattr(observation, PERIOD_COLUMN[period])
-        province = Literal(None) if national else observation.province
+        # typed: PostgreSQL takes an untyped NULL of a subquery for text
+        province = (Cast(Literal(None), 'INTEGER') if national
+            else observation.province)
         return [observation.commodity, province, observation.price_type,
             column]
 

@@ -72,6 +72,8 @@ class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
             ('lao.credit.profile', 'vendor'),
             ('lao.credit.sanction', 'vendor'),
             ('lao.credit.appeal', 'vendor'),
+            # Shared with the buyers, limited per group (see lao_b2b's test)
+            ('party.party', 'company'),
             }
 
     def profile(self, party):

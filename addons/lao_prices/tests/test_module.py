@@ -452,7 +452,8 @@ class LaoPricesTestCase(ModuleTestCase):
         sale, = order.sales
         tasks = [q for q in Queue.search([])
             if q.data.get('method') == 'record_market_prices']
-        self.assertEqual([t.data['instances'] for t in tasks], [[sale.id]])
+        self.assertEqual(
+            [list(t.data['instances']) for t in tasks], [[sale.id]])
 
         Sale.record_market_prices([sale])
         observation, = Observation.search([('source', '=', 'platform')])
