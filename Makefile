@@ -11,6 +11,9 @@ MODULES := $(notdir $(wildcard addons/lao_*))
 # stale cache.
 CODE_HASH = $(shell cat $$(find addons -name '*.py' -o -name '*.xml' -o -name '*.cfg' -o -name '*.po' | sort) | sha1sum | cut -c1-12)
 BACKEND = $(if $(findstring postgresql,$(TRYTOND_DATABASE__URI)),postgresql,sqlite)
+# pytest-xdist workers of make test, each on its own database (conftest.py);
+# 0 runs the tests in pytest's own process
+TEST_WORKERS ?= $(shell nproc)
 
 .PHONY: install demo test test-postgresql bench clean
 
@@ -52,14 +55,19 @@ demo: install
 # autocommit connection: on the in-memory SQLite database that is the
 # connection of the running test, whose writes would then outlive its
 # rollback.  A test run never needs that sync.
+# The test cache of this state of the code (tests/cache_lock.py); on
+# PostgreSQL, Tryton's cached databases are template databases.
+TEST_CACHE = $(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)
 test: install
 	mkdir -p var/cache
 	TRYTOND_CACHE__CLEAN_TIMEOUT=$${TRYTOND_CACHE__CLEAN_TIMEOUT:-86400} \
 	DB_NAME=$${DB_NAME:-$(if $(findstring postgresql,$(BACKEND)),test,:memory:)} \
 	TRYTOND_DATABASE__URI=$${TRYTOND_DATABASE__URI:-sqlite://} \
-	DB_CACHE=$${DB_CACHE:-$(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)} \
+	TEST_CACHE=$${TEST_CACHE:-$(TEST_CACHE)} \
+	DB_CACHE=$${DB_CACHE:-$(if $(findstring postgresql,$(BACKEND)),postgresql://,$(TEST_CACHE))} \
 	TEST_NETWORK=0 \
-	$(BIN)/python -m pytest $(PYTEST_ARGS) tests storefront/tests
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS) \
+		tests storefront/tests
 
 test-postgresql:
 	TRYTOND_DATABASE__URI=postgresql://postgres@127.0.0.1:5432/ $(MAKE) test

@@ -1,5 +1,5 @@
 """What the browser tests share: the demo database prepared once per state
-of the code (kept in DB_CACHE), trytond serving it with sao on a free
+of the code (kept in TEST_CACHE), trytond serving it with sao on a free
 loopback port, the web shop served beside it, an SMTP sink that keeps the
 e-mails they send, JSON-RPC calls as sao makes them, and a log-in to sao in
 Chromium (Debian's /usr/bin/chromium driven by Playwright).  Screenshots go
@@ -24,6 +24,8 @@ from scripts.database import (
     ROOT, create_database, our_modules, path_overlay, tryton_command)
 from scripts.demo.__main__ import stop_children, wait_healthy, wait_ready
 from scripts.demo.platform import ADMIN_PASSWORD
+
+from .cache_lock import cache_folder, cache_lock
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_FLAGS = [
@@ -63,12 +65,16 @@ def _source_key():
 
 
 def prepare_database(db_path, config_files, logins_file):
-    """Build the demo database, or copy it from the test cache (DB_CACHE, a
-    folder) when the modules and loaders have not changed since"""
-    cache = os.environ.get('DB_CACHE', '')
-    cached = None
-    if cache and '://' not in cache:
-        cached = os.path.join(cache, f'browser-{_source_key()}')
+    """Build the demo database, or copy it from the test cache (TEST_CACHE,
+    tests/cache_lock.py) when the modules and loaders have not changed
+    since"""
+    cache = cache_folder()
+    cached = cache and os.path.join(cache, f'browser-{_source_key()}')
+    with cache_lock(f'browser {cached}'):
+        _prepare_database(db_path, config_files, logins_file, cached)
+
+
+def _prepare_database(db_path, config_files, logins_file, cached):
     if cached and os.path.exists(os.path.join(cached, 'logins.json')):
         shutil.copytree(cached, db_path, dirs_exist_ok=True)
         shutil.copy(os.path.join(cached, 'logins.json'), logins_file)

@@ -1,7 +1,7 @@
 """The back office in a real browser: a government reviewer approves a vendor
 in sao, and the log-in endpoint answers over plain HTTP.
 
-The fixture builds (or copies from DB_CACHE) a SQLite database with all
+The fixture builds (or copies from TEST_CACHE) a SQLite database with all
 our modules activated and the demo data, then serves it with trytond on a
 free loopback port, the database preloaded (tests/browser.py).  Chromium
 is Debian's (/usr/bin/chromium), driven by Playwright; screenshots go to

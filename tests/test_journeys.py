@@ -10,7 +10,7 @@
    publishes it in sao, and buyers find it in the catalogue in Lao and in
    Chinese.
 
-The demo database (tests/browser.py, cached in DB_CACHE) is served by
+The demo database (tests/browser.py, cached in TEST_CACHE) is served by
 trytond with sao and by the web shop on free loopback ports; their e-mails
 go to an SMTP sink of the test.  Screenshots are kept in test-artifacts/.
 """
