@@ -1,4 +1,5 @@
 """The back-office views of the platform's modules open in sao."""
+import os
 import unittest
 
 from lxml import etree
@@ -6,7 +7,11 @@ from lxml import etree
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
-MODULES = ['lao_b2b', 'lao_trace']
+ADDONS = os.path.join(os.path.dirname(__file__), '..', 'addons')
+# Every module of the platform (the database of the isolation tests)
+MODULES = sorted(
+    name for name in os.listdir(ADDONS)
+    if os.path.exists(os.path.join(ADDONS, name, 'tryton.cfg')))
 
 
 class ListViewTestCase(unittest.TestCase):
