@@ -260,7 +260,8 @@ class CatalogueMixin:
             if quantity > listing.available_quantity:
                 problems.append(gettext('lao_b2b.msg_web_cart_not_enough',
                         listing=listing.rec_name,
-                        available=listing.available_quantity))
+                        available=listing.format_quantity(
+                            listing.available_quantity)))
             unit_price = listing.compute_unit_price(quantity)
             amount = None
             if unit_price is not None:

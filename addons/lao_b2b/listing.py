@@ -447,9 +447,9 @@ class Listing(
                 problems.append(gettext(
                         'lao_b2b.msg_marketplace_not_enough',
                         listing=listing.rec_name,
-                        quantity=delta,
-                        available=round(remaining + delta,
-                            listing.unit.digits)))
+                        quantity=listing.format_quantity(delta),
+                        available=listing.format_quantity(
+                            remaining + delta)))
         if problems:
             raise ListingError(gettext(
                     'lao_b2b.msg_listing_oversold',
@@ -555,15 +555,17 @@ class Listing(
         price = Uom.compute_price(self.product.default_uom, price, self.unit)
         return round_price(price)
 
+    def format_quantity(self, quantity):
+        """quantity in the listing's unit as the reader writes it, with the
+        unit's symbol: 1,000 kg, 0.5 kg (its own digits, at most the unit's;
+        no zero decimals)"""
+        Lang = Pool().get('ir.lang')
+        return format_quantity(Lang.get(), quantity, self.unit)
+
     def quantity_problems(self, quantity):
         "The rules of the listing that quantity breaks, as messages"
-        pool = Pool()
-        Lang = pool.get('ir.lang')
-        lang = Lang.get()
         problems = []
-
-        def fmt(value):
-            return lang.format_number_symbol(value, self.unit)
+        fmt = self.format_quantity
         if quantity < self.minimum_quantity:
             problems.append(gettext('lao_b2b.msg_listing_below_minimum',
                     listing=self.rec_name, quantity=fmt(quantity),
@@ -1171,6 +1173,14 @@ class Listing(
         raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
 
 
+
+
+def format_quantity(lang, quantity, unit):
+    """quantity in unit written in lang with the digits it has (at most the
+    unit's), grouped, and the unit's symbol"""
+    quantity = round(quantity, unit.digits)
+    digits = max(0, -Decimal(repr(quantity)).normalize().as_tuple().exponent)
+    return lang.format_number_symbol(quantity, unit, digits=digits)
 
 
 def is_multiple(quantity, multiple, digits):

@@ -218,8 +218,9 @@ class Order(Workflow, ModelSQL, ModelView):
                 problems.append(gettext(
                         'lao_b2b.msg_marketplace_not_enough',
                         listing=listing.rec_name,
-                        quantity=quantity,
-                        available=available[listing.id]))
+                        quantity=listing.format_quantity(quantity),
+                        available=listing.format_quantity(
+                            available[listing.id])))
         if problems:
             raise MarketplaceOrderError(gettext(
                     'lao_b2b.msg_marketplace_order_refused',

@@ -454,6 +454,24 @@ class MarketplaceTestCase(TestCase):
         self.assertIn("not a multiple", multiple)
 
     @with_transaction()
+    def test_listing_format_quantity(self):
+        "Quantities are written with the unit, grouped, without zero decimals"
+        company = create_vendor("Format Cooperative", 'REG-014')
+        listing = create_listing(company, minimum_quantity=1000.0)
+        for quantity, text in [
+                (1000.0, '1,000\xa0kg'),
+                (77000, '77,000\xa0kg'),
+                (0.5, '0.5\xa0kg'),
+                (1250.126, '1,250.13\xa0kg'),
+                (0.1 + 0.2, '0.3\xa0kg'),
+                ]:
+            self.assertEqual(listing.format_quantity(quantity), text)
+        below, = listing.quantity_problems(500.0)
+        self.assertIn(
+            "500\xa0kg is below the minimum order quantity of 1,000\xa0kg",
+            below)
+
+    @with_transaction()
     def test_listing_company_rule(self):
         """A vendor sees only its own listings; reviewers see those of every
         vendor company they are given"""
@@ -551,7 +569,7 @@ class MarketplaceTestCase(TestCase):
             create_order(buyer, [(listing, 120)]), "not a multiple")
         self.assert_refused(
             create_order(buyer, [(listing, 3000), (listing, 2500)]),
-            "only 5000")
+            "5,500\xa0kg ordered but only 5,000\xa0kg available")
 
         # a suspended vendor stops the whole order, its other vendor too
         other = create_vendor("Good Cooperative", 'REG-104')
