@@ -1,22 +1,27 @@
 """The cart, kept in the session, and the checkout that places the
 marketplace order (at /checkout: the blueprint has no URL prefix)."""
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import (
     Blueprint, abort, flash, redirect, render_template, request, session,
     url_for)
 from flask_babel import gettext as _
 
+from .catalog import listing_page
 from .extensions import tryton
 from .forms import CheckoutForm, EmptyForm
 from .helpers import (
     call, current_user, labels, login_required, not_found_on)
+from .i18n import (
+    NumberError, format_number, number_locales, parse_number,
+    quantity_format)
 from .security import record_id
 
 bp = Blueprint('cart', __name__)
 
 CART_KEY = 'cart'
 MAX_LINES = 30
+MAX_QUANTITY = 10 ** 9
 
 
 def cart_items():
@@ -34,15 +39,48 @@ def _save(items):
     session[CART_KEY] = {str(i): q for i, q in items}
 
 
-def _quantity(value):
-    "A positive quantity from the form, or None"
+class QuantityError(ValueError):
+    "A quantity refused: its message says why to the buyer"
+
+
+def parse_quantity(text, zero=False):
+    """The quantity that the buyer typed, as the readers of the request's
+    language write numbers (1,000.5): a float above zero (or zero, for an
+    empty text too, if zero) and at most MAX_QUANTITY, else QuantityError"""
+    locales = number_locales()
+    text = (text or '').strip()
+    if not text:
+        if zero:
+            return 0.0
+        raise QuantityError(_("This field is required."))
     try:
-        quantity = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    if not quantity.is_finite() or quantity <= 0 or quantity > 10 ** 9:
-        return None
-    return float(quantity)
+        number = parse_number(text, locales)
+    except NumberError as error:
+        text = text if len(text) <= 40 else text[:40] + '…'
+        if error.readings:
+            first, second = (format_number(n, locales[0], grouping=False)
+                for n in error.readings[:2])
+            raise QuantityError(_(
+                    '"%(value)s" can mean %(first)s or %(second)s: write '
+                    'the one you mean without a thousands separator.',
+                    value=text, first=first, second=second))
+        raise QuantityError(_(
+                '"%(value)s" is not a quantity: write a number such as '
+                '%(example)s.', value=text,
+                example=format_number(Decimal('1500.5'), locales[0])))
+    quantity = float(number)
+    if zero and number == 0:
+        return 0.0
+    check_quantity(quantity)
+    return quantity
+
+
+def check_quantity(quantity):
+    "Raise QuantityError unless quantity is above 0 and at most MAX_QUANTITY"
+    if not 0 < quantity <= MAX_QUANTITY:
+        raise QuantityError(_(
+                "Enter a quantity above zero and at most %(maximum)s.",
+                maximum=format_number(MAX_QUANTITY, number_locales()[0])))
 
 
 def _checkout_form():
@@ -84,39 +122,61 @@ def cart():
 @bp.route('/cart/add', methods=['POST'])
 @tryton.transaction()
 def add():
+    """Add the quantity to the listing's line in the cart, and say what the
+    line holds now and whether it can be ordered so"""
     Listing = tryton.pool.get('lao.listing')
     try:
         listing_id = record_id(request.form.get('listing', ''))
     except ValueError:
         abort(400)
-    quantity = _quantity(request.form.get('quantity'))
     listing = not_found_on(Listing.get_catalogue_listing, listing_id)
-    if quantity is None:
-        abort(400)
+    text = request.form.get('quantity')
     items = dict(cart_items())
-    if listing.id not in items and len(items) >= MAX_LINES:
-        abort(400)
-    items[listing.id] = items.get(listing.id, 0) + quantity
+    before = items.get(listing.id)
+    try:
+        quantity = parse_quantity(text)
+        if before is None and len(items) >= MAX_LINES:
+            raise QuantityError(_(
+                    "Your cart holds at most %(count)s listings: order "
+                    "them, or remove one, first.", count=MAX_LINES))
+        total = (before or 0) + quantity
+        check_quantity(total)
+    except QuantityError as error:
+        return listing_page(
+            listing, error=str(error), quantity=text, status=400)
+    items[listing.id] = total
     _save(items.items())
-    flash(_("Added to your cart."))
+    line, = Listing.price_cart([(listing.id, total)])
+    values = dict(listing=listing.title,
+        quantity=quantity_format(total, listing.unit),
+        added=quantity_format(quantity, listing.unit))
+    if line.problems:
+        flash(_("%(listing)s is in your cart with %(quantity)s, but cannot "
+                "be ordered like this: see below.", **values), 'error')
+    elif before is None:
+        flash(_("Added %(quantity)s of %(listing)s to your cart.", **values))
+    else:
+        flash(_("You added %(added)s: the quantity of %(listing)s in your "
+                "cart is now %(quantity)s.", **values))
     return redirect(url_for('cart.cart'))
 
 
 @bp.route('/cart/update', methods=['POST'])
 @tryton.transaction()
 def update():
-    "Change the quantities (0 removes a line), then show the cart checked"
+    """Change the quantities (empty or 0 removes a line), then show the cart
+    checked; a quantity refused changes nothing"""
     items = []
     for listing_id, quantity in cart_items():
         if request.form.get('remove') == str(listing_id):
             continue
-        value = request.form.get(f'quantity-{listing_id}')
-        if value is None:
-            items.append((listing_id, quantity))
-        elif value.strip() not in {'', '0'}:
-            quantity = _quantity(value)
-            if quantity is None:
-                abort(400)
+        text = request.form.get(f'quantity-{listing_id}')
+        if text is not None:
+            try:
+                quantity = parse_quantity(text, zero=True)
+            except QuantityError as error:
+                return _cart_page(error=str(error), status=400)
+        if quantity:
             items.append((listing_id, quantity))
     _save(items)
     return redirect(url_for('cart.cart'))

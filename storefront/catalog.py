@@ -88,9 +88,16 @@ def catalogue():
 def listing(listing_id):
     Listing = tryton.pool.get('lao.listing')
     listing = not_found_on(Listing.get_catalogue_listing, listing_id)
+    return listing_page(listing)
+
+
+def listing_page(listing, error=None, quantity=None, status=200):
+    """The page of a listing of the catalogue, with the error and the
+    quantity of its cart form when the cart refused it"""
     Certification = tryton.pool.get('lao.listing.certification')
     return render_template('catalog/listing.html', listing=listing,
-        kinds=labels(Certification, 'kind'))
+        kinds=labels(Certification, 'kind'), error=error,
+        quantity=quantity), status
 
 
 @bp.route('/listing/<id:listing_id>/photo/<id:photo_id>')
