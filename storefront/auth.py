@@ -6,6 +6,7 @@ from flask import (
 from flask_babel import gettext as _
 from trytond.exceptions import RateLimitException
 
+from .cart import CART_KEY
 from .extensions import limiter, tryton
 from .forms import (
     EmptyForm, LogInForm, ResetPasswordForm, ResetRequestForm, SignUpForm)
@@ -79,8 +80,10 @@ def login():
 
 def _new_session(key, language=None):
     """A fresh session that keeps only the chosen language, or takes the
-    language of the user who logs in"""
+    language of the user who logs in; the cart of a guest who logs in
+    becomes the cart of the account (logging out empties it)"""
     language = language or session.get('language')
+    cart = session.get(CART_KEY) if key else None
     session.clear()
     g.pop('web_user', None)
     if language:
@@ -88,6 +91,8 @@ def _new_session(key, language=None):
     if key:
         session[SESSION_KEY] = key
         session.permanent = True
+    if cart:
+        session[CART_KEY] = cart
 
 
 @bp.route('/logout', methods=['POST'])

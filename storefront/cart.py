@@ -1,5 +1,6 @@
-"""The cart, kept in the session, and the checkout that places the
-marketplace order (at /checkout: the blueprint has no URL prefix)."""
+"""The cart, kept in the session (and through log-in), and the checkout
+that places the marketplace order (at /checkout: the blueprint has no URL
+prefix)."""
 from decimal import Decimal
 
 from flask import (
@@ -182,10 +183,14 @@ def update():
     return redirect(url_for('cart.cart'))
 
 
-@bp.route('/checkout', methods=['POST'])
+@bp.route('/checkout', methods=['GET', 'POST'])
 @tryton.transaction()
 @login_required
 def checkout():
+    """Place the order of the cart; the cart with its checkout form on GET,
+    where the log-in of a guest who placed it leads back"""
+    if request.method == 'GET':
+        return _cart_page()
     form = _checkout_form()
     if not form.validate_on_submit():
         return _cart_page(status=400, checkout_form=form)

@@ -1,9 +1,10 @@
 """The cart keeps its word: it reads back every number it shows, in every
 language, and says what it refuses; it says what a line holds, with its
-unit."""
+unit; a guest's cart lasts through log-in and checkout."""
 import html
 import re
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -11,7 +12,8 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from storefront.i18n import (
     LANGUAGES, NUMBER_LOCALES, NumberError, parse_number)
 
-from .conftest import csrf_token, fill_buyer_profile
+from .conftest import (
+    PASSWORD, csrf_token, fill_buyer_profile, log_in, make_web_user)
 
 PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 32
 TITLE = "Dried cassava chips"
@@ -341,3 +343,74 @@ def test_checkout_refusal_with_units(client, bulk, buyer, tryton):
     page = _text(response)
     assert '80,000 kg ordered but only 77,000 kg available' in page
     assert _orders(tryton, buyer[1]) == []
+
+
+# A guest's cart through log-in and checkout
+
+def _next(location):
+    "Where the log-in page at location leads back"
+    url = urlsplit(location)
+    assert url.path == '/account/login'
+    next_, = parse_qs(url.query)['next']
+    return next_
+
+
+def test_guest_cart_kept_at_login(client, bulk, tryton):
+    _add(client, bulk, '1,500')
+    email, _ = make_web_user(tryton)
+    log_in(client, email)
+    assert _cart_values(client) == {bulk: '1500'}
+    # Logging out empties it, for the next one on this computer
+    token = csrf_token(client, '/cart')
+    client.post('/account/logout', data={'csrf_token': token})
+    assert _cart_values(client) == {}
+
+
+def test_guest_placing_order_logs_in_and_comes_back(client, ordered, tryton):
+    _add(client, ordered, '2,000')
+    response = client.post('/checkout', data={
+            'csrf_token': csrf_token(client, '/cart'),
+            'delivery_method': 'delivery',
+            'payment_method': 'bank_transfer'})
+    assert response.status_code == 302
+    login = response.headers['Location']
+    assert _next(login) == '/checkout?'
+    email, user_id = make_web_user(tryton)
+    response = client.post(login, data={
+            'csrf_token': csrf_token(client, login),
+            'email': email, 'password': PASSWORD})
+    assert response.status_code == 302
+    back = response.headers['Location']
+    assert back.startswith('/checkout')
+    response = client.get(back)
+    assert response.status_code == 200
+    page = _text(response)
+    assert ORDERED in page and 'Place the order' in page
+    assert _cart_values(client) == {ordered: '2000'}
+
+    fill_buyer_profile(client, tryton)
+    response = client.post('/checkout', data={
+            'csrf_token': csrf_token(client, '/checkout'),
+            'delivery_method': 'delivery',
+            'payment_method': 'bank_transfer'})
+    assert response.status_code == 302, _text(response)
+    assert response.headers['Location'].startswith('/orders/')
+    assert _orders(tryton, user_id) == [[(ordered, 2000)]]
+
+
+def test_checkout_page_needs_login(client, bulk):
+    response = client.get('/checkout')
+    assert response.status_code == 302
+    assert _next(response.headers['Location']) == '/checkout?'
+
+
+@pytest.mark.parametrize('target', [
+        '//evil.example/checkout', '/\\evil.example'])
+def test_login_next_only_local(client, bulk, tryton, target):
+    email, _ = make_web_user(tryton)
+    url = '/account/login?next=' + target
+    response = client.post(url, data={
+            'csrf_token': csrf_token(client, url),
+            'email': email, 'password': PASSWORD})
+    assert response.status_code == 302
+    assert response.headers['Location'] == '/'
