@@ -66,7 +66,7 @@ test: install
 	TEST_CACHE=$${TEST_CACHE:-$(TEST_CACHE)} \
 	DB_CACHE=$${DB_CACHE:-$(if $(findstring postgresql,$(BACKEND)),postgresql://,$(TEST_CACHE))} \
 	TEST_NETWORK=0 \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS) \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) \
 		tests storefront/tests
 
 test-postgresql:

@@ -3,9 +3,14 @@
 Each worker has its own database: SQLite's is in memory already, a
 PostgreSQL one is named after the worker.  Each activation starts from a
 new database, restored from the cache that the workers share, one building
-each cached database while the others wait for it (tests/cache_lock.py)."""
+each cached database while the others wait for it (tests/cache_lock.py).
+A worker runs a test class, or a test file of functions, from start to end;
+the web shop's tests, which share one database for the session, all run on
+the same worker (make test distributes them with --dist loadgroup)."""
 import functools
 import os
+
+import pytest
 
 WORKER = os.environ.get('PYTEST_XDIST_WORKER')
 if WORKER and 'postgresql' in os.environ.get('TRYTOND_DATABASE__URI', ''):
@@ -46,3 +51,12 @@ def pytest_configure(config):
     test_tryton.activate_module = _fresh_and_locked(
         test_tryton.activate_module)
     tools.activate_modules = _fresh_and_locked(tools.activate_modules)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith('storefront/'):
+            group = 'storefront'
+        else:
+            group = item.nodeid.rsplit('::', 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
