@@ -53,6 +53,12 @@ def pytest_configure(config):
     tools.activate_modules = _fresh_and_locked(tools.activate_modules)
 
 
+# The longest groups, started first so that none is left for the end
+FIRST = [
+    'tests/test_journeys.py', 'tests/test_browser_sao.py',
+    'tests/test_isolation.py', 'storefront/', 'tests/test_translations.py']
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.startswith('storefront/'):
@@ -60,3 +66,17 @@ def pytest_collection_modifyitems(config, items):
         else:
             group = item.nodeid.rsplit('::', 1)[0]
         item.add_marker(pytest.mark.xdist_group(group))
+
+    if 'postgresql' in os.environ.get('TRYTOND_DATABASE__URI', ''):
+        skip = pytest.mark.skip(reason="on the demo database, SQLite "
+            "whatever the backend: the SQLite run runs it")
+        for item in items:
+            if item.get_closest_marker('demo_database'):
+                item.add_marker(skip)
+
+    def rank(item):
+        for index, prefix in enumerate(FIRST):
+            if item.nodeid.startswith(prefix):
+                return index
+        return len(FIRST)
+    items.sort(key=rank)

@@ -1,7 +1,6 @@
 """The web forms: they parse and check the shape of the input; the rules
 about its content are the models' (addons/lao_b2b)."""
 import datetime as dt
-import decimal
 
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l

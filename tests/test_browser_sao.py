@@ -20,6 +20,9 @@ from .browser import (
 
 SUBMITTED_VENDOR = "Bokeo Banana Grower (Mr. Chanthavong)"
 
+# On the demo database, SQLite whatever the backend of the run
+pytestmark = pytest.mark.demo_database
+
 
 @pytest.fixture(scope='module')
 def server(tmp_path_factory):

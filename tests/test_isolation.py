@@ -26,6 +26,8 @@ from collections import Counter
 from contextlib import contextmanager
 from decimal import Decimal
 
+import pytest
+
 from trytond.exceptions import UserError
 from trytond.model import ModelStorage, ModelView, fields
 from trytond.model.exceptions import AccessError
@@ -495,6 +497,7 @@ class IsolationTestCase(TestCase):
                 figures.attempt('reviewer', 'read', name, read)
 
 
+@pytest.mark.demo_database
 def test_account_takeover_over_json_rpc(tmp_path_factory):
     """Over JSON-RPC on a started trytond, a vendor manager of the demo
     reads no web-shop account's password hash or reset token, and no

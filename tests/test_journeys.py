@@ -18,25 +18,26 @@ import re
 
 import pytest
 
+from trytond.modules.lao_b2b.tests import files
+
 from scripts.demo.platform import REVIEWERS
 
 from .browser import (
     CHROMIUM, DATABASE, UI_TIMEOUT, SMTPSink, call, chromium, demo_platform,
     sao_log_in, screenshot, serving, serving_shop)
 
-pytestmark = pytest.mark.skipif(
-    not __import__('os').path.exists(CHROMIUM),
-    reason=f"{CHROMIUM} is absent (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.skipif(
+        not __import__('os').path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} is absent (apt-get install chromium)"),
+    # On the demo database, SQLite whatever the backend of the run
+    pytest.mark.demo_database,
+    ]
 
 PASSWORD = 'a long journey password'
 # A one-page PDF as the vendor's scanner makes it, a PNG as its camera
-PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n'
-    b'2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n'
-    b'%%EOF\n')
-PNG = bytes.fromhex(
-    '89504e470d0a1a0a0000000d4948445200000001000000010802000000907753'
-    'de0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e'
-    '44ae426082')
+PDF = files.pdf()
+PNG = files.png()
 # The widths of the web shop's pages: a phone and a laptop
 PHONE = {'width': 360, 'height': 740}
 LAPTOP = {'width': 1280, 'height': 900}

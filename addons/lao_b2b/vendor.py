@@ -438,14 +438,18 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                         documents=application.missing_documents))
         cls._log_transition(applications, 'approved')
         to_provision = [a for a in applications if not a.company]
-        for application in to_provision:
-            application.recognition_number = (
-                application.new_recognition_number())
-            application.company, application.warehouse = (
-                Company.provision_vendor(application))
-            application.manager = User.create_vendor_manager(application)
-        cls.save(to_provision)
-        User.invite([a.manager for a in to_provision])
+        # The platform provisions the vendor for the reviewer's decision:
+        # its company, books, warehouse and manager are none of the
+        # reviewer's business (no stock or accounting access)
+        with without_check_access():
+            for application in to_provision:
+                application.recognition_number = (
+                    application.new_recognition_number())
+                application.company, application.warehouse = (
+                    Company.provision_vendor(application))
+                application.manager = User.create_vendor_manager(application)
+            cls.save(to_provision)
+            User.invite([a.manager for a in to_provision])
 
     def new_recognition_number(self):
         pool = Pool()

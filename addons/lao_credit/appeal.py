@@ -6,7 +6,7 @@ operator accepts it, which takes the record out of the evidence and
 recomputes the score, or rejects it with a written reason.  Every decision
 goes to the lao.decision log.
 """
-from sql import Literal
+from sql import Cast
 from sql.operators import Concat
 
 from trytond.i18n import gettext
@@ -155,7 +155,8 @@ class Appeal(PartyReviewMixin, Workflow, ModelSQL, ModelView):
         """A condition on the column of ids of the model's table that is true
         for the records taken out of the evidence by an accepted appeal"""
         appeal = cls.__table__()
-        return Concat(Literal(model + ','), column).in_(
+        # typed: PostgreSQL cannot type a text parameter beside an integer
+        return Concat(model + ',', Cast(column, 'VARCHAR')).in_(
             appeal.select(appeal.evidence,
                 where=appeal.state == 'accepted'))
 

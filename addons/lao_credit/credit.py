@@ -712,7 +712,7 @@ class ProfileFacts:
                 & (shipment.planned_date < today)))
         query = shipment.join(company,
             condition=shipment.company == company.id
-            ).select(company.party, Count(Literal('*')), Sum(late),
+            ).select(company.party, Count(Literal(1)), Sum(late),
                 where=counted & self._where(company.party),
                 group_by=[company.party])
         for party, total, late in self._rows(query):
@@ -735,7 +735,7 @@ class ProfileFacts:
             ((sale.state == 'cancelled') & ~corrected, 1), else_=0)
         query = sale.join(company,
             condition=sale.company == company.id
-            ).select(company.party, Count(Literal('*')), Sum(cancelled),
+            ).select(company.party, Count(Literal(1)), Sum(cancelled),
                 where=(sale.state.in_(
                         ['confirmed', 'processing', 'done'])
                     | ((sale.state == 'cancelled')
@@ -758,7 +758,7 @@ class ProfileFacts:
         complaint = Complaint.__table__()
         query = complaint.join(company,
             condition=complaint.company == company.id
-            ).select(company.party, Count(Literal('*')),
+            ).select(company.party, Count(Literal(1)),
                 where=complaint.state.in_(['approved', 'done'])
                 & ~Appeal.accepted_evidence('sale.complaint', complaint.id)
                 & self._where(company.party),
@@ -804,7 +804,7 @@ class ProfileFacts:
             .join(type_, condition=account.type == type_.id)
             .join(reconciliation, 'LEFT',
                 condition=line.reconciliation == reconciliation.id)
-            .select(line.party, Count(Literal('*')), Sum(on_time),
+            .select(line.party, Count(Literal(1)), Sum(on_time),
                 Sum(late_days),
                 Sum(Case((overdue, 1), else_=0)),
                 Sum(Case((overdue, line.debit - line.credit), else_=0)),
@@ -830,7 +830,7 @@ class ProfileFacts:
         Rating = pool.get('lao.credit.rating')
         Appeal = pool.get('lao.credit.appeal')
         rating = Rating.__table__()
-        query = rating.select(rating.vendor, Count(Literal('*')),
+        query = rating.select(rating.vendor, Count(Literal(1)),
             Sum(rating.rating),
             where=self._where(rating.vendor)
             & ~Appeal.accepted_evidence('lao.credit.rating', rating.id),

@@ -139,7 +139,6 @@ class Aggregate(ModelSQL, ModelView):
     def refresh(cls, keys):
         """Recompute the aggregates of the days, weeks and months of the
         (commodity, date) keys"""
-        pool = Pool()
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
         for period, start in PERIOD_START.items():

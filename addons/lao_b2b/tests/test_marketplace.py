@@ -103,6 +103,7 @@ def create_listing(company, product=None, cat='coffee_arabica_green',
         photo=True, **values):
     "A complete draft listing: below 1 t 42,000 LAK/kg, from 1 t 39,000"
     pool = Pool()
+    Date = pool.get('ir.date')
     Listing = pool.get('lao.listing')
     ModelData = pool.get('ir.model.data')
     if product is None:
@@ -131,7 +132,7 @@ def create_listing(company, product=None, cat='coffee_arabica_green',
                         'kind': 'geographical_indication',
                         'name': "Bolaven Plateau Coffee",
                         'number': "GI-LA-0001",
-                        'valid_to': dt.date.today() + dt.timedelta(days=365),
+                        'valid_to': Date.today() + dt.timedelta(days=365),
                         }])],
         }
     if photo:
