@@ -59,7 +59,9 @@ FIRST = [
     'tests/test_isolation.py', 'storefront/', 'tests/test_translations.py']
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # tryfirst: before xdist's own hook reads the groups
     for item in items:
         if item.nodeid.startswith('storefront/'):
             group = 'storefront'

@@ -195,8 +195,12 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @rule()
     def new_month(self):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Run = pool.get('lao.commission.run')
         MoneyMachine.clock = next_month(self.clock)
-        Run = Pool().get('lao.commission.run')
+        # as the daily task does: the year after the new month's is open
+        Company.open_next_fiscal_years()
         Run.run_monthly()
         self.last_run_end = self.clock - dt.timedelta(days=1)
 
