@@ -6,9 +6,9 @@
    with its dependencies (Lao and Chinese translatable);
 2. loads the demo data (scripts/demo/load.py) through the ORM;
 3. starts trytond (JSON-RPC and the sao web client) with the database
-   preloaded, trytond-cron, trytond-worker (the queued tasks: sales
-   processed after confirmation, invitations, as in production), and the
-   Flask storefront (web shop and vendor portal) on http://127.0.0.1:5000
+   preloaded (which runs the queued tasks, sales processed after
+   confirmation and invitations, after each commit: trytond-worker needs
+   PostgreSQL), trytond-cron, and the Flask storefront (web shop and vendor portal) on http://127.0.0.1:5000
    as its own non-root Tryton user (lao_b2b.user_storefront); prints the
    URLs and the demo log-ins;
 4. on Ctrl-C (SIGINT) or SIGTERM stops them all and exits 0.
@@ -181,9 +181,8 @@ def main(argv=None):
     # The committed config plus the absolute paths of this checkout
     overlay = path_overlay(
         os.path.join(ROOT, 'var', 'run', f'{name}.conf'), DB_PATH, SAO_ROOT)
-    # Queued tasks wait for trytond-worker, as in production
-    with open(overlay, 'a') as file:
-        file.write('[queue]\nworker = True\n')
+    # No trytond-worker: it listens to PostgreSQL's notifications, and on
+    # the embedded SQLite the server runs the queued tasks after each commit
     config_files = [CONFIG, overlay]
 
     try:
@@ -222,10 +221,6 @@ def main(argv=None):
         tryton_command('trytond-cron', '-c', *config_files, '-d', name),
         cwd=ROOT, start_new_session=True)
     children.append(cron)
-    worker = subprocess.Popen(
-        tryton_command('trytond-worker', '-c', *config_files, '-d', name),
-        cwd=ROOT, start_new_session=True)
-    children.append(worker)
 
     host, port = listen_address(config_files).rsplit(':', 1)
     if host in {'0.0.0.0', '::', ''}:
@@ -248,7 +243,7 @@ def main(argv=None):
                     stopping.append(None)
             time.sleep(0.2)
     finally:
-        log("stopping trytond, trytond-cron, trytond-worker and the "
+        log("stopping trytond, trytond-cron and the "
             "storefront")
         stop_children(children)
     # A stop that we asked for is a clean exit; a child dying is not
