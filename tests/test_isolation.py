@@ -299,8 +299,11 @@ class IsolationTestCase(TestCase):
         less those every vendor reads on purpose unless public"""
         pool = Pool()
         Company = pool.get('company.company')
+        # In the company's context: reports (stock.reporting.*) are of the
+        # company of the context
         with Transaction().set_user(0), inactive_records(), \
-                Transaction().set_context(_check_access=False):
+                Transaction().set_context(
+                    _check_access=False, company=company.id):
             domain = ['OR'] + [(p, '=', company.id) for p in paths]
             ids = [r.id for r in Model.search(domain, order=[('id', 'ASC')])]
             if not public and Model.__name__ in PUBLIC_RECORDS:
