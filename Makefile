@@ -51,13 +51,14 @@ var/npm/node_modules/echarts/dist/echarts.min.js:
 demo: install
 	$(BIN)/python -m scripts.demo --database $(DEMO_DB)
 
+# The test cache of this state of the code (tests/cache_lock.py); on
+# PostgreSQL, Tryton's cached databases are template databases.
+TEST_CACHE = $(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)
+
 # Every 5 minutes (cache clean_timeout) Tryton's cache sync takes an
 # autocommit connection: on the in-memory SQLite database that is the
 # connection of the running test, whose writes would then outlive its
 # rollback.  A test run never needs that sync.
-# The test cache of this state of the code (tests/cache_lock.py); on
-# PostgreSQL, Tryton's cached databases are template databases.
-TEST_CACHE = $(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)
 test: install
 	mkdir -p var/cache
 	TRYTOND_CACHE__CLEAN_TIMEOUT=$${TRYTOND_CACHE__CLEAN_TIMEOUT:-86400} \
