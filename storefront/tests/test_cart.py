@@ -331,14 +331,19 @@ def _orders(tryton, user_id):
     return tryton.run(orders)
 
 
+def _place_order(client):
+    "Press Place the order on the cart page"
+    return client.post('/checkout', data={
+            'csrf_token': csrf_token(client, '/cart'),
+            'delivery_method': 'delivery',
+            'payment_method': 'bank_transfer'})
+
+
 def test_checkout_refusal_with_units(client, bulk, buyer, tryton):
     "The model's refusal names the quantities with their unit"
     fill_buyer_profile(client, tryton)
     _add(client, bulk, '80,000')
-    response = client.post('/checkout', data={
-            'csrf_token': csrf_token(client, '/cart'),
-            'delivery_method': 'delivery',
-            'payment_method': 'bank_transfer'})
+    response = _place_order(client)
     assert response.status_code == 400
     page = _text(response)
     assert '80,000 kg ordered but only 77,000 kg available' in page
@@ -368,10 +373,7 @@ def test_guest_cart_kept_at_login(client, bulk, tryton):
 
 def test_guest_placing_order_logs_in_and_comes_back(client, ordered, tryton):
     _add(client, ordered, '2,000')
-    response = client.post('/checkout', data={
-            'csrf_token': csrf_token(client, '/cart'),
-            'delivery_method': 'delivery',
-            'payment_method': 'bank_transfer'})
+    response = _place_order(client)
     assert response.status_code == 302
     login = response.headers['Location']
     assert _next(login) == '/checkout?'
