@@ -549,6 +549,24 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(User.get_login(*login), manager.id)
 
     @with_transaction()
+    def test_reset_password_unreadable_but_mailed(self):
+        "The administrator's Reset Password mails a password nobody reads"
+        pool = Pool()
+        User = pool.get('res.user')
+        user = User(login='somsak', name="Somsak", email='somsak@example.la')
+        user.save()
+        with Transaction().set_user(1), check_access(), \
+                patch('trytond.res.user.send_message_transactional') as send:
+            User.reset_password([User(user.id)])
+            with self.assertRaises(AccessError):
+                User.read([user.id], ['password_reset'])
+        with Transaction().set_user(0):
+            password = User(user.id).password_reset
+        self.assertTrue(password)
+        send.assert_called_once()
+        self.assertIn(password, send.call_args[0][0].as_string())
+
+    @with_transaction()
     def test_invitation_sets_password_once(self):
         "The invitation link sets the password and then stops working"
         pool = Pool()
