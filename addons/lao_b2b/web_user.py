@@ -13,7 +13,6 @@ import re
 from contextlib import contextmanager
 from functools import wraps
 
-from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Model, fields
 from trytond.pool import Pool, PoolMeta
@@ -29,10 +28,6 @@ from .exceptions import (
 BUYER_PROFILE_FIELDS = [
     'business_name', 'registration_number', 'buyer_type', 'phone',
     'street', 'city', 'country', 'subdivision']
-
-
-def web_password_length():
-    return config.getint('lao_b2b', 'web_password_length', default=8)
 
 
 @contextmanager
@@ -93,11 +88,10 @@ class WebUser(metaclass=PoolMeta):
 
     @classmethod
     def check_web_password(cls, password):
-        "Refuse a password too short for an account reachable from anywhere"
-        length = web_password_length()
-        if len(password or '') < length:
-            raise WebUserError(gettext(
-                    'lao_b2b.msg_web_password_length', length=length))
+        """Refuse a password that the platform's rules refuse ([password]
+        length and forbidden list of Tryton's configuration), before any
+        record is created"""
+        Pool().get('res.user').validate_password(password or '', [])
 
     @classmethod
     def sign_up(cls, email, password):

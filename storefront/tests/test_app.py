@@ -193,16 +193,16 @@ def test_record_content_in_user_language(client, buyer):
 def test_several_tryton_config_files(database, tmp_path):
     from trytond import config
     first = tmp_path / 'a.conf'
-    first.write_text('[lao_b2b]\nweb_password_length = 9\n')
+    first.write_text('[lao_b2b]\ndocument_max_size = 9\n')
     second = tmp_path / 'b.conf'
-    second.write_text('[lao_b2b]\nweb_password_length = 12\n')
+    second.write_text('[lao_b2b]\ndocument_max_size = 12\n')
     try:
         app = create_app({
                 'TESTING': True, 'TRYTON_DATABASE': database,
                 'SECRET_KEY': 'x',
                 'TRYTON_CONFIG': f'{first}{os.pathsep}{second}'})
         assert app.config['TRYTON_CONFIG'] == [str(first), str(second)]
-        assert config.getint('lao_b2b', 'web_password_length') == 12
+        assert config.getint('lao_b2b', 'document_max_size') == 12
     finally:
         config.remove_section('lao_b2b')
         config.update_etc([])  # clears the cache of the values read
