@@ -33,9 +33,7 @@ full-scale run whose figures are in addons/lao_trace/doc/design.rst:
 import argparse
 import os
 import random
-import statistics
 import sys
-import time
 
 os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
 os.environ.setdefault('DB_NAME', (
@@ -54,6 +52,8 @@ from trytond.tests.test_tryton import (  # noqa: E402
     DB_NAME, activate_module, drop_db)
 from trytond.pool import Pool  # noqa: E402
 from trytond.transaction import Transaction  # noqa: E402
+
+from .harness import alternate, ratio_line, report, timed  # noqa: E402
 
 # Hand-written baseline; %s is the lot id (the only parameter)
 DOWNSTREAM_SQL = '''
@@ -240,13 +240,8 @@ def compare(module, hand, repeat):
     """The median times and results of module and hand, run alternately
     repeat times each after one warm-up run"""
     results = [module(), hand()]
-    times = [[], []]
-    for _ in range(repeat):
-        for function, function_times in zip([module, hand], times):
-            start = time.perf_counter()
-            function()
-            function_times.append(time.perf_counter() - start)
-    return [statistics.median(t) for t in times], results
+    medians = alternate({'module': module, 'hand': hand}, repeat)
+    return [medians['module'], medians['hand']], results
 
 
 def hand_query(sql):
@@ -304,16 +299,12 @@ def main(argv=None):
     with Transaction().start(DB_NAME, 0, context={}) as transaction:
         company = create_company()
         with set_company(company):
-            start = time.perf_counter()
-            graph.build(ChainBuilder(company))
-            built = time.perf_counter() - start
+            _, built = timed(graph.build, ChainBuilder(company))
         company_id = company.id
         cursor = transaction.connection.cursor()
         lots, moves = count(cursor, 'stock_lot'), count(cursor, 'stock_move')
         transaction.commit()
-    start = time.perf_counter()
-    analyze()
-    analyzed = time.perf_counter() - start
+    _, analyzed = timed(analyze)
     print(f"graph on {backend.name}: {lots:,} lots ({graph.lots:,} in "
         f"{graph.depth + 1} layers), {moves:,} moves ("
         f"{graph.production_moves:,} of {graph.depth * graph.productions:,} "
@@ -347,15 +338,13 @@ def main(argv=None):
                 layers = {layer(l) for l in module_lots}
                 depth = max(layers) if name == 'downstream' else (
                     graph.depth - min(layers))
-                print(f"{name} of {lot.number}, depth {depth}: "
-                    f"{len(module_lots):,} lots | stock.lot.{name} "
-                    f"{module_time * 1000:.1f} ms | hand-written CTE "
-                    f"{hand_time * 1000:.1f} ms | ratio "
-                    f"{module_time / hand_time:.2f}", flush=True)
+                report(f"{name} of {lot.number}, depth {depth}: "
+                    f"{len(module_lots):,} lots | " + ratio_line(
+                        f"stock.lot.{name}", module_time, hand_time,
+                        "hand-written CTE"))
                 if args.walk:
-                    start = time.perf_counter()
-                    walk_lots, hops = walk_traces(lot.id, name)
-                    walk_time = time.perf_counter() - start
+                    (walk_lots, hops), walk_time = timed(
+                        walk_traces, lot.id, name)
                     assert walk_lots == module_lots, name
                     print(f"  stock.lot.trace walk {walk_time * 1000:,.0f} "
                         f"ms ({hops:,} hops): the module's query is "

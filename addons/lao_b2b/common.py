@@ -1,6 +1,7 @@
 """Small helpers shared by the marketplace's workflows."""
 from contextlib import contextmanager
 
+from trytond.model import Index
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -61,3 +62,26 @@ def keep_company_context(cls):
                 and 'company' not in field.context):
             field.context['company'] = Eval('company', -1)
             field.depends = field.depends | {'company'}
+
+
+class VendorOwnedMixin:
+    """An official model that vendor companies own through the company
+    field of its extension (a record without company is shared): indexed
+    by company, its company-dependent fields read in that company, the
+    user's company by default"""
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        keep_company_context(cls)
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')

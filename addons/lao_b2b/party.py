@@ -2,12 +2,12 @@
 parties a vendor may see."""
 from sql import Literal, Null, Union
 
-from trytond.model import Index, fields
+from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
-from .common import keep_company_context
+from .common import VendorOwnedMixin
 
 BUYER_TYPES = [
     (None, ""),
@@ -16,7 +16,7 @@ BUYER_TYPES = [
     ]
 
 
-class Party(metaclass=PoolMeta):
+class Party(VendorOwnedMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
 
     buyer_type = fields.Selection(
@@ -43,20 +43,6 @@ class Party(metaclass=PoolMeta):
             help="The companies whose documents name the party."),
         'get_trading_companies', searcher='search_trading_companies')
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
-
-    @classmethod
-    def __post_setup__(cls):
-        super().__post_setup__()
-        keep_company_context(cls)
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
 
     @classmethod
     def _trading_queries(cls):

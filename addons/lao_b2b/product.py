@@ -4,12 +4,12 @@ The platform's goods are a tree of product categories seeded in XML.  A
 category can be marked prohibited (protected wildlife, for example): no
 listing of it, or of any category below it, passes the pre-checks.
 """
-from trytond.model import Index, fields
+from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
-from .common import keep_company_context
+from .common import VendorOwnedMixin, keep_company_context
 
 
 class Category(metaclass=PoolMeta):
@@ -87,7 +87,7 @@ class Category(metaclass=PoolMeta):
             category = category.parent
 
 
-class Template(metaclass=PoolMeta):
+class Template(VendorOwnedMixin, metaclass=PoolMeta):
     __name__ = 'product.template'
 
     company = fields.Many2One(
@@ -95,20 +95,6 @@ class Template(metaclass=PoolMeta):
         help="The vendor that owns the product.\n"
         "Leave empty for a product every company may use.")
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.company, Index.Range())))
-
-    @classmethod
-    def __post_setup__(cls):
-        super().__post_setup__()
-        keep_company_context(cls)
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
 
 
 class Product(metaclass=PoolMeta):
