@@ -17,7 +17,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.sendmail import send_message
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 from trytond.url import http_host
 
 from .exceptions import InvitationError, VendorBlacklistedError
@@ -54,10 +54,24 @@ class User(metaclass=PoolMeta):
             cls(user_id).check_vendor_login()
         return user_id
 
+    @classmethod
+    def read(cls, ids, fields_names):
+        # The temporary password that "Reset Password" mails is read by no
+        # user, the administrators included, as Tryton does for the hash;
+        # the log-in checks it in SQL (res.user._get_login)
+        result = super().read(ids, fields_names)
+        if Transaction().user and 'password_reset' in fields_names:
+            cache = Transaction().get_cache().get(cls.__name__)
+            for values in result:
+                values['password_reset'] = None
+                if cache and values['id'] in cache:
+                    cache[values['id']]['password_reset'] = None
+        return result
+
     def get_email_reset_password(self):
-        # The mail shows the temporary password, which no user may read
-        # (user.xml), the administrator pressing "Reset Password" included
-        with without_check_access():
+        # The mail shows the temporary password: rendered by root, the only
+        # reader of it
+        with Transaction().set_user(0):
             return super(User, self.__class__(self.id)
                 ).get_email_reset_password()
 

@@ -558,8 +558,10 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         with Transaction().set_user(1), check_access(), \
                 patch('trytond.res.user.send_message_transactional') as send:
             User.reset_password([User(user.id)])
-            with self.assertRaises(AccessError):
-                User.read([user.id], ['password_reset'])
+            self.assertEqual(
+                User.read([user.id], ['password_reset']),
+                [{'id': user.id, 'password_reset': None}])
+            self.assertIsNone(User(user.id).password_reset)
         with Transaction().set_user(0):
             password = User(user.id).password_reset
         self.assertTrue(password)
