@@ -1,5 +1,5 @@
 """The buyer's account: its business profile."""
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from .extensions import tryton
@@ -37,3 +37,14 @@ def profile():
             flash(_("Your profile is saved."))
             return redirect(url_for('account.profile'))
     return form_page('account/profile.html', form, error, user=user)
+
+
+@bp.route('/credit')
+@tryton.transaction()
+@login_required
+def credit():
+    "The buyer's own credit profile: score, factors, limit and exposure"
+    user = current_user()
+    Profile = tryton.pool.get('lao.credit.profile')
+    return render_template('credit/profile.html',
+        credit=Profile.own_profile(user.party) if user.party else None)

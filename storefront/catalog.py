@@ -38,6 +38,8 @@ class CatalogueForm(Form):
         validators=[Optional(), NumberRange(min=0)])
     quantity = NumberField(_l("I want to buy (quantity)"),
         validators=[Optional(), NumberRange(min=0)])
+    min_grade = SelectField(_l("Vendor's credit grade at least"),
+        validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()], choices=[
             ('newest', _l("Newest")),
             ('price', _l("Lowest price")),
@@ -56,6 +58,8 @@ def _catalogue_choices(form):
     form.province.choices = [(None, _l("All"))] + provinces()
     form.certification.choices = [('', _l("All"))] + list(
         labels(Certification, 'kind').items())
+    form.min_grade.choices = [('', _l("Any"))] + [
+        (g, g) for g in pool.get('lao.credit.profile').grade_choices()]
 
 
 @bp.route('/catalogue')
@@ -65,8 +69,9 @@ def catalogue():
     form = CatalogueForm(request.args)
     _catalogue_choices(form)
     if request.args and not form.validate():
-        return form_page('catalog/catalogue.html', form, cards=[], count=0)
-    filters = dict(
+        return form_page('catalog/catalogue.html', form, cards=[], count=0,
+            grades={})
+    filters = dict(min_grade=form.min_grade.data or None,
         text=form.q.data, category=form.category.data,
         province=form.province.data,
         certification=form.certification.data or None,
@@ -80,7 +85,8 @@ def catalogue():
             order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
             **filters))
     return render_template('catalog/catalogue.html', form=form,
-        cards=cards, count=count, pager=pager)
+        cards=cards, count=count, pager=pager,
+        grades=Listing.catalogue_grades(cards))
 
 
 @bp.route('/listing/<id:listing_id>')
@@ -95,9 +101,12 @@ def listing_page(listing, error=None, quantity=None, status=200):
     """The page of a listing of the catalogue, with the error and the
     quantity of its cart form when the cart refused it"""
     Certification = tryton.pool.get('lao.listing.certification')
+    Profile = tryton.pool.get('lao.credit.profile')
+    party = listing.company.party
     return render_template('catalog/listing.html', listing=listing,
         kinds=labels(Certification, 'kind'), error=error,
-        quantity=quantity), status
+        quantity=quantity,
+        credit=Profile.public_summary([party]).get(party.id)), status
 
 
 @bp.route('/listing/<id:listing_id>/photo/<id:photo_id>')
@@ -130,4 +139,6 @@ def seller(company_id):
     cards = Listing.catalogue_cards(Listing.search_catalogue(
             company=company_id, order=SORTS['newest'], limit=100))
     return render_template('catalog/seller.html',
-        application=application, cards=cards)
+        application=application, cards=cards,
+        grades=Listing.catalogue_grades(cards),
+        credit=pool.get('lao.credit.profile').vendor_page(companies[0]))

@@ -475,6 +475,120 @@ class Profile(ModelSQL, ModelView):
                     'factors': [(codes[f.code], f.points) for f in p.factors],
                     } for p in profiles}
 
+    @classmethod
+    def _active_grades(cls):
+        """The (code, minimum) of the grades of the active scoring model,
+        the best first; the kernel's defaults before the first scoring
+        (read-only: version 1 is made by the first recompute)"""
+        ScoringModel = Pool().get('lao.credit.scoring_model')
+        with without_check_access():
+            models = ScoringModel.search([('state', '=', 'active')], limit=1)
+            if models:
+                return [(g.code, g.minimum) for g in models[0].grades]
+        return sorted(scoring.Parameters().grades,
+            key=lambda g: g[1], reverse=True)
+
+    @classmethod
+    def grade_choices(cls):
+        "The grades of the active scoring model, the best first"
+        return [c for c, _ in cls._active_grades()]
+
+    @classmethod
+    def grades_at_least(cls, code):
+        """The grade codes of the active model as good as code or better,
+        or None for an unknown code"""
+        grades = cls._active_grades()
+        minimum = dict(grades).get(code)
+        if minimum is None:
+            return None
+        return [c for c, m in grades if m >= minimum]
+
+    @classmethod
+    def public_history(cls, party, limit=60):
+        """The score of the party over time, which everyone may see: the
+        latest snapshots as [(date, score, grade)], the oldest first"""
+        Snapshot = Pool().get('lao.credit.snapshot')
+        with without_check_access():
+            snapshots = Snapshot.search([
+                    ('profile.party', '=', getattr(party, 'id', party)),
+                    ], order=[('date', 'DESC'), ('id', 'DESC')],
+                limit=limit)
+            return [(s.date, s.score, s.grade) for s in reversed(snapshots)]
+
+    @classmethod
+    def vendor_page(cls, company):
+        """What the vendor's public page shows of its credit: the public
+        summary, the score over time and the protected order amount with
+        why; None without a profile"""
+        party = company.party
+        summary = cls.public_summary([party]).get(party.id)
+        if summary is None:
+            return None
+        amount, reason = cls.protected_amount(party)
+        return dict(summary, history=cls.public_history(party),
+            protected_amount=amount, protected_reason=reason,
+            currency=company.currency)
+
+    @classmethod
+    def own_profile(cls, party):
+        """The whole profile of the party, for the party itself: score,
+        grade, factors with their evidence, and as a buyer its credit limit
+        with why and its exposure to each vendor it owes; None without a
+        profile"""
+        pool = Pool()
+        Factor = pool.get('lao.credit.factor')
+        codes = dict(Factor.fields_get(['code'])['code']['selection'])
+        with without_check_access():
+            profiles = cls.search([('party', '=', party.id)], limit=1)
+            if not profiles:
+                return None
+            profile, = profiles
+            limit, reason = profile._policy(
+                'credit_limit', 'new_party_credit_limit')
+            exposures = cls.exposures(party)
+            # The amounts of the policy are in the vendors' currency
+            Company = pool.get('company.company')
+            vendors = [c for c, _ in exposures] or Company.search(
+                [('vendor_state', '=', 'active')], limit=1)
+            return {
+                'currency': vendors[0].currency if vendors else None,
+                'grade': profile.grade,
+                'score': profile.score,
+                'little_history': profile.little_history,
+                'computed_at': profile.computed_at,
+                'model': profile.scoring_model.rec_name,
+                'factors': [(codes[f.code], f.points, f.evidence)
+                    for f in profile.factors],
+                'credit_limit': limit,
+                'credit_reason': reason,
+                'exposures': exposures,
+                }
+
+    @classmethod
+    def exposures(cls, party):
+        """What the party owes each vendor on credit or has ordered from it
+        and not yet been invoiced, as the credit limit counts it:
+        [(company, amount)] of the vendors with an exposure"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Sale = pool.get('sale.sale')
+        Party = pool.get('party.party')
+        sale = Sale.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*sale.select(sale.company,
+                where=(sale.party == party.id)
+                & sale.state.in_(['confirmed', 'processing', 'done']),
+                group_by=[sale.company]))
+        exposures = []
+        for company in Company.browse([c for c, in cursor]):
+            # The receivable of a party is the one of the context's company
+            with Transaction().set_user(0), \
+                    Transaction().set_context(company=company.id):
+                amount = Party(party.id).credit_amount
+            if amount:
+                exposures.append((company, amount))
+        return exposures
+
 
 class Factor(ModelSQL, ModelView):
     __string__ = "Credit Factor"

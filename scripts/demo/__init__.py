@@ -7,7 +7,8 @@ themselves would do it.
 the areas in order, each a module that imports only the helpers below it:
 `platform` (company, operator, reviewers), `vendors` (applications and the
 reviewers' decisions), `marketplace` (listings, buyers, orders, RFQs, board
-posts) and `trace` (lao_trace's chains), on `tryton` (transaction helpers)
+posts), `trace` (lao_trace's chains) and `credit` (profiles, ratings, an
+appeal, a warning, a buyer blocked by its limit), on `tryton` (transaction helpers)
 and `files` (the PDFs and photos uploaded).  The passwords are demo
 passwords, known to everyone who reads these files: never load this into a
 real database.

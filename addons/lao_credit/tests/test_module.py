@@ -74,6 +74,8 @@ class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
             ('lao.credit.appeal', 'vendor'),
             # Shared with the buyers, limited per group (see lao_b2b's test)
             ('party.party', 'company'),
+            # Public once published, limited per group (see lao_b2b's test)
+            ('lao.listing', 'company'),
             }
 
     def profile(self, party):
