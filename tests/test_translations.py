@@ -276,6 +276,9 @@ SAME_IN_EVERY_LANGUAGE = {
     'IRC': "the name of the chat protocol",
     'Jabber': "a brand name (the XMPP chat service)",
     'Skype': "a brand name",
+    'Incoterm': "the ICC's registered name of the trade terms (Incoterms®), "
+        "written beside the Lao word as Lao traders know it",
+    'Incoterms': "the same",
     }
 ENGLISH_WORD = re.compile(r'[A-Za-z]{2,}')
 
