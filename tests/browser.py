@@ -26,6 +26,7 @@ from scripts.demo.__main__ import stop_children, wait_healthy, wait_ready
 from scripts.demo.platform import ADMIN_PASSWORD
 
 from .cache_lock import cache_folder, cache_lock
+from .test_translations import english_words
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_FLAGS = [
@@ -252,13 +253,14 @@ def login(server, user, password):
             })
 
 
-def call(server, user, password, method, *params):
-    "Call a model method over JSON-RPC in a session of user, as sao does"
+def call(server, user, password, method, *params, context=None):
+    """Call a model method over JSON-RPC in a session of user, as sao does
+    (in the context given: sao sends the user's language in it)"""
     status, _, headers = login(server, user, password)
     assert status == 200, status
     cookie = headers['Set-Cookie'].split(';', 1)[0]
     status, body, _ = rpc(f"{server['url']}{server['database']}/rpc/", {
-            'id': 2, 'method': method, 'params': [*params, {}],
+            'id': 2, 'method': method, 'params': [*params, context or {}],
             }, cookie=cookie)
     assert status == 200, status
     assert not body.get('error'), body
@@ -308,6 +310,94 @@ def sao_log_in(page, server, user, password, shot=None, language='en'):
     if wizard_cancel.count():
         wizard_cancel.first.click()
     return marketplace
+
+
+def menu_path(server, english, language):
+    """The names, from the top, of the menu whose path in English is
+    english (its names from the top) and of its parents, as sao shows
+    them in language"""
+    admin = ('admin', server['logins']['admin'])
+    menu, = [m for m in call(server, *admin,
+            'model.ir.ui.menu.search_read', [('name', '=', english[-1])],
+            0, None, None, ['complete_name'], context={'language': 'en'})
+        if m['complete_name'] == ' / '.join(english)]
+    names = []
+    menu_id = menu['id']
+    while menu_id:
+        menu, = call(server, *admin, 'model.ir.ui.menu.read', [menu_id],
+            ['name', 'parent'], context={'language': language})
+        names.insert(0, menu['name'])
+        menu_id = menu['parent']
+    return names
+
+
+def open_menu(page, names):
+    """Open the menu entry at the path of names in sao's menu, folded as
+    after a log-in: unfold each parent, then activate the entry (each is
+    looked for in the rows after its parent's, which may bear the same
+    name)"""
+    rows = page.locator('#menu tr')
+    for depth, name in enumerate(names):
+        row = rows.filter(has=page.get_by_text(name, exact=True)).first
+        row.wait_for()
+        if depth < len(names) - 1:
+            row.locator('.expander').click()
+            rows = row.locator('xpath=following-sibling::tr')
+        else:
+            row.get_by_text(name, exact=True).click()
+
+
+# The labels of sao's menu and current tab, as a person reads them: the
+# menu entries shown, the tab's title, field and separator labels, notebook
+# pages and tab domains, column headings, buttons, the value shown of a
+# selection (a label, not data) and the placeholders; data (the values of
+# the other fields) is left out
+_LABELS_JS = """() => {
+    const shown = e => !!(e.offsetWidth || e.offsetHeight
+        || e.getClientRects().length);
+    const pane = document.querySelector('#tabcontent > .tab-pane.active');
+    const tab = document.querySelector('#tablist li.active');
+    const texts = [];
+    const add = (text, where) => {
+        text = (text || '').replace(/\\s+/g, ' ').trim();
+        if (text) {
+            texts.push([text, where]);
+        }
+    };
+    for (const e of document.querySelectorAll('#menu tr')) {
+        if (shown(e)) {
+            add(e.innerText, 'menu');
+        }
+    }
+    if (tab) {
+        add(tab.innerText, 'tab');
+    }
+    for (const e of pane.querySelectorAll(
+            'label, th, .nav-tabs a, button, td.column-selection')) {
+        if (shown(e)) {
+            add(e.innerText, e.tagName.toLowerCase());
+        }
+    }
+    for (const e of pane.querySelectorAll('select')) {
+        if (shown(e) && e.selectedIndex >= 0) {
+            add(e.options[e.selectedIndex].text, 'select');
+        }
+    }
+    for (const e of pane.querySelectorAll('[placeholder]')) {
+        if (shown(e)) {
+            add(e.getAttribute('placeholder'), 'placeholder');
+        }
+    }
+    return texts;
+}"""
+
+
+def english_labels(page):
+    """The labels of sao's menu and current tab that have an English word,
+    but for the words the same in every language"""
+    return [f'{where}: {text}'
+        for text, where in page.evaluate(_LABELS_JS)
+        if english_words(text)]
 
 
 @contextlib.contextmanager

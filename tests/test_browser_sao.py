@@ -1,5 +1,6 @@
 """The back office in a real browser: a government reviewer approves a vendor
-in sao, and the log-in endpoint answers over plain HTTP.
+in sao, a vendor manager reads its sale, shipment and invoice in Lao and in
+Chinese, and the log-in endpoint answers over plain HTTP.
 
 The fixture builds (or copies from TEST_CACHE) a SQLite database with all
 our modules activated and the demo data, then serves it with trytond on a
@@ -13,10 +14,12 @@ import pytest
 
 from scripts.database import ROOT, path_overlay
 from scripts.demo.platform import REVIEWERS
+from scripts.demo.vendors import VENDORS
 
 from .browser import (
-    CHROMIUM, DATABASE, UI_TIMEOUT, call, chromium, demo_platform, free_port,
-    login, sao_log_in, screenshot, serving)
+    CHROMIUM, DATABASE, UI_TIMEOUT, call, chromium, demo_platform,
+    english_labels, free_port, login, menu_path, open_menu, sao_log_in,
+    screenshot, serving)
 
 SUBMITTED_VENDOR = "Bokeo Banana Grower (Mr. Chanthavong)"
 
@@ -147,3 +150,97 @@ def test_reviewer_approves_in_sao(server):
             ('to_state', '=', 'approved')],
         0, None, None, ['user.login'])
     assert [d['user.']['login'] for d in decisions] == [reviewer.login]
+
+
+# The vendor whose manager opens its sale, shipment and invoice in sao
+TRADING_VENDOR = "Paksong Highland Coffee Processing Co., Ltd."
+# Each document: its model, the path of its menu in English and the domain
+# of the record opened (its number finds its row in the list)
+DOCUMENTS = [
+    ('sale', 'sale.sale', ["Sales", "Sales"],
+        [('state', 'in', ['processing', 'done'])]),
+    ('shipment', 'stock.shipment.out',
+        ["Inventory & Stock", "Shipments", "Customer Shipments"],
+        [('state', '=', 'done')]),
+    ('invoice', 'account.invoice',
+        ["Financial", "Invoices", "Customer Invoices"],
+        [('type', '=', 'out'), ('state', '=', 'posted')]),
+    ]
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason=f"{CHROMIUM} is absent (apt-get install chromium)")
+def test_vendor_documents_in_language(server):
+    """A Lao vendor manager, whose language the demo sets to Lao, opens its
+    sale, shipment and invoice in sao, their lists and every page of their
+    forms, in Lao and then in Chinese: no English label shows"""
+    from playwright.sync_api import expect
+
+    admin = ('admin', server['logins']['admin'])
+    vendor, = [v for v in VENDORS if v.name == TRADING_VENDOR]
+    application, = call(server, *admin,
+        'model.lao.vendor.application.search_read',
+        [('name', '=', TRADING_VENDOR)], 0, None, None,
+        ['manager.login', 'manager.language.code'])
+    manager = application['manager.']
+    # The applicant's language, Lao by default
+    assert manager['language.']['code'] == 'lo'
+    credentials = (manager['login'], vendor.manager_password)
+    numbers = {}
+    for name, model, _, domain in DOCUMENTS:
+        record, = call(server, *credentials, f'model.{model}.search_read',
+            domain, 0, 1, [('id', 'ASC')], ['number'])
+        numbers[name] = record['number']
+
+    found = []
+    errors = []
+    with chromium() as browser:
+        for language in ['lo', 'zh_CN']:
+            page = browser.new_page(viewport={'width': 1280, 'height': 900})
+            page.set_default_timeout(UI_TIMEOUT)
+            page.on('pageerror', lambda error: errors.append(str(error)))
+            try:
+                sao_log_in(page, server, *credentials, language=language)
+                pane = page.locator('#tabcontent > .tab-pane.active')
+                for opened, (name, _, menu, _) in enumerate(DOCUMENTS):
+                    shot = f'sao-{language}-{name}'
+                    open_menu(page, menu_path(server, menu, language))
+                    # its list opens in a tab of its own
+                    expect(page.locator('#tablist > li')).to_have_count(
+                        opened + 1)
+                    # The last tab of the list shows every record
+                    pane.locator('.nav-tabs a').last.click()
+                    cell = pane.locator('.treeview tbody td').filter(
+                        has=page.get_by_text(numbers[name], exact=True))
+                    cell.first.wait_for()
+                    screenshot(page, f'{shot}-list')
+                    found += [f'{shot}-list {label}'
+                        for label in english_labels(page)]
+                    cell.first.dblclick()
+                    form = pane.locator('.form').first
+                    form.wait_for()
+                    # the record is read: its number shows
+                    page.wait_for_function(
+                        "number => Array.from(document.querySelectorAll("
+                        "'#tabcontent > .tab-pane.active .form input'))"
+                        ".some(e => e.value == number)", arg=numbers[name])
+                    # the pages of the form's notebook that show
+                    pages = form.locator('.form-notebook').first.locator(
+                        ':scope > .nav-tabs > li > a:visible')
+                    for index in range(max(pages.count(), 1)):
+                        if index:
+                            pages.nth(index).click()
+                        screenshot(page, f'{shot}-form-{index + 1}')
+                        found += [f'{shot}-form-{index + 1} {label}'
+                            for label in english_labels(page)]
+            except Exception:
+                screenshot(page, f'sao-{language}-failure')
+                raise
+            finally:
+                page.close()
+                # the manager's own language back
+                call(server, *credentials, 'model.res.user.set_preferences',
+                    {'language': 'lo'})
+    assert not errors, errors
+    assert not found, 'English labels:\n' + '\n'.join(dict.fromkeys(found))

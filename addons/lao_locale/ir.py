@@ -1,6 +1,9 @@
 # This file is part of the Lao rural e-commerce platform.
+import os
+
 import polib
 
+from trytond.modules import get_module_info
 from trytond.pool import Pool, PoolMeta
 
 # The translation types whose key includes their source text
@@ -15,7 +18,30 @@ class Translation(metaclass=PoolMeta):
     def translation_import(cls, lang, module, po_path):
         super().translation_import(lang, module, po_path)
         if module == 'lao_locale':
+            # and those of our modules whose catalogues override official
+            # entries and were imported before this class was in the pool
+            for other, paths in cls._our_catalogues(lang):
+                cls.serve_unchanged_overrides(lang, other, paths)
+        if module.startswith('lao_'):
             cls.serve_unchanged_overrides(lang, module, po_path)
+
+    @classmethod
+    def _our_catalogues(cls, lang):
+        "(module, its catalogues of lang) of our other activated modules"
+        Module = Pool().get('ir.module')
+        for module in Module.search([
+                    ('name', 'like', 'lao_%'),
+                    ('name', '!=', 'lao_locale'),
+                    ('state', '!=', 'not activated'),
+                    ]):
+            locale = os.path.join(
+                get_module_info(module.name)['directory'], 'locale')
+            paths = [p for p in [
+                    os.path.join(locale, f'{lang}.po'),
+                    os.path.join(locale, 'override', f'{lang}.po')]
+                if os.path.exists(p)]
+            if paths:
+                yield module.name, paths
 
     @classmethod
     def serve_unchanged_overrides(cls, lang, module, po_path):
