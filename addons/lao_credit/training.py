@@ -462,13 +462,19 @@ class Enrolment(ModelSQL, ModelView):
                     raise TrainingError(gettext(
                             'lao_credit.msg_training_session_not_open',
                             session=enrolment.session.rec_name))
-        elif mode in {'write', 'delete'} and (
-                mode == 'delete' or set(values) - {'certificate_code'}):
-            for enrolment in enrolments:
-                if enrolment.session.state in {'done', 'cancelled'}:
-                    raise TrainingError(gettext(
-                            'lao_credit.msg_training_session_closed',
-                            session=enrolment.session.rec_name))
+            return
+        if mode == 'delete':
+            # A cancelled session's enrolments go with it
+            closed = {'done'}
+        elif set(values) - {'certificate_code'}:
+            closed = {'done', 'cancelled'}
+        else:
+            return
+        for enrolment in enrolments:
+            if enrolment.session.state in closed:
+                raise TrainingError(gettext(
+                        'lao_credit.msg_training_session_closed',
+                        session=enrolment.session.rec_name))
 
     @classmethod
     def validate_fields(cls, enrolments, field_names):
@@ -530,7 +536,8 @@ class Enrolment(ModelSQL, ModelView):
                 return None
             enrolment, = enrolments
             session = enrolment.session
-            with Transaction().set_context(language=language):
+            with Transaction().set_context(
+                    language=language or Transaction().language):
                 course = Course(session.course.id)
                 province = (Subdivision(session.province.id).name
                     if session.province else None)

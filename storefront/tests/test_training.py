@@ -1,4 +1,6 @@
 """The public verification page of training certificates."""
+import re
+
 import pytest
 
 
@@ -54,7 +56,8 @@ def test_verify_certificate(client, certificate):
 
 
 @pytest.mark.parametrize('code', [
-        '2345-6789-ABCD-EFGH', 'not a code', 'x' * 5000, "<script>"])
+        '2345-6789-ABCD-EFGH', 'not a code', 'x' * 5000, "<script>"],
+    ids=['unknown', 'malformed', 'huge', 'markup'])
 def test_verify_unknown_code(client, certificate, code):
     "An unknown, malformed or huge code is a 404 saying so, never a 500"
     response = client.get('/training/verify', query_string={'code': code},
@@ -63,4 +66,6 @@ def test_verify_unknown_code(client, certificate, code):
     page = response.get_data(as_text=True)
     assert "No certificate has the code" in page
     assert "Traceback" not in page and "<script>" not in page
-    assert 'x' * 41 not in page
+    # what the page repeats of the input is bounded
+    typed = re.search(r'name="code" value="([^"]*)"', page).group(1)
+    assert len(typed) <= 40
