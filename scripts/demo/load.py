@@ -6,14 +6,15 @@ runs the areas in order in one transaction and prints the demo log-ins as
 JSON.  The approved vendors list their goods (the suspended one too, before
 its suspension), then the reviewers take their other decisions, then the
 buyers, orders, requests for quotation and board posts come, then the
-trace chains and two years of market prices.
+trace chains, the training courses with their certificates and two years
+of market prices.
 """
 import argparse
 import json
 import logging
 import sys
 
-from . import marketplace, platform, prices, trace, vendors
+from . import marketplace, platform, prices, trace, training, vendors
 from .tryton import run_in_transaction
 
 
@@ -32,6 +33,7 @@ def load(vendor_list=vendors.VENDORS, small=False):
         trading, operator, listings, products, small=small)
     if not small:
         logins += trace.logins(trace.load(trading))
+    logins += training.logins(training.load(trading, operator))
     prices.load()
     return logins
 
