@@ -210,8 +210,9 @@ class Session(Workflow, ModelSQL, ModelView):
         return 30
 
     def get_rec_name(self, name):
-        where = self.province.name if not self.online and self.province \
-            else None
+        where = None
+        if not self.online and self.province:
+            where = self.province.name
         return ', '.join(filter(None, [
                     self.course.rec_name, str(self.date), where]))
 
@@ -411,7 +412,7 @@ class Enrolment(ModelSQL, ModelView):
                     & (enrolment.score >= Coalesce(course.pass_score, 0)))))
 
     @classmethod
-    def _passed_query(cls, where=None):
+    def _passed_query(cls):
         pool = Pool()
         Session = pool.get('lao.training.session')
         Course = pool.get('lao.training.course')
