@@ -21,7 +21,7 @@ def create_app(test_config=None):
 
     from . import (
         account, api, auth, board, cart, catalog, main, ops, orders, prices,
-        rfq, trace, vendor, vendor_listings)
+        rfq, trace, training, vendor, vendor_listings)
     for blueprint in [
             main.bp,
             auth.bp,
@@ -34,6 +34,7 @@ def create_app(test_config=None):
             vendor.bp,
             vendor_listings.bp,
             trace.bp,
+            training.bp,
             prices.bp,
             ops.bp,
             api.bp,

@@ -38,6 +38,7 @@ FACTOR_CODES = [
     ('payment', "Payments by the Due Date"),
     ('days_past_due', "Days Past Due"),
     ('rating', "Buyer Ratings"),
+    ('training', "Training"),
     ('warning', "Warnings"),
     ('suspension', "Suspension"),
     ('blacklist', "Blacklist"),
@@ -73,7 +74,7 @@ PARAMETERS = [
     'complaint_points', 'complaint_rate', 'payment_points',
     'late_payment_rate', 'days_past_due_points', 'days_past_due_full',
     'rating_points', 'rating_neutral', 'warning_points',
-    'suspension_points']
+    'suspension_points', 'training_points', 'training_full_courses']
 _RATES = {
     'late_shipment_rate', 'cancellation_rate', 'complaint_rate',
     'late_payment_rate', 'rating_neutral'}
@@ -239,6 +240,8 @@ def _parameter_fields():
         'rating_neutral': "Neutral Rating",
         'warning_points': "Points per Warning",
         'suspension_points': "Suspension Points",
+        'training_points': "Training Points",
+        'training_full_courses': "Courses for All Training Points",
         }
     for name in PARAMETERS:
         default = getattr(defaults, name)
@@ -757,7 +760,7 @@ class ProfileFacts:
         for step in [
                 self._parties, self._vendors, self._shipments, self._sales,
                 self._complaints, self._payments, self._ratings,
-                self._sanctions]:
+                self._sanctions, self._training]:
             step()
         return self.facts
 
@@ -976,3 +979,11 @@ class ProfileFacts:
                 facts.warnings = int(warnings or 0)
                 if worst is not None and worst > 0:
                     facts.sanction = scoring.SANCTION_KINDS[worst]
+
+    def _training(self):
+        "The distinct training courses each party completed"
+        Enrolment = Pool().get('lao.training.enrolment')
+        for party, count in Enrolment.completed_courses(
+                self.party_ids).items():
+            if party in self.facts:
+                self._get(party).courses_completed = count

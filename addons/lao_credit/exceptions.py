@@ -28,3 +28,7 @@ class ProtectedAmountError(CreditError):
 
 class AppealError(CreditError):
     pass
+
+
+class TrainingError(CreditError):
+    pass

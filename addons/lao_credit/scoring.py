@@ -42,6 +42,8 @@ class Parameters:
     rating_neutral: float = 4.0
     warning_points: int = 50
     suspension_points: int = 300
+    training_points: int = 40
+    training_full_courses: int = 4
     # (grade, minimum score), from the best grade down
     grades: list = field(default_factory=lambda: [
             ('AAA', 900), ('AA', 800), ('A', 700), ('BBB', 600),
@@ -71,6 +73,8 @@ class Facts:
     rating_sum: int = 0
     warnings: int = 0
     sanction: str = None
+    # Distinct training courses completed (passed in a done session)
+    courses_completed: int = 0
 
     @property
     def history(self):
@@ -186,6 +190,15 @@ def score(facts, parameters):
                     'average': (round(facts.rating_sum / facts.ratings, 1)
                         if facts.ratings else 0),
                     }))
+    if facts.courses_completed or facts.is_vendor:
+        courses = min(max(facts.courses_completed, 0),
+            p.training_full_courses)
+        factors.append(Factor(
+                'training',
+                round(p.training_points * courses / p.training_full_courses)
+                if p.training_full_courses > 0 else 0,
+                'msg_factor_training',
+                {'count': max(facts.courses_completed, 0)}))
     if facts.warnings:
         factors.append(Factor(
                 'warning', -p.warning_points * facts.warnings,

@@ -30,6 +30,7 @@ from scripts.database import (
 
 from .platform import ADMIN_PASSWORD
 from .trace import TRACE_ROLE
+from .training import CERTIFICATE_ROLE
 
 CONFIG = os.path.join(ROOT, 'config', 'trytond.conf')
 DB_PATH = os.path.join(ROOT, 'var', 'db')
@@ -132,7 +133,7 @@ def stop_children(children, grace=10):
 
 def print_logins(url, database, logins, shop_url=None):
     width = max(len(login) for role, login, _, _ in logins
-        if role != TRACE_ROLE)
+        if role not in {TRACE_ROLE, CERTIFICATE_ROLE})
     print()
     print(f"  Lao Rural E-Commerce Platform demo, database '{database}'")
     print(f"  Web client (sao): {url}")
@@ -144,7 +145,8 @@ def print_logins(url, database, logins, shop_url=None):
     print("  Demo log-ins (demo passwords, this database only):")
     print("  back office (sao, JSON-RPC):")
     for role, login, password, note in logins:
-        if role.startswith('storefront') or role == TRACE_ROLE:
+        if (role.startswith('storefront')
+                or role in {TRACE_ROLE, CERTIFICATE_ROLE}):
             continue
         note = f"  {note}" if note else ''
         print(f"    {login:<{width}}  {password:<20} {role}{note}")
@@ -160,6 +162,11 @@ def print_logins(url, database, logins, shop_url=None):
         print("  QR links of traced lots (GS1 Digital Link on the storefront):")
         for _, path, _, product in traces:
             print(f"    {shop_url or '/'}{path}  {product}")
+    certificates = [l for l in logins if l[0] == CERTIFICATE_ROLE]
+    if certificates:
+        print("  Training certificate (public verification page):")
+        for _, path, _, holder in certificates:
+            print(f"    {shop_url or '/'}{path}  {holder}")
     print()
     print("  Vendor managers are normally invited by e-mail; the invitations")
     print("  stay queued (no SMTP here) and the demo set their passwords.")

@@ -6,15 +6,17 @@ runs the areas in order in one transaction and prints the demo log-ins as
 JSON.  The approved vendors list their goods (the suspended one too, before
 its suspension), then the reviewers take their other decisions, then the
 buyers, orders, requests for quotation and board posts come, then the
-trace chains, the credit profiles (ratings, an appeal, a warning, a buyer
-blocked by its credit limit) and two years of market prices.
+trace chains, the training courses with their certificates, the credit
+profiles (ratings, an appeal, a warning, a buyer blocked by its credit
+limit; after the training, which they count) and two years of market
+prices.
 """
 import argparse
 import json
 import logging
 import sys
 
-from . import credit, marketplace, platform, prices, trace, vendors
+from . import credit, marketplace, platform, prices, trace, training, vendors
 from .tryton import run_in_transaction
 
 
@@ -33,6 +35,8 @@ def load(vendor_list=vendors.VENDORS, small=False):
         trading, operator, listings, products, small=small)
     if not small:
         logins += trace.logins(trace.load(trading))
+    logins += training.logins(training.load(trading, operator))
+    if not small:
         logins += credit.load(trading, operator, (decider, second))
     prices.load()
     return logins

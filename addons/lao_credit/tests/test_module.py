@@ -72,6 +72,7 @@ class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
             ('lao.credit.profile', 'vendor'),
             ('lao.credit.sanction', 'vendor'),
             ('lao.credit.appeal', 'vendor'),
+            ('lao.training.enrolment', 'vendor'),
             # Shared with the buyers, limited per group (see lao_b2b's test)
             ('party.party', 'company'),
             # Public once published, limited per group (see lao_b2b's test)
