@@ -369,8 +369,69 @@ class MarketplaceTestCase(TestCase):
         self.assertEqual(listing.state, 'rejected')
         self.assertEqual(
             listing.decisions[0].reason, "Photos show robusta, not arabica.")
-        Listing.draft([listing])
-        self.assertEqual(listing.state, 'draft')
+
+    @with_transaction()
+    def test_rejected_revision_corrected_by_vendor(self):
+        """In the back office the vendor reads the reasons of the decisions
+        on its own listing, revision and application (not another
+        vendor's), corrects the rejected revision and submits it again"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Tier = pool.get('lao.listing.price_tier')
+        Decision = pool.get('lao.decision')
+        Application = pool.get('lao.vendor.application')
+        company = create_vendor("Corrected Cooperative", 'REG-015')
+        other = create_vendor("Other Cooperative", 'REG-016')
+        listing, theirs = create_listing(company), create_listing(other)
+        publish([listing, theirs])
+        revision, = Listing.create_revisions([listing])
+        own_revision, = Listing.create_revisions([theirs])
+        Listing.write([revision, own_revision], {'minimum_quantity': 200})
+        with Transaction().set_user(0):
+            Listing.submit([revision, own_revision])
+        Listing.reject([revision, own_revision], "The 200 kg minimum "
+            "needs the quantity multiple of 100 kg.")
+        application, = Application.search([('company', '=', company.id)])
+
+        with Transaction().set_user(application.manager.id), \
+                Transaction().set_context(_check_access=True,
+                    company=company.id, companies=[company.id]):
+            revision = Listing(revision.id)
+            decision = revision.decisions[0]
+            self.assertEqual((decision.to_state, decision.reason), (
+                    'rejected', "The 200 kg minimum needs the quantity "
+                    "multiple of 100 kg."))
+            # What the back office's list of decisions reads
+            self.assertTrue(Decision.read([decision.id],
+                    ['reason', 'user.rec_name', 'resource.rec_name']))
+            self.assertEqual(
+                [d.to_state for d in Listing(listing.id).decisions],
+                ['published', 'submitted'])
+            self.assertEqual(
+                [d.to_state for d in Application(application.id).decisions],
+                ['approved', 'submitted'])
+            seen = Decision.search([])
+            self.assertTrue(seen)
+            self.assertFalse({str(d.resource) for d in seen} & {
+                    str(theirs), str(own_revision)})
+            self.assertFalse(Decision.search([('resource.company', '=',
+                            other.id, 'lao.vendor.application')]))
+
+            # The rejected revision is corrected and submitted again
+            Listing.write([revision], {'quantity_multiple': 100})
+            Tier.write([t for t in revision.price_tiers if t.quantity == 0],
+                {'unit_price': Decimal('43000')})
+            Listing.submit([revision])
+        Listing.publish([revision])
+        listing = Listing(listing.id)
+        self.assertEqual((listing.minimum_quantity, listing.quantity_multiple,
+                listing.price), (200, 100, Decimal('43000')))
+        # The decision history is kept
+        self.assertEqual(
+            [(d.from_state, d.to_state) for d in reversed(
+                    Listing(revision.id).decisions)], [
+                ('draft', 'submitted'), ('submitted', 'rejected'),
+                ('rejected', 'submitted'), ('submitted', 'merged')])
 
     @with_transaction()
     def test_listing_suspend_and_archive(self):
