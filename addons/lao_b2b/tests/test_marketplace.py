@@ -3,6 +3,7 @@ commissions.  Every test builds its own vendors through the real vendor
 application approval."""
 import datetime as dt
 import json
+import os
 from decimal import Decimal
 
 import unittest
@@ -258,6 +259,43 @@ class MarketplaceTestCase(TestCase):
             self.assertNotIn(wildlife.id, ids)
             self.assertNotIn(pangolin.id, ids)
         self.assertEqual(set(catalogue), set(web))
+
+    @with_transaction()
+    def test_catalogue_search_commodity_names(self):
+        """A search finds the listings of a commodity and of the kinds under
+        it by its name in English, Lao or Chinese, whatever the vendor
+        wrote in the title"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Translation = pool.get('ir.translation')
+        # The names of the commodity tree that the module ships
+        locale = os.path.join(os.path.dirname(__file__), '..', 'locale')
+        for language in ['lo', 'zh_CN']:
+            Translation.translation_import(language, 'lao_b2b',
+                [os.path.join(locale, f'{language}.po')])
+        coffee = create_vendor("Search Coffee Cooperative", 'REG-017')
+        rice = create_vendor("Search Rice Group", 'REG-018', 'SV')
+        listings = {
+            'arabica': create_listing(coffee),
+            'robusta': create_listing(coffee, cat='coffee_robusta_green',
+                title="Robusta green beans", description="Natural."),
+            'rice': create_listing(rice, cat='rice', title="Sticky rice",
+                description="Khao niao from Savannakhet."),
+            }
+        publish(list(listings.values()))
+        ours = {l.id: name for name, l in listings.items()}
+
+        def found(text):
+            return {ours[l.id] for l in Listing.search_catalogue(text=text)
+                if l.id in ours}
+        for text in ["coffee", "COFFEE", "ກາເຟ", "咖啡"]:
+            self.assertEqual(found(text), {'arabica', 'robusta'}, text)
+        for text in ["robusta", "ໂຣບັສຕ້າ", "罗布斯塔"]:
+            self.assertEqual(found(text), {'robusta'}, text)
+        for text in ["ເຂົ້າ", "大米", "khao niao"]:
+            self.assertEqual(found(text), {'rice'}, text)
+        self.assertEqual(found("tea"), set())
+        self.assertEqual(Listing.count_catalogue(text="咖啡"), 2)
 
     @with_transaction()
     def test_listing_vetting(self):
