@@ -379,7 +379,7 @@ def test_relist_existing_product(client, tryton, vendor):
         ({'category': 'coffee'}, b'Invalid Choice: could not coerce.'),
         ({'category': '999999'}, b'Not a valid choice'),
         ({'unit': '999999'}, b'Not a valid choice'),
-        ({'minimum_quantity': 'lots'}, b'Not a valid decimal value.'),
+        ({'minimum_quantity': 'lots'}, b'is not a number'),
         ({'minimum_quantity': '-5'}, b'Enter a number of 0 or more.'),
         ({'minimum_quantity': None}, b'This field is required.'),
         ({'availability': 'magic'}, b'Not a valid choice'),
