@@ -14,8 +14,8 @@ from .forms import CheckoutForm, EmptyForm
 from .helpers import (
     call, current_user, labels, login_required, not_found_on)
 from .i18n import (
-    NumberError, format_number, number_locales, parse_number,
-    quantity_format)
+    NumberError, ambiguous_number, format_number, number_locales,
+    parse_number, quantity_format)
 from .security import record_id
 
 bp = Blueprint('cart', __name__)
@@ -59,12 +59,7 @@ def parse_quantity(text, zero=False):
     except NumberError as error:
         text = text if len(text) <= 40 else text[:40] + '…'
         if error.readings:
-            first, second = (format_number(n, locales[0], grouping=False)
-                for n in error.readings[:2])
-            raise QuantityError(_(
-                    '"%(value)s" can mean %(first)s or %(second)s: write '
-                    'the one you mean without a thousands separator.',
-                    value=text, first=first, second=second))
+            raise QuantityError(ambiguous_number(error, locales))
         raise QuantityError(_(
                 '"%(value)s" is not a quantity: write a number such as '
                 '%(example)s.', value=text,

@@ -1,6 +1,7 @@
 """The web forms: they parse and check the shape of the input; the rules
 about its content are the models' (addons/lao_b2b)."""
 import datetime as dt
+from decimal import Decimal
 
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
@@ -10,10 +11,13 @@ from wtforms import (
     BooleanField, DateField, DecimalField, EmailField, FieldList, FormField,
     IntegerField, PasswordField, SelectField, StringField, TextAreaField)
 from wtforms import Form as SubForm
+from wtforms import widgets
 from wtforms.validators import (
     EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError)
 
-from .i18n import LANGUAGES
+from .i18n import (
+    LANGUAGES, NumberError, ambiguous_number, format_number, number_locales,
+    parse_number)
 from .security import record_id
 
 
@@ -98,19 +102,42 @@ def id_or_none(value):
 
 
 class NumberField(DecimalField):
-    """A decimal number below 10^15 in magnitude: no NaN or infinity, and
-    none that a float or the database column cannot hold"""
+    """A decimal number typed as the readers of the page's language write
+    numbers (i18n.parse_number: "1,000.5", in Lao "1.000,5" too, refused
+    when ambiguous), in a text input filled without grouping, below 10^15
+    in magnitude: no NaN or infinity, and none that a float or the
+    database column cannot hold"""
+    widget = widgets.TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, places=None, **kwargs)
 
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ''
+        return format_number(
+            self.data, number_locales()[0], grouping=False)
+
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None and (not self.data.is_finite()
-                or abs(self.data) >= 10 ** 15
-                or self.data.as_tuple().exponent < -30):
-            self.data = None
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            # Left empty: the field's Optional or InputRequired decides
+            return
+        locales = number_locales()
+        try:
+            number = parse_number(valuelist[0], locales)
+        except NumberError as error:
+            if error.readings:
+                raise ValueError(ambiguous_number(error, locales))
+            raise ValueError(_l(
+                    '"%(value)s" is not a number: write a number such as '
+                    '%(example)s.', value=error.text[:40],
+                    example=format_number(Decimal('1500.5'), locales[0])))
+        if abs(number) >= 10 ** 15 or number.as_tuple().exponent < -30:
             raise ValueError(self.gettext("Not a valid decimal value."))
+        self.data = number
 
 
 class BuyerProfileForm(Form):

@@ -11,6 +11,7 @@ from babel.numbers import (
     NumberFormatError, format_decimal, get_group_symbol, parse_decimal)
 from flask import has_request_context, request, session
 from flask_babel import Babel, Domain
+from flask_babel import gettext as _
 
 # The one list of the site's languages (the switch, the catalogues, the
 # texts of a listing), each named in its own language
@@ -97,6 +98,16 @@ def parse_number(text, locales):
     if len(numbers) != 1:
         raise NumberError(text, numbers)
     return numbers[0]
+
+
+def ambiguous_number(error, locales):
+    """The message of a NumberError whose text readers of the locales read
+    as different numbers: which they are, written without grouping"""
+    first, second = (format_number(n, locales[0], grouping=False)
+        for n in error.readings[:2])
+    return _('"%(value)s" can mean %(first)s or %(second)s: write the one '
+        'you mean without a thousands separator.',
+        value=error.text, first=first, second=second)
 
 
 def format_number(value, locale, grouping=True, digits=None):

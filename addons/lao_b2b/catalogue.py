@@ -8,7 +8,7 @@ of the back office, which the web shop's user is not under.
 from decimal import Decimal
 from typing import NamedTuple
 
-from sql import Cast, NullsFirst
+from sql import Cast, NullsFirst, With
 from sql.operators import ILike
 
 from trytond import backend
@@ -212,23 +212,43 @@ class CatalogueMixin:
     @classmethod
     def _text_query(cls, pattern):
         """The ids of the listings whose title or description matches
-        pattern, as written or in any translation
+        pattern, as written or in any translation, or whose commodity is
+        under a commodity whose name matches it in any language ("咖啡",
+        "ກາເຟ" and "coffee" find the listings of every kind of coffee
+        whatever their vendor wrote)
 
-        Not the title and description fields' own ilike: for a language
-        other than the source's, each would join the translations once
-        more to the whole table."""
-        Translation = Pool().get('ir.translation')
+        Not the fields' own ilike: for a language other than the source's,
+        each would join the translations once more to the whole table."""
+        pool = Pool()
+        Category = pool.get('product.category')
+        Translation = pool.get('ir.translation')
         table = cls.__table__()
         translation = Translation.__table__()
-        return (table.select(table.id,
-                where=ILike(table.title, pattern, escape='\\')
-                | ILike(table.description, pattern, escape='\\'))
-            | translation.select(translation.res_id,
-                where=translation.name.in_([
-                        f'{cls.__name__},title',
-                        f'{cls.__name__},description'])
+        category = Category.__table__()
+        child = Category.__table__()
+
+        def translated(names):
+            return translation.select(translation.res_id,
+                where=translation.name.in_(names)
                 & (translation.type == 'model')
-                & ILike(translation.value, pattern, escape='\\')))
+                & ILike(translation.value, pattern, escape='\\'))
+        # The commodities named so and those under them
+        commodities = With('id', recursive=True)
+        commodities.query = (
+            category.select(category.id,
+                where=ILike(category.name, pattern, escape='\\'))
+            | translated([f'{Category.__name__},name'])
+            | child.join(commodities,
+                condition=child.parent == commodities.id
+                ).select(child.id))
+        query = (table.select(table.id,
+                where=ILike(table.title, pattern, escape='\\')
+                | ILike(table.description, pattern, escape='\\')
+                | table.category.in_(commodities.select(commodities.id)))
+            | translated([
+                    f'{cls.__name__},title', f'{cls.__name__},description']))
+        query.with_ = [commodities]
+        return query
 
     @classmethod
     def get_catalogue_listing(cls, listing_id):

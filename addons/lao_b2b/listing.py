@@ -66,14 +66,18 @@ REVIEWED_FIELDS = {
     'harvest_season', 'certifications', 'company',
     }
 
-# The states in which a vendor changes a listing on the web: a rejected
-# listing goes back to draft first, a published one changes its reviewed
-# terms through a revision
-WEB_EDITABLE_LISTING_STATES = {'draft', 'rejected', 'published'}
+# The states in which the reviewed terms may change: a draft, and a listing
+# (or revision) that the reviewers rejected, corrected and submitted again
+# by its vendor; the decisions on it stay in its log
+TERMS_EDITABLE_STATES = {'draft', 'rejected'}
+# The states in which a vendor changes a listing on the web: a published
+# one changes its reviewed terms through a revision
+WEB_EDITABLE_LISTING_STATES = TERMS_EDITABLE_STATES | {'published'}
 # The fields of a certification that the web form gives
 WEB_CERTIFICATION_FIELDS = ['kind', 'name', 'issuer', 'number', 'valid_to']
 
-_reviewed_states = {'readonly': Eval('state') != 'draft'}
+_reviewed_states = {
+    'readonly': ~Eval('state').in_(sorted(TERMS_EDITABLE_STATES))}
 _free_states = {'readonly': Eval('state').in_(['archived', 'merged'])}
 
 
@@ -228,7 +232,7 @@ class Listing(
             ('submitted', 'published'),
             ('submitted', 'merged'),
             ('submitted', 'rejected'),
-            ('rejected', 'draft'),
+            ('rejected', 'submitted'),
             ('published', 'suspended'),
             ('suspended', 'published'),
             ('draft', 'archived'),
@@ -236,8 +240,8 @@ class Listing(
             ('published', 'archived'),
             }
         cls._buttons.update({
-                'draft': state_button('rejected', 'tryton-back'),
-                'submit': state_button('draft', 'tryton-forward'),
+                'submit': state_button(
+                    sorted(TERMS_EDITABLE_STATES), 'tryton-forward'),
                 'publish': state_button('submitted', 'tryton-ok'),
                 'reject_wizard': state_button('submitted', 'tryton-cancel'),
                 'suspend_wizard': state_button('published', 'tryton-cancel'),
@@ -490,7 +494,7 @@ class Listing(
         if (mode == 'write' and values and not in_review
                 and (REVIEWED_FIELDS & set(values))):
             for listing in listings:
-                if listing.state != 'draft':
+                if listing.state not in TERMS_EDITABLE_STATES:
                     raise ListingError(gettext(
                             'lao_b2b.msg_listing_reviewed_field',
                             listing=listing.rec_name))
@@ -644,12 +648,6 @@ class Listing(
                         vendor=listing.company.rec_name))
 
     # Workflow
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, listings):
-        cls._log_transition(listings, 'draft')
 
     @classmethod
     @ModelView.button
@@ -1009,18 +1007,16 @@ class Listing(
         """Write the values of the web form and return the listing that
         holds them
 
-        A rejected listing goes back to draft to be corrected.  On a
-        published listing the reviewed terms change through a new draft
-        revision, returned then, while the rest changes at once."""
+        A draft or rejected listing is corrected as it is (a rejected one
+        is then submitted again, its decisions kept).  On a published
+        listing the reviewed terms change through a new draft revision,
+        returned then, while the rest changes at once."""
         cls = self.__class__
         if self.state not in WEB_EDITABLE_LISTING_STATES:
             raise WebUserError(gettext(
                     'lao_b2b.msg_web_listing_not_editable',
                     listing=self.rec_name))
         listing = self
-        if listing.state == 'rejected':
-            cls.draft([listing])
-            listing = cls(listing.id)
         translations = values.pop('translations', None) or {}
         shown = listing.web_translations(list(translations))
         product_id = values.pop('product', None)
@@ -1237,7 +1233,7 @@ def check_draft_listing(children, values):
     if values and values.get('listing'):
         listings.add(Pool().get('lao.listing')(values['listing']))
     for listing in listings:
-        if listing.state != 'draft':
+        if listing.state not in TERMS_EDITABLE_STATES:
             raise ListingError(gettext(
                     'lao_b2b.msg_listing_reviewed_field',
                     listing=listing.rec_name))

@@ -157,6 +157,12 @@ def print_logins(url, database, logins, shop_url=None):
         for role, login, password, note in shop:
             note = f"  {note}" if note else ''
             print(f"    {login:<{width}}  {password:<20} {role}{note}")
+        if any(role.startswith('storefront vendor') for role, *_ in shop):
+            print("    (a vendor's account opens the vendor portal, "
+                f"{shop_url or '/'}vendor/: its")
+            print("    application and decisions, listings with the "
+                "reviewers' reasons,")
+            print("    requests for quotation and orders)")
     traces = [l for l in logins if l[0] == TRACE_ROLE]
     if traces:
         print("  QR links of traced lots (GS1 Digital Link on the storefront):")

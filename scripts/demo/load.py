@@ -4,7 +4,8 @@
 
 runs the areas in order in one transaction and prints the demo log-ins as
 JSON.  The approved vendors list their goods (the suspended one too, before
-its suspension), then the reviewers take their other decisions, then the
+its suspension), a revision of terms is rejected, then the reviewers take
+their other decisions, the vendors get their web-shop accounts, then the
 buyers, orders, requests for quotation and board posts come, then the
 trace chains, the training courses with their certificates, the credit
 profiles (ratings, an appeal, a warning, a buyer blocked by its credit
@@ -28,9 +29,11 @@ def load(vendor_list=vendors.VENDORS, small=False):
     by_vendor = vendors.apply(vendor_list, operator, decider)
     trading = vendors.having(vendor_list, by_vendor, 'approved', 'suspended')
     listings, products = marketplace.create_listings(trading, decider)
+    marketplace.reject_revision(listings, second)
     vendors.decide(vendor_list, by_vendor, second)
     logins = platform.logins()
     logins += vendors.manager_logins(vendor_list, by_vendor)
+    logins += vendors.web_accounts(vendor_list, by_vendor, operator)
     logins += marketplace.load_buyers(
         trading, operator, listings, products, small=small)
     if not small:

@@ -108,6 +108,17 @@ OFFERS = [
     ]
 
 
+# A revision of published terms that a reviewer rejected: (title of the
+# listing, the revised terms, the reviewer's reason).  The vendor reads the
+# reason on the vendor portal and in the back office, corrects the revision
+# and submits it again; the published terms stay on sale meanwhile.
+REJECTED_REVISION = (
+    "Jasmine rice (khao hom mali), new crop",
+    {'harvest_season': "2026", 'minimum_quantity': 1000},
+    "The 2026 wet-season crop is not harvested yet: list it once it is "
+    "milled, or keep the harvest season 2025 for the rice in store.")
+
+
 @dataclass
 class Buyer:
     email: str
@@ -234,6 +245,30 @@ def create_listings(applications, reviewer):
     with acting_as(reviewer):
         Listing.publish(Listing.browse(listings))
     return {l.title: l for l in Listing.browse(listings)}, products
+
+
+def reject_revision(listings, reviewer, revision=REJECTED_REVISION):
+    """The vendor's manager revises the terms of a published listing and
+    submits them; the reviewer rejects the revision with a reason"""
+    from trytond.pool import Pool
+    pool = Pool()
+    Listing = pool.get('lao.listing')
+    Application = pool.get('lao.vendor.application')
+    title, values, reason = revision
+    if title not in listings:
+        return None
+    listing = listings[title]
+    application, = Application.search([
+            ('company', '=', listing.company.id),
+            ('state', '=', 'approved'),
+            ])
+    with acting_as(application.manager):
+        revision, = Listing.create_revisions([Listing(listing.id)])
+        Listing.write([revision], values)
+        Listing.submit([revision])
+    with acting_as(reviewer):
+        Listing.reject([Listing(revision.id)], reason)
+    return revision
 
 
 def storefront_user():

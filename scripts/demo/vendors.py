@@ -38,6 +38,10 @@ class Vendor:
     missing: tuple = ()
     # The VAT number of a vendor registered for VAT
     vat_number: str = None
+    # The password of the vendor's account of the web shop (the vendor
+    # portal), when it has one but no manager: a vendor with a manager
+    # logs in to both with the manager's e-mail and password
+    web_password: str = None
 
 
 VENDORS = [
@@ -96,7 +100,8 @@ VENDORS = [
         "Yellow maize, maize for animal feed", 'rejected',
         reason="The enterprise registration certificate is issued to another "
         "company name than the application; apply again with the "
-        "certificate of this enterprise."),
+        "certificate of this enterprise.",
+        web_password='demo-maize-2026'),
     Vendor(
         "Salavan Cardamom Growers Cooperative",
         "ສະຫະກອນ ຜູ້ປູກໝາກແໜ່ງ ສາລະວັນ", 'cooperative', 'LA-SL',
@@ -256,4 +261,46 @@ def manager_logins(vendors, by_vendor):
                     f"vendor manager ({application.state})",
                     application.manager.login, vendor.manager_password,
                     application.company.rec_name))
+    return logins
+
+
+def web_accounts(vendors, by_vendor, operator):
+    """The vendors' accounts of the web shop, for the vendor portal: each
+    vendor signs up with its application's e-mail and the password of its
+    manager (or its own web password), follows the validation link, and
+    the operator gives it the application it filed for the vendor, so that
+    the portal shows the application with its decisions and, once
+    approved, the vendor's listings, requests for quotation and orders.
+    Return their log-ins."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    from .marketplace import storefront_user
+    pool = Pool()
+    Application = pool.get('lao.vendor.application')
+    WebUser = pool.get('web.user')
+    accounts = {}
+    with acting_as(storefront_user()):
+        for vendor in vendors:
+            password = vendor.manager_password or vendor.web_password
+            if not password:
+                continue
+            application, = Application.browse([by_vendor[vendor.name]])
+            with Transaction().set_context(language='lo'):
+                user = WebUser.sign_up(application.email, password)
+                # The link of the validation e-mail
+                WebUser.validate_email_token([WebUser(user.id).email_token])
+            accounts[vendor.name] = (application, user.id, password)
+    with acting_as(operator):
+        for application, user_id, _ in accounts.values():
+            Application.write([Application(application.id)], {
+                    'web_user': user_id,
+                    })
+    logins = []
+    for application, _, password in accounts.values():
+        application = Application(application.id)
+        logins.append((f"storefront vendor ({application.state})",
+                application.email, password,
+                application.company.rec_name if application.company
+                else application.rec_name))
     return logins

@@ -91,6 +91,8 @@ def test_catalogue_page_weight(client, market, app):
         ('q=ARABICA', {'arabica'}),
         ('q=khao+niao', {'rice'}),
         ('q=ໂຣບັສຕາ', {'robusta'}),
+        # The commodity's name: no title says coffee
+        ('q=coffee', {'arabica', 'robusta'}),
         ('q=no+such+thing', set()),
         ('q=100%25', set()),
         ])

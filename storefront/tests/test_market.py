@@ -186,6 +186,33 @@ def test_rfq_to_a_province(client, tryton, refs, profiled):
     assert tryton.run(saved) == (None, None)
 
 
+def test_rfq_numbers_as_readers_write_them(client, tryton, refs, profiled):
+    """In Lao a number is read as the site writes it (1,500.5) and as CLDR
+    writes Lao (1.500,5); one that means two numbers is refused, saying
+    which, and nothing is saved"""
+    client.environ_base['HTTP_ACCEPT_LANGUAGE'] = 'lo'
+    response = _post_rfq(client, refs, quantity='1.000,5',
+        target_price='2,500,000')
+    assert response.status_code == 302, response.data
+
+    (request_id, _, _), = _requests(tryton, profiled[1])
+
+    def saved(pool):
+        r = pool.get('lao.rfq')(request_id)
+        return r.quantity, r.target_price
+    assert tryton.run(saved) == (1000.5, Decimal('2500000'))
+    form = client.get('/rfq/new').data.decode()
+    assert 'type="number"' not in form and 'inputmode="decimal"' in form
+
+    response = _post_rfq(client, refs, quantity='1.000')
+    assert response.status_code == 400
+    page = response.data.decode()
+    assert '&#34;1.000&#34;' in page and '1000' in page
+    response = _post_rfq(client, refs, quantity='1,000,00')
+    assert response.status_code == 400
+    assert len(_requests(tryton, profiled[1])) == 1
+
+
 @pytest.mark.parametrize('values', [
         {'title': ''},
         {'title': None},

@@ -318,7 +318,8 @@ def test_edit_published_makes_revision(client, tryton, vendor):
     assert client.get(f'/vendor/listings/{revision_id}').status_code == 404
 
 
-def test_rejected_listing_back_to_draft(client, tryton, vendor):
+def test_rejected_listing_corrected_and_resubmitted(client, tryton, vendor):
+    "A rejected listing is corrected as it is and submitted again"
     user_id, company_id = vendor
     response = _create(client, tryton, company_id)
     listing_id = _listing_id(response)
@@ -327,15 +328,33 @@ def test_rejected_listing_back_to_draft(client, tryton, vendor):
 
     def reject(pool):
         Listing = pool.get('lao.listing')
-        Listing.reject([Listing(listing_id)], "The photo is too dark.")
+        Listing.reject([Listing(listing_id)], "The grade is G2, not G1.")
     tryton.run(reject, user=1)
     page = client.get(f'/vendor/listings/{listing_id}')
-    assert b'The photo is too dark.' in page.data
+    assert b'The grade is G2, not G1.' in page.data
     response = _post(client, f'/vendor/listings/{listing_id}/edit',
-        _form(tryton, grade="G2"))
+        _form(tryton, grade="G2", minimum_quantity='1,000',
+            declared_quantity='3,000', **{'tiers-1-quantity': '1,000'}))
     assert response.status_code == 302
-    assert ('draft' == tryton.run(lambda pool: pool.get('lao.listing')(
-                listing_id).state))
+
+    def read(pool):
+        listing = pool.get('lao.listing')(listing_id)
+        return (listing.state, listing.grade, listing.minimum_quantity,
+            [t.quantity for t in listing.sorted_tiers])
+    assert tryton.run(read) == ('rejected', "G2", 1000, [0, 1000])
+    page = client.get(f'/vendor/listings/{listing_id}')
+    assert f'/vendor/listings/{listing_id}/submit'.encode() in page.data
+    assert _post(client, f'/vendor/listings/{listing_id}/submit'
+        ).status_code == 302
+
+    def decisions(pool):
+        listing = pool.get('lao.listing')(listing_id)
+        return listing.state, [(d.from_state, d.to_state, d.reason)
+            for d in reversed(listing.decisions)]
+    assert tryton.run(decisions) == ('submitted', [
+            ('draft', 'submitted', None),
+            ('submitted', 'rejected', "The grade is G2, not G1."),
+            ('rejected', 'submitted', None)])
 
 
 def test_archive(client, tryton, vendor):
@@ -379,7 +398,7 @@ def test_relist_existing_product(client, tryton, vendor):
         ({'category': 'coffee'}, b'Invalid Choice: could not coerce.'),
         ({'category': '999999'}, b'Not a valid choice'),
         ({'unit': '999999'}, b'Not a valid choice'),
-        ({'minimum_quantity': 'lots'}, b'Not a valid decimal value.'),
+        ({'minimum_quantity': 'lots'}, b'is not a number'),
         ({'minimum_quantity': '-5'}, b'Enter a number of 0 or more.'),
         ({'minimum_quantity': None}, b'This field is required.'),
         ({'availability': 'magic'}, b'Not a valid choice'),

@@ -3,6 +3,7 @@ commissions.  Every test builds its own vendors through the real vendor
 application approval."""
 import datetime as dt
 import json
+import os
 from decimal import Decimal
 
 import unittest
@@ -260,6 +261,43 @@ class MarketplaceTestCase(TestCase):
         self.assertEqual(set(catalogue), set(web))
 
     @with_transaction()
+    def test_catalogue_search_commodity_names(self):
+        """A search finds the listings of a commodity and of the kinds under
+        it by its name in English, Lao or Chinese, whatever the vendor
+        wrote in the title"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Translation = pool.get('ir.translation')
+        # The names of the commodity tree that the module ships
+        locale = os.path.join(os.path.dirname(__file__), '..', 'locale')
+        for language in ['lo', 'zh_CN']:
+            Translation.translation_import(language, 'lao_b2b',
+                [os.path.join(locale, f'{language}.po')])
+        coffee = create_vendor("Search Coffee Cooperative", 'REG-017')
+        rice = create_vendor("Search Rice Group", 'REG-018', 'SV')
+        listings = {
+            'arabica': create_listing(coffee),
+            'robusta': create_listing(coffee, cat='coffee_robusta_green',
+                title="Robusta green beans", description="Natural."),
+            'rice': create_listing(rice, cat='rice', title="Sticky rice",
+                description="Khao niao from Savannakhet."),
+            }
+        publish(list(listings.values()))
+        ours = {l.id: name for name, l in listings.items()}
+
+        def found(text):
+            return {ours[l.id] for l in Listing.search_catalogue(text=text)
+                if l.id in ours}
+        for text in ["coffee", "COFFEE", "ກາເຟ", "咖啡"]:
+            self.assertEqual(found(text), {'arabica', 'robusta'}, text)
+        for text in ["robusta", "ໂຣບັສຕ້າ", "罗布斯塔"]:
+            self.assertEqual(found(text), {'robusta'}, text)
+        for text in ["ເຂົ້າ", "大米", "khao niao"]:
+            self.assertEqual(found(text), {'rice'}, text)
+        self.assertEqual(found("tea"), set())
+        self.assertEqual(Listing.count_catalogue(text="咖啡"), 2)
+
+    @with_transaction()
     def test_listing_vetting(self):
         "A complete listing is submitted, published and priced by tiers"
         pool = Pool()
@@ -369,8 +407,69 @@ class MarketplaceTestCase(TestCase):
         self.assertEqual(listing.state, 'rejected')
         self.assertEqual(
             listing.decisions[0].reason, "Photos show robusta, not arabica.")
-        Listing.draft([listing])
-        self.assertEqual(listing.state, 'draft')
+
+    @with_transaction()
+    def test_rejected_revision_corrected_by_vendor(self):
+        """In the back office the vendor reads the reasons of the decisions
+        on its own listing, revision and application (not another
+        vendor's), corrects the rejected revision and submits it again"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Tier = pool.get('lao.listing.price_tier')
+        Decision = pool.get('lao.decision')
+        Application = pool.get('lao.vendor.application')
+        company = create_vendor("Corrected Cooperative", 'REG-015')
+        other = create_vendor("Other Cooperative", 'REG-016')
+        listing, theirs = create_listing(company), create_listing(other)
+        publish([listing, theirs])
+        revision, = Listing.create_revisions([listing])
+        own_revision, = Listing.create_revisions([theirs])
+        Listing.write([revision, own_revision], {'minimum_quantity': 200})
+        with Transaction().set_user(0):
+            Listing.submit([revision, own_revision])
+        Listing.reject([revision, own_revision], "The 200 kg minimum "
+            "needs the quantity multiple of 100 kg.")
+        application, = Application.search([('company', '=', company.id)])
+
+        with Transaction().set_user(application.manager.id), \
+                Transaction().set_context(_check_access=True,
+                    company=company.id, companies=[company.id]):
+            revision = Listing(revision.id)
+            decision = revision.decisions[0]
+            self.assertEqual((decision.to_state, decision.reason), (
+                    'rejected', "The 200 kg minimum needs the quantity "
+                    "multiple of 100 kg."))
+            # What the back office's list of decisions reads
+            self.assertTrue(Decision.read([decision.id],
+                    ['reason', 'user.rec_name', 'resource.rec_name']))
+            self.assertEqual(
+                [d.to_state for d in Listing(listing.id).decisions],
+                ['published', 'submitted'])
+            self.assertEqual(
+                [d.to_state for d in Application(application.id).decisions],
+                ['approved', 'submitted'])
+            seen = Decision.search([])
+            self.assertTrue(seen)
+            self.assertFalse({str(d.resource) for d in seen} & {
+                    str(theirs), str(own_revision)})
+            self.assertFalse(Decision.search([('resource.company', '=',
+                            other.id, 'lao.vendor.application')]))
+
+            # The rejected revision is corrected and submitted again
+            Listing.write([revision], {'quantity_multiple': 100})
+            Tier.write([t for t in revision.price_tiers if t.quantity == 0],
+                {'unit_price': Decimal('43000')})
+            Listing.submit([revision])
+        Listing.publish([revision])
+        listing = Listing(listing.id)
+        self.assertEqual((listing.minimum_quantity, listing.quantity_multiple,
+                listing.price), (200, 100, Decimal('43000')))
+        # The decision history is kept
+        self.assertEqual(
+            [(d.from_state, d.to_state) for d in reversed(
+                    Listing(revision.id).decisions)], [
+                ('draft', 'submitted'), ('submitted', 'rejected'),
+                ('rejected', 'submitted'), ('submitted', 'merged')])
 
     @with_transaction()
     def test_listing_suspend_and_archive(self):

@@ -289,6 +289,43 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
                 ])
 
     @with_transaction()
+    def test_vendor_reads_decisions_on_its_application(self):
+        """The vendor's manager reads the decisions on its application, who
+        took them and why, the web shop's submissions included"""
+        pool = Pool()
+        Application = pool.get('lao.vendor.application')
+        Decision = pool.get('lao.decision')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        _, reviewer, _ = self.setup_vetting()
+        # Filed and submitted on the web shop (web_submit)
+        storefront = User(ModelData.get_id('lao_b2b', 'user_storefront'))
+        application = create_application()
+        self.submit(application, storefront)
+        with Transaction().set_user(reviewer.id):
+            Application.reject([application], "The certificate is blurred.")
+        self.submit(application, storefront)
+        self.check_documents(application, reviewer)
+        self.approve(application, reviewer)
+
+        company = application.company
+        with Transaction().set_user(application.manager.id), \
+                Transaction().set_context(_check_access=True,
+                    company=company.id, companies=[company.id]):
+            decisions = Application(application.id).decisions
+            rows = Decision.read([d.id for d in decisions],
+                ['to_state', 'reason', 'user.rec_name'])
+        self.assertEqual(
+            sorted((r['to_state'], r['reason'], r['user.']['rec_name'])
+                for r in rows), sorted([
+                    ('submitted', None, storefront.rec_name),
+                    ('rejected', "The certificate is blurred.",
+                        reviewer.rec_name),
+                    ('submitted', None, storefront.rec_name),
+                    ('approved', None, reviewer.rec_name),
+                    ]))
+
+    @with_transaction()
     def test_vendor_manager_language(self):
         "The vendor manager works in the language of the application"
         Lang = Pool().get('ir.lang')
