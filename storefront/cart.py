@@ -98,14 +98,16 @@ def _checkout_form():
 def _cart_page(error=None, status=200, checkout_form=None):
     Listing = tryton.pool.get('lao.listing')
     lines = Listing.price_cart(cart_items())
+    user = current_user()
+    vendors = Listing.cart_vendor_amounts(
+        lines, user.party if user else None)
     totals = {}
-    for listing, _quantity, _price, amount, _problems in lines:
-        if listing and amount is not None:
-            currency = listing.company.currency
-            totals[currency] = totals.get(currency, 0) + amount
-    return render_template('cart/cart.html', lines=lines, totals=totals,
-        form=EmptyForm(), checkout_form=checkout_form or _checkout_form(),
-        error=error,
+    for _vendor, amounts in vendors:
+        totals[amounts.currency] = (
+            totals.get(amounts.currency, 0) + amounts.total)
+    return render_template('cart/cart.html', lines=lines, vendors=vendors,
+        totals=totals, form=EmptyForm(),
+        checkout_form=checkout_form or _checkout_form(), error=error,
         can_order=bool(lines) and not any(l.problems for l in lines)), status
 
 

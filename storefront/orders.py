@@ -1,5 +1,7 @@
-"""The buyer's marketplace orders."""
-from flask import Blueprint, render_template
+"""The buyer's orders: its marketplace orders and its other sales (accepted
+quotes), each vendor's part with its state, amounts and taxes, shipments
+and posted invoices, whose PDF the buyer downloads."""
+from flask import Blueprint, make_response, render_template
 
 from .extensions import tryton
 from .helpers import current_user, labels, login_required, not_found_on
@@ -17,7 +19,7 @@ def _statuses():
 def orders():
     Order = tryton.pool.get('lao.marketplace.order')
     return render_template('orders/list.html',
-        orders=Order.web_orders(current_user()), statuses=_statuses())
+        orders=Order.web_orders(current_user()))
 
 
 @bp.route('/<id:order_id>')
@@ -28,3 +30,34 @@ def order(order_id):
         tryton.pool.get('lao.marketplace.order'), order_id)
     return render_template(
         'orders/order.html', order=order, statuses=_statuses())
+
+
+@bp.route('/sale/<id:sale_id>')
+@tryton.transaction()
+@login_required
+def sale(sale_id):
+    "The buyer's sale of an accepted quote (or of the back office)"
+    order = not_found_on(tryton.pool.get('sale.sale').web_buyer_order,
+        current_user(), sale_id)
+    return render_template('orders/sale.html', order=order)
+
+
+# Printing a posted invoice the first time keeps its copy (Tryton's invoice
+# report): the transaction may write
+@bp.route('/invoice/<id:invoice_id>.pdf')
+@tryton.transaction(readonly=False)
+@login_required
+def invoice(invoice_id):
+    "The PDF of the buyer's own posted invoice; 404 for anyone else's"
+    format_, data, filename = not_found_on(
+        tryton.pool.get('account.invoice').web_buyer_report,
+        current_user(), invoice_id)
+    response = make_response(bytes(data))
+    response.headers['Content-Type'] = (
+        'application/pdf' if format_ == 'pdf'
+        else 'application/octet-stream')
+    response.headers['Content-Disposition'] = (
+        f'attachment; filename="{filename}"')
+    response.headers['Cache-Control'] = 'private, no-store'
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    return response

@@ -17,7 +17,9 @@ from trytond.pool import Pool
 from trytond.tools import escape_wildcard, grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
+from .common import as_vendor_system
 from .exceptions import WebAccessError
+from .marketplace import new_sale_line, new_vendor_sale
 
 
 class CatalogueCard(NamedTuple):
@@ -290,4 +292,25 @@ class CatalogueMixin:
             lines.append(
                 CartLine(listing, quantity, unit_price, amount, problems))
         return lines
+
+    @classmethod
+    def cart_vendor_amounts(cls, lines, party=None):
+        """What the buyer party (None for a guest) would pay each vendor for
+        the priced CartLines: [(vendor company, AmountSummary)], by the sale
+        that the checkout would create in the vendor's company (not saved),
+        so with its taxes (none from a vendor not registered for VAT)"""
+        by_company = {}
+        for line in lines:
+            if line.listing and line.unit_price is not None:
+                by_company.setdefault(
+                    line.listing.company, []).append(line)
+        amounts = []
+        for company, c_lines in by_company.items():
+            with as_vendor_system(company):
+                sale = new_vendor_sale(company, party)
+                sale.lines = [new_sale_line(sale, l.listing.product,
+                        l.listing.unit, l.quantity, l.unit_price)
+                    for l in c_lines]
+                amounts.append((company, sale.amount_summary()))
+        return amounts
 

@@ -54,14 +54,51 @@ PAYMENT_METHODS = [
 _draft = {'readonly': Eval('state') != 'draft'}
 
 
+class ShipmentView(NamedTuple):
+    "A shipment of a vendor part, or its return, as the buyer sees it"
+    number: str | None
+    state: str
+    # The day it was done, else the day it is planned
+    date: dt.date | None
+    is_return: bool
+
+
+class InvoiceView(NamedTuple):
+    "A posted invoice (or credit note) of a vendor part for the buyer"
+    id: int
+    number: str
+    date: dt.date
+    # An AmountSummary: untaxed, taxes by rate, total
+    amounts: object
+
+
 class VendorPart(NamedTuple):
     "The part of one vendor in a marketplace order, as the buyer sees it"
     vendor: str
     number: str | None
+    # The buyer's status of the part (Sale.marketplace_status), translated
     state: str
     total: Decimal
     # The currency.currency record, for the currencyformat filter
     currency: object
+    # The status's value, for the page's style
+    status: str
+    # An AmountSummary of the sale: untaxed, VAT by rate, total
+    amounts: object
+    shipments: list
+    invoices: list
+
+
+class BuyerOrder(NamedTuple):
+    """A line of the buyer's orders: a marketplace order (order set) or the
+    sale of an accepted quote or of the back office (sale_id set)"""
+    order: object
+    sale_id: int | None
+    name: str
+    date: dt.date | dt.datetime | None
+    status: str
+    status_string: str
+    parts: list
 
 
 class Order(Workflow, ModelSQL, ModelView):
@@ -262,9 +299,24 @@ class Order(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def web_orders(cls, user):
+        """Every order of the web user's buyer party, newest first: its
+        marketplace orders and the sales it agreed to otherwise (accepted
+        quotes), each with its vendors' parts: [BuyerOrder]"""
+        Sale = Pool().get('sale.sale')
         if not user.party:
             return []
-        return cls.search(cls.web_owner_domain(user))
+        statuses = dict(cls.fields_get(['status'])['status']['selection'])
+        orders = [BuyerOrder(o, None, o.rec_name, o.placed_at, o.status,
+                statuses.get(o.status, o.status), o.vendor_parts)
+            for o in cls.search(cls.web_owner_domain(user))]
+        orders.extend(Sale.web_buyer_orders(user))
+
+        def key(order):
+            date = order.date or dt.date.min
+            if isinstance(date, dt.datetime):
+                date = date.date()
+            return date
+        return sorted(orders, key=key, reverse=True)
 
     @classmethod
     def web_place(cls, user, items, reference=None,
@@ -324,9 +376,7 @@ class Order(Workflow, ModelSQL, ModelView):
         """The part of each vendor: the buyer may see them, not read the
         vendors' sales"""
         with without_check_access():
-            return [VendorPart(s.company.rec_name, s.number,
-                    s.state_string, s.total_amount, s.currency)
-                for s in self.sales]
+            return [s.buyer_part() for s in self.sales]
 
 
 def new_vendor_sale(
@@ -359,6 +409,8 @@ def new_sale_line(sale, product, unit, quantity, unit_price):
     line.unit = unit
     line.quantity = quantity
     line.unit_price = unit_price
+    # on_change_product priced the line at the list price
+    line.amount = line.on_change_with_amount()
     return line
 
 
@@ -443,6 +495,66 @@ class Sale(metaclass=PoolMeta):
         'get_marketplace_status')
     marketplace_status_string = marketplace_status.translated(
         'marketplace_status')
+
+    # The states of the sales a buyer sees among its orders
+    _buyer_states = ['confirmed', 'processing', 'done', 'cancelled']
+
+    @classmethod
+    def web_owner_domain(cls, user):
+        """The sales of the web user's buyer party that are no part of a
+        marketplace order (accepted quotes, back-office sales)"""
+        return [
+            ('party', '=', user.buyer_party_id),
+            ('marketplace_order', '=', None),
+            ('state', 'in', cls._buyer_states),
+            ]
+
+    @classmethod
+    def web_buyer_orders(cls, user):
+        """The buyer's sales of web_buyer_domain as [BuyerOrder], newest
+        first; the buyer may see them, not read the vendors' sales"""
+        with without_check_access():
+            sales = cls.search(cls.web_owner_domain(user),
+                order=[('sale_date', 'DESC'), ('id', 'DESC')])
+            return [s.buyer_order() for s in sales]
+
+    @classmethod
+    def web_buyer_order(cls, user, sale_id):
+        "The BuyerOrder of the buyer's sale of id, or raise WebAccessError"
+        with without_check_access():
+            return user.own(cls, sale_id).buyer_order()
+
+    def buyer_order(self):
+        "The BuyerOrder of a sale of its own (no marketplace order)"
+        return BuyerOrder(None, self.id, gettext(
+                'lao_b2b.msg_buyer_sale_name',
+                number=self.number or '', vendor=self.company.rec_name),
+            self.sale_date, self.marketplace_status,
+            self.marketplace_status_string, [self.buyer_part()])
+
+    def buyer_part(self):
+        """The buyer's view of the sale as a VendorPart: its status, its
+        amounts with their taxes, its shipments and returns, its posted
+        invoices; read without access checks by the callers"""
+        pool = Pool()
+        ShipmentOut = pool.get('stock.shipment.out')
+        ShipmentReturn = pool.get('stock.shipment.out.return')
+        shipments = []
+        for Shipment, records, is_return in [
+                (ShipmentOut, self.shipments, False),
+                (ShipmentReturn, self.shipment_returns, True)]:
+            states = dict(
+                Shipment.fields_get(['state'])['state']['selection'])
+            shipments.extend(ShipmentView(s.number, states[s.state],
+                    s.effective_date or s.planned_date, is_return)
+                for s in records)
+        invoices = [InvoiceView(i.id, i.number, i.invoice_date,
+                i.amount_summary())
+            for i in self.invoices if i.state in {'posted', 'paid'}]
+        return VendorPart(self.company.rec_name, self.number,
+            self.marketplace_status_string, self.total_amount, self.currency,
+            self.marketplace_status, self.amount_summary(), shipments,
+            invoices)
 
     def get_marketplace_status(self, name):
         """The buyer's view of this part of an order: a sale whose every

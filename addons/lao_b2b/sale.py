@@ -1,9 +1,36 @@
+from collections import defaultdict
+from decimal import Decimal
+from typing import NamedTuple
+
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
 from .company import FROZEN_VENDOR_STATES
 from .exceptions import VendorSuspendedError
+
+
+class AmountSummary(NamedTuple):
+    """What a buyer pays one vendor: the untaxed amount, each tax by the
+    name of its rate [(name, amount)], the taxes and the total"""
+    untaxed: Decimal
+    taxes: list
+    tax: Decimal
+    total: Decimal
+    # The currency.currency record, for the currencyformat filter
+    currency: object
+
+
+def tax_name(tax):
+    """The name of the rate of tax as the buyer reads it: "VAT 10%" for the
+    Lao VAT (in the context language), else the tax's description"""
+    if tax.parent and tax.parent.template and tax.parent.template.id == (
+            Pool().get('ir.model.data').get_id('lao_b2b', 'tax_vat')):
+        rate = format(tax.rate * 100, 'f')
+        if '.' in rate:
+            rate = rate.rstrip('0').rstrip('.')
+        return gettext('lao_b2b.msg_tax_vat_rate', rate=rate)
+    return tax.description
 
 
 class SaleLine(metaclass=PoolMeta):
@@ -42,6 +69,18 @@ class Sale(metaclass=PoolMeta):
     def confirm(cls, sales):
         cls._check_vendor_state(sales)
         super().confirm(sales)
+
+    def amount_summary(self):
+        """The sale's untaxed amount, taxes by rate and total, by Tryton's
+        tax computation of the sale: for a sale not saved too (a cart)"""
+        if self.id is None or self.id < 0:
+            self.on_change_lines()
+        taxes = defaultdict(Decimal)
+        for line in self._get_taxes().values():
+            taxes[tax_name(line.tax)] += line.amount
+        return AmountSummary(self.untaxed_amount,
+            [(n, self.currency.round(a)) for n, a in taxes.items()],
+            self.tax_amount, self.total_amount, self.currency)
 
     @classmethod
     def web_vendor_sales(cls, user):

@@ -361,6 +361,85 @@ def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
     assert other.get('/orders/999999').status_code == 404
 
 
+@pytest.fixture(scope='module')
+def vat_listing(database):
+    "A published listing of a vendor registered for VAT"
+    from trytond.modules.lao_b2b.tests import (
+        create_listing, create_vendor, publish)
+
+    from .conftest import Tryton
+
+    def build(pool):
+        vendor = create_vendor(
+            "Bolaven VAT Cooperative", 'SF-VAT-1', vat_number='112233445')
+        listing = create_listing(vendor, photos=[('create', [
+                        {'image': PNG}])])
+        publish([listing])
+        return listing.id
+    return Tryton(database).run(build, user=1)
+
+
+def test_order_taxes_shipments_and_invoice(client, market, vat_listing,
+        buyer, tryton, app):
+    """The cart, the checkout and the order show each vendor's untaxed
+    amount, VAT by rate and total (none from a vendor not registered); the
+    order shows its shipment and the posted invoice, whose PDF only its
+    buyer downloads"""
+    fill_buyer_profile(client, tryton)
+    _add(client, vat_listing, '1000')
+    _add(client, market['rice'], '500')
+    for url in ['/cart', '/checkout']:
+        page = client.get(url).data.decode()
+        vat = page[page.find('Bolaven VAT Cooperative</h2>'):]
+        vat = vat[:vat.find('</table>')]
+        # 1,000 kg at 39,000 LAK, 10% VAT; no decimals for kip
+        assert re.search(r'Untaxed amount</th><td>[^<]*39,000,000', vat)
+        assert re.search(r'VAT 10%</th><td>[^<]*3,900,000<', vat)
+        assert re.search(r'Total</th><td><b>[^<]*42,900,000<', vat)
+        rice = page[page.find('Savan Rice Group</h2>'):]
+        rice = rice[:rice.find('</table>')]
+        assert '4,500,000' in rice and 'VAT' not in rice
+        assert '47,400,000' in page
+    page = client.get('/cart', headers={'Accept-Language': 'lo'}).data
+    assert 'ມູນຄ່າກ່ອນອາກອນ' in page.decode()
+
+    response = _checkout(client)
+    assert response.status_code == 302, response.data
+    (order_id, state, sales), = _orders(tryton, buyer[1])
+    page = client.get(f'/orders/{order_id}').data.decode()
+    assert re.search(r'VAT 10%</th><td>[^<]*3,900,000<', page)
+
+    def ship_and_invoice(pool):
+        from trytond.modules.lao_b2b.common import as_vendor_system
+        Order = pool.get('lao.marketplace.order')
+        Sale = pool.get('sale.sale')
+        Invoice = pool.get('account.invoice')
+        sale, = [s for s in Order(order_id).sales
+            if s.company.rec_name == "Bolaven VAT Cooperative"]
+        with as_vendor_system(sale.company):
+            Sale.process([sale])
+            invoice, = Sale(sale.id).invoices
+            Invoice.post([invoice])
+            shipment, = Sale(sale.id).shipments
+            return invoice.id, invoice.number, shipment.number
+    invoice_id, number, shipment = tryton.run(ship_and_invoice)
+    page = client.get(f'/orders/{order_id}').data.decode()
+    assert shipment in page and number in page
+    assert f'/orders/invoice/{invoice_id}.pdf' in page
+    listed = client.get('/orders').data.decode()
+    assert f'/orders/invoice/{invoice_id}.pdf' in listed
+    response = client.get(f'/orders/invoice/{invoice_id}.pdf')
+    assert response.status_code == 200
+    assert response.headers['Content-Type'] == 'application/pdf'
+    assert response.data.startswith(b'%PDF')
+
+    other = app.test_client()
+    email, _ = make_web_user(tryton)
+    log_in(other, email)
+    assert other.get(f'/orders/invoice/{invoice_id}.pdf').status_code == 404
+    assert client.get('/orders/invoice/999999.pdf').status_code == 404
+
+
 def test_checkout_refused_writes_nothing(client, market, buyer, tryton):
     fill_buyer_profile(client, tryton)
 

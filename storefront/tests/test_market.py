@@ -264,7 +264,8 @@ def test_rfq_without_csrf(client, tryton, refs, profiled):
     assert _requests(tryton, profiled[1]) == []
 
 
-def test_rfq_accept_quote_creates_sale(client, tryton, refs, open_request):
+def test_rfq_accept_quote_creates_sale(client, tryton, refs, open_request,
+        stranger):
     request_id = open_request
     savan = _quote(tryton, request_id, refs['savan'], '2400000')
     bokeo = _quote(tryton, request_id, refs['bokeo'], '2450000')
@@ -288,9 +289,10 @@ def test_rfq_accept_quote_creates_sale(client, tryton, refs, open_request):
         sale = quote.sale
         line, = sale.lines
         return (quote.state, sale.company.id, sale.party.name, sale.state,
-            line.quantity, line.unit.symbol, line.amount, sale.number)
-    state, company, party, sale_state, quantity, unit, amount, number = (
-        tryton.run(sale))
+            line.quantity, line.unit.symbol, line.amount, sale.number,
+            sale.id)
+    (state, company, party, sale_state, quantity, unit, amount, number,
+        sale_id) = tryton.run(sale)
     assert (state, company, party) == (
         'accepted', refs['savan'], 'Vientiane Roasters')
     # confirmed, then processed by the task run after the commit
@@ -303,6 +305,16 @@ def test_rfq_accept_quote_creates_sale(client, tryton, refs, open_request):
     assert number and f'sale {number} is confirmed' in page
     assert f'Sale {number}' in page
     assert '/accept' not in page
+
+    # The buyer's orders list the sale of the quote, with its part
+    page = client.get('/orders').data.decode()
+    assert f'/orders/sale/{sale_id}' in page
+    assert f'Order {number} of Savannakhet Cassava Group' in page
+    page = client.get(f'/orders/sale/{sale_id}').data.decode()
+    assert 'Savannakhet Cassava Group' in page and '48,000,000' in page
+    assert stranger.get(f'/orders/sale/{sale_id}').status_code == 404
+    assert f'/orders/sale/{sale_id}' not in stranger.get(
+        '/orders').data.decode()
 
     # The declined quote cannot be accepted any more
     response = client.post(f'/rfq/quote/{bokeo}/accept', data={

@@ -24,8 +24,9 @@ def lao_province(code):
     return province
 
 
-def create_vendor(name, registration_number, province='CH'):
-    "Approve a vendor application and return the vendor's company"
+def create_vendor(name, registration_number, province='CH', vat_number=None):
+    """Approve a vendor application (registered for VAT with vat_number)
+    and return the vendor's company"""
     pool = Pool()
     Application = pool.get('lao.vendor.application')
     Document = pool.get('lao.vendor.application.document')
@@ -38,6 +39,8 @@ def create_vendor(name, registration_number, province='CH'):
                 'email': f'{registration_number.lower()}@example.la',
                 'registration_number': registration_number,
                 'commodities': "Coffee",
+                'vat_registered': bool(vat_number),
+                'vat_number': vat_number,
                 'documents': [('create', [{
                                 'kind': 'registration_certificate',
                                 'data': b'%PDF-1.4 registration',

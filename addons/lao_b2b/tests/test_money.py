@@ -158,13 +158,8 @@ class BooksTestCase(TestCase):
         """A registered vendor charges the VAT in force on goods that are not
         exempt; an unregistered vendor charges none"""
         pool = Pool()
-        Application = pool.get('lao.vendor.application')
-        registered = create_vendor("VAT Cooperative", 'REG-VAT-1')
-        application, = Application.search([
-                ('company', '=', registered.id)])
-        Application.write([application], {
-                'vat_registered': True, 'vat_number': '123456789',
-                })
+        registered = create_vendor(
+            "VAT Cooperative", 'REG-VAT-1', vat_number='123456789')
         small = create_vendor("Small Cooperative", 'REG-VAT-2')
         green = create_listing(registered)
         cherry = create_listing(registered, product=create_product(
@@ -194,6 +189,70 @@ class BooksTestCase(TestCase):
                 (dt.date(2024, 4, 9), '7'), (dt.date(2024, 4, 10), '10')]:
             tax, = Tax.compute(vat, Decimal(100), 1, date)
             self.assertEqual(tax['amount'], Decimal(rate), date)
+
+    @with_transaction()
+    def test_buyer_amounts(self):
+        """The cart shows the VAT of the sales its checkout creates, the
+        buyer sees each part's amounts, shipments and posted invoices, and
+        downloads the PDF of its own invoice only"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        Order = pool.get('lao.marketplace.order')
+        Sale = pool.get('sale.sale')
+        Invoice = pool.get('account.invoice')
+        WebUser = pool.get('web.user')
+        registered = create_vendor(
+            "Cart VAT Cooperative", 'REG-VAT-3', vat_number='987654321')
+        small = create_vendor("Cart Small Cooperative", 'REG-VAT-4')
+        green, other = create_listing(registered), create_listing(small)
+        publish([green, other])
+        buyer = create_buyer()
+        user = WebUser(email='cart-vat@example.com', party=buyer)
+        user.save()
+        items = [(green.id, 1000), (other.id, 100)]
+
+        amounts = dict(Listing.cart_vendor_amounts(
+                Listing.price_cart(items), buyer))
+        self.assertEqual(amounts[registered][:4], (Decimal('39000000'),
+                [("VAT 10%", Decimal('3900000'))], Decimal('3900000'),
+                Decimal('42900000')))
+        self.assertEqual(amounts[small][:4], (
+                Decimal('4200000'), [], Decimal('0'), Decimal('4200000')))
+        # A guest sees the same
+        self.assertEqual(dict(Listing.cart_vendor_amounts(
+                    Listing.price_cart(items))), amounts)
+
+        order = Order.web_place(user, items)
+        parts = {p.vendor: p for p in Order(order.id).vendor_parts}
+        self.assertEqual(parts[registered.rec_name].amounts,
+            amounts[registered])
+        self.assertEqual(parts[small.rec_name].amounts, amounts[small])
+
+        sale, = [s for s in order.sales if s.company == registered]
+        with vendor_system(registered):
+            Sale.process([sale])
+            invoice, = Sale(sale.id).invoices
+            self.assertRaises(UserError, Invoice.web_buyer_report,
+                user, invoice.id)
+            Invoice.post([invoice])
+        part = {p.vendor: p for p in Order(order.id).vendor_parts}[
+            registered.rec_name]
+        self.assertEqual([s.is_return for s in part.shipments], [False])
+        (view,) = part.invoices
+        self.assertEqual(view.amounts[:4], amounts[registered][:4])
+        format_, data, name = Invoice.web_buyer_report(user, invoice.id)
+        self.assertEqual(format_, 'pdf')
+        self.assertTrue(data.startswith(b'%PDF'))
+        self.assertTrue(name.endswith('.pdf'))
+
+        stranger = WebUser(email='cart-stranger@example.com',
+            party=create_buyer("Pakse Traders"))
+        stranger.save()
+        self.assertRaises(UserError, Invoice.web_buyer_report,
+            stranger, invoice.id)
+        self.assertEqual(Order.web_orders(stranger), [])
+        listed, = Order.web_orders(user)
+        self.assertEqual(listed.order, order)
 
     @with_transaction()
     def test_payment_terms(self):
