@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
+from . import crossborder
 from .extensions import tryton
 from .forms import Form, NumberField, at_most, id_or_none
 from .helpers import (
@@ -75,12 +76,13 @@ def catalogue():
             if form.quantity.data is not None else None))
     count = Listing.count_catalogue(**filters)
     pager = paginate(count, form.page.data)
-    cards = Listing.catalogue_cards(Listing.search_catalogue(
-            offset=pager.offset, limit=pager.limit,
-            order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
-            **filters))
+    listings = Listing.search_catalogue(
+        offset=pager.offset, limit=pager.limit,
+        order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
+        **filters)
     return render_template('catalog/catalogue.html', form=form,
-        cards=cards, count=count, pager=pager)
+        cards=Listing.catalogue_cards(listings), count=count, pager=pager,
+        export=crossborder.listings_view(listings))
 
 
 @bp.route('/listing/<id:listing_id>')
@@ -97,7 +99,8 @@ def listing_page(listing, error=None, quantity=None, status=200):
     Certification = tryton.pool.get('lao.listing.certification')
     return render_template('catalog/listing.html', listing=listing,
         kinds=labels(Certification, 'kind'), error=error,
-        quantity=quantity), status
+        quantity=quantity,
+        export=crossborder.listings_view([listing])), status
 
 
 @bp.route('/listing/<id:listing_id>/photo/<id:photo_id>')
@@ -127,7 +130,8 @@ def seller(company_id):
     if not companies:
         abort(404)
     application = companies[0].vendor_application
-    cards = Listing.catalogue_cards(Listing.search_catalogue(
-            company=company_id, order=SORTS['newest'], limit=100))
+    listings = Listing.search_catalogue(
+        company=company_id, order=SORTS['newest'], limit=100)
     return render_template('catalog/seller.html',
-        application=application, cards=cards)
+        application=application, cards=Listing.catalogue_cards(listings),
+        export=crossborder.listings_view(listings))

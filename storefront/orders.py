@@ -1,6 +1,7 @@
 """The buyer's marketplace orders."""
 from flask import Blueprint, render_template
 
+from . import crossborder
 from .extensions import tryton
 from .helpers import current_user, labels, login_required, not_found_on
 
@@ -27,4 +28,5 @@ def order(order_id):
     order = not_found_on(current_user().own,
         tryton.pool.get('lao.marketplace.order'), order_id)
     return render_template(
-        'orders/order.html', order=order, statuses=_statuses())
+        'orders/order.html', order=order, statuses=_statuses(),
+        journey=crossborder.order_journey(order))
