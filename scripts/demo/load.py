@@ -6,14 +6,15 @@ runs the areas in order in one transaction and prints the demo log-ins as
 JSON.  The approved vendors list their goods (the suspended one too, before
 its suspension), then the reviewers take their other decisions, then the
 buyers, orders, requests for quotation and board posts come, then the
-trace chains and two years of market prices.
+trace chains, two years of market prices (with the currency rates) and
+the Kunming importer's cross-border shipments.
 """
 import argparse
 import json
 import logging
 import sys
 
-from . import marketplace, platform, prices, trace, vendors
+from . import crossborder, marketplace, platform, prices, trace, vendors
 from .tryton import run_in_transaction
 
 
@@ -33,6 +34,8 @@ def load(vendor_list=vendors.VENDORS, small=False):
     if not small:
         logins += trace.logins(trace.load(trading))
     prices.load()
+    if not small:
+        logins += crossborder.load(trading, decider, listings, products)
     return logins
 
 
