@@ -8,9 +8,10 @@ from flask import (
     url_for)
 from flask_babel import gettext as _
 
+from . import crossborder
 from .catalog import listing_page
 from .extensions import tryton
-from .forms import CheckoutForm, EmptyForm
+from .forms import CheckoutForm, EmptyForm, id_or_none
 from .helpers import (
     call, current_user, labels, login_required, not_found_on)
 from .i18n import (
@@ -92,7 +93,21 @@ def _checkout_form():
     form.shipment_address.choices = [
         (a.id, a.full_address.replace('\n', ', ') or a.rec_name)
         for a in (party.addresses if party else [])]
+    form.incoterm.choices = crossborder.incoterm_choices()
     return form
+
+
+def _incoterm(checkout_form):
+    "The incoterm of the landed-cost estimate: the one asked or picked"
+    try:
+        asked = id_or_none(request.args.get('incoterm'))
+    except ValueError:
+        asked = None
+    choices = [i for i, _ in checkout_form.incoterm.choices]
+    for incoterm in [asked, checkout_form.incoterm.data]:
+        if incoterm in choices:
+            return incoterm
+    return choices[0] if choices else None
 
 
 def _cart_page(error=None, status=200, checkout_form=None):
@@ -105,9 +120,14 @@ def _cart_page(error=None, status=200, checkout_form=None):
     for _vendor, amounts in vendors:
         totals[amounts.currency] = (
             totals.get(amounts.currency, 0) + amounts.total)
+    checkout_form = checkout_form or _checkout_form()
+    incoterm = _incoterm(checkout_form)
+    landed = crossborder.landed_cost(cart_items(), incoterm)
+    if landed is not None:
+        checkout_form.incoterm.data = incoterm
     return render_template('cart/cart.html', lines=lines, vendors=vendors,
-        totals=totals, form=EmptyForm(),
-        checkout_form=checkout_form or _checkout_form(), error=error,
+        totals=totals, form=EmptyForm(), checkout_form=checkout_form,
+        landed=landed, error=error,
         can_order=bool(lines) and not any(l.problems for l in lines)), status
 
 
@@ -195,7 +215,7 @@ def checkout():
     order, error = call(Order.web_place, current_user(), cart_items(),
         (form.reference.data or '').strip() or None,
         form.delivery_method.data, form.payment_method.data,
-        form.shipment_address.data)
+        form.shipment_address.data, **crossborder.checkout_values(form))
     if error:
         return _cart_page(error=error, status=400, checkout_form=form)
     session.pop(CART_KEY, None)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
+from . import crossborder
 from .extensions import tryton
 from .forms import Form, NumberField, at_most, id_or_none
 from .helpers import (
@@ -80,13 +81,15 @@ def catalogue():
             if form.quantity.data is not None else None))
     count = Listing.count_catalogue(**filters)
     pager = paginate(count, form.page.data)
-    cards = Listing.catalogue_cards(Listing.search_catalogue(
-            offset=pager.offset, limit=pager.limit,
-            order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
-            **filters))
+    listings = Listing.search_catalogue(
+        offset=pager.offset, limit=pager.limit,
+        order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
+        **filters)
+    cards = Listing.catalogue_cards(listings)
     return render_template('catalog/catalogue.html', form=form,
         cards=cards, count=count, pager=pager,
-        grades=Listing.catalogue_grades(cards))
+        grades=Listing.catalogue_grades(cards),
+        export=crossborder.listings_view(listings))
 
 
 @bp.route('/listing/<id:listing_id>')
@@ -106,7 +109,8 @@ def listing_page(listing, error=None, quantity=None, status=200):
     return render_template('catalog/listing.html', listing=listing,
         kinds=labels(Certification, 'kind'), error=error,
         quantity=quantity,
-        credit=Profile.public_summary([party]).get(party.id)), status
+        credit=Profile.public_summary([party]).get(party.id),
+        export=crossborder.listings_view([listing])), status
 
 
 @bp.route('/listing/<id:listing_id>/photo/<id:photo_id>')
@@ -136,9 +140,11 @@ def seller(company_id):
     if not companies:
         abort(404)
     application = companies[0].vendor_application
-    cards = Listing.catalogue_cards(Listing.search_catalogue(
-            company=company_id, order=SORTS['newest'], limit=100))
+    listings = Listing.search_catalogue(
+        company=company_id, order=SORTS['newest'], limit=100)
+    cards = Listing.catalogue_cards(listings)
     return render_template('catalog/seller.html',
         application=application, cards=cards,
         grades=Listing.catalogue_grades(cards),
-        credit=pool.get('lao.credit.profile').vendor_page(companies[0]))
+        credit=pool.get('lao.credit.profile').vendor_page(companies[0]),
+        export=crossborder.listings_view(listings))

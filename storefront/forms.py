@@ -344,6 +344,12 @@ class CheckoutForm(Form):
     reference = StringField(
         _l("Your reference (optional)"),
         validators=[Optional(), at_most(100)])
+    # a cross-border buyer's (lao_crossborder)
+    incoterm = SelectField(
+        _l("Incoterm"), coerce=id_or_none, validators=[Optional()])
+    incoterm_location = StringField(
+        _l("Incoterm place (for example Vientiane South, Mohan, Kunming)"),
+        validators=[Optional(), at_most(100)])
 
 
 def positive():

@@ -3,6 +3,7 @@ quotes), each vendor's part with its state, amounts and taxes, shipments
 and posted invoices, whose PDF the buyer downloads."""
 from flask import Blueprint, make_response, render_template
 
+from . import crossborder
 from .extensions import tryton
 from .helpers import current_user, labels, login_required, not_found_on
 
@@ -29,7 +30,8 @@ def order(order_id):
     order = not_found_on(current_user().own,
         tryton.pool.get('lao.marketplace.order'), order_id)
     return render_template(
-        'orders/order.html', order=order, statuses=_statuses())
+        'orders/order.html', order=order, statuses=_statuses(),
+        journey=crossborder.order_journey(order))
 
 
 @bp.route('/sale/<id:sale_id>')

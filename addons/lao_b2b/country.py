@@ -12,6 +12,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 COUNTRIES = ['LA', 'CN', 'TH', 'VN']
+# Their names in Lao and Chinese
+COUNTRY_NAMES = {
+    'LA': ("ລາວ", "老挝"),
+    'CN': ("ຈີນ", "中国"),
+    'TH': ("ໄທ", "泰国"),
+    'VN': ("ຫວຽດນາມ", "越南"),
+    }
 
 # ISO 3166-2:LA code suffix: (English, Lao, Chinese)
 LAO_SUBDIVISIONS = {
@@ -81,6 +88,13 @@ class Subdivision(metaclass=PoolMeta):
                         code_numeric=data.numeric,
                         name=getattr(data, 'common_name', data.name)))
         Country.save(to_create)
+        countries = Country.search([('code', 'in', COUNTRIES)])
+        for index, language in [(0, 'lo'), (1, 'zh_CN')]:
+            with Transaction().set_context(language=language):
+                for country in Country.browse(countries):
+                    name = COUNTRY_NAMES[country.code][index]
+                    if country.name != name:
+                        Country.write([country], {'name': name})
         laos, = Country.search([('code', '=', 'LA')])
 
         existing = {s.code: s for s in cls.search(

@@ -321,13 +321,15 @@ class Order(Workflow, ModelSQL, ModelView):
     @classmethod
     def web_place(cls, user, items, reference=None,
             delivery_method='delivery', payment_method='bank_transfer',
-            shipment_address=None):
+            shipment_address=None, values=None):
         """Create and place the marketplace order of the web user for the
         cart items [(listing id, quantity)]: one confirmed sale per vendor,
         or nothing
 
         shipment_address is the id of one of the buyer's addresses, the
-        first one by default; it is needed for a delivery."""
+        first one by default; it is needed for a delivery.  values are the
+        checked values of the fields that other modules add to the order
+        (lao_crossborder's incoterm)."""
         pool = Pool()
         Line = pool.get('lao.marketplace.order.line')
         Listing = pool.get('lao.listing')
@@ -363,6 +365,8 @@ class Order(Workflow, ModelSQL, ModelView):
             delivery_method=delivery_method, payment_method=payment_method)
         order.on_change_buyer()
         order.shipment_address = address
+        for name, value in (values or {}).items():
+            setattr(order, name, value)
         order.lines = [
             Line(listing=listings[i], quantity=q) for i, q in items]
         order.save()

@@ -152,18 +152,20 @@ class Declaration(metaclass=PoolMeta):
             # no rate recorded yet: the reason stands in for the estimate
             return exception.message
 
-    def estimate_duties(self, date=None):
+    def estimate_duties(self, date=None, regime=None):
         """The duty and VAT of each line, and their totals
 
         Returns a dictionary with 'lines', a list of dictionaries (line,
         cif, duty_rate, duty, vat_rate, vat), 'currency', 'date', and the
-        totals 'cif', 'duty', 'vat'."""
+        totals 'cif', 'duty', 'vat'.  regime forces the duty regime (the
+        web shop's estimate before the Form E exists)."""
         pool = Pool()
         Currency = pool.get('currency.currency')
         Rate = pool.get('lao.customs.duty.rate')
         if date is None:
             date = dt.date.today()
-        regime = 'acfta' if self.form_e else 'mfn'
+        if regime is None:
+            regime = 'acfta' if self.form_e else 'mfn'
         total_value = sum((l.value for l in self.lines), Decimal(0))
         extra = (self.freight or Decimal(0)) + (self.insurance or Decimal(0))
         lines, currency = [], None

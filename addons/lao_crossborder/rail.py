@@ -178,6 +178,36 @@ class Booking(ModelSQL, ModelView):
                     actual or stop.eta, bool(actual)))
         return result
 
+    @classmethod
+    def web_journeys(cls, bookings):
+        """The bookings as the buyer's order page and the lot's public trace
+        page show them: number, kind, estimated arrival and the stops
+        (station, planned, actual or estimated time, whether actual)"""
+        kinds = dict(cls.fields_get(['kind'])['kind']['selection'])
+        return [{
+                'number': b.number,
+                'kind': kinds.get(b.kind, b.kind),
+                'eta': b.eta,
+                'delay': b.delay,
+                'stops': [dict(zip(
+                            ('station', 'planned', 'time', 'actual'), stop))
+                    for stop in b.journey()],
+                } for b in bookings]
+
+    @classmethod
+    def lot_journeys(cls, lots):
+        """The railway journeys of the lots, through the customs
+        declarations that carry them, for the public trace page: stations
+        and times only, no importer"""
+        Line = Pool().get('lao.customs.declaration.line')
+        lines = Line.search([('lot', 'in', [l.id for l in lots])])
+        declarations = list({l.declaration.id for l in lines})
+        if not declarations:
+            return []
+        return cls.web_journeys(cls.search(
+                [('declaration', 'in', declarations)],
+                order=[('id', 'ASC')]))
+
 
 class Stop(sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Railway Stop"
@@ -206,3 +236,4 @@ class Stop(sequence_ordered(), ModelSQL, ModelView):
         if planned and delay is not None:
             return planned + delay
         return planned
+

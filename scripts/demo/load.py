@@ -9,15 +9,18 @@ their other decisions, the vendors get their web-shop accounts, then the
 buyers, orders, requests for quotation and board posts come, then the
 trace chains, the training courses with their certificates, the credit
 profiles (ratings, an appeal, a warning, a buyer blocked by its credit
-limit; after the training, which they count) and two years of market
-prices.
+limit; after the training, which they count), two years of market prices
+(with the currency rates) and the Kunming importer's cross-border
+shipments.
 """
 import argparse
 import json
 import logging
 import sys
 
-from . import credit, marketplace, platform, prices, trace, training, vendors
+from . import (
+    credit, crossborder, marketplace, platform, prices, trace, training,
+    vendors)
 from .tryton import run_in_transaction
 
 
@@ -42,6 +45,8 @@ def load(vendor_list=vendors.VENDORS, small=False):
     if not small:
         logins += credit.load(trading, operator, (decider, second))
     prices.load()
+    if not small:
+        logins += crossborder.load(trading, decider, listings, products)
     return logins
 
 

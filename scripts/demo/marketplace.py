@@ -148,9 +148,9 @@ BUYERS = [
 
 
 # Past orders: buyer e-mail, [(listing title, quantity)], reference
-# The Kunming importer places none: lao_crossborder refuses a cross-border
-# order for a listing that is not export-ready, and the demo's vendors have
-# no export registrations yet (issue 15's demo data)
+# The Kunming importer's come with its vendors' export registrations
+# (crossborder.py): lao_crossborder refuses a cross-border order for a
+# listing that is not export-ready
 ORDERS = [
     (BUYERS[0].email, [
             ("Bolaven Plateau washed arabica, green beans", 1500),
@@ -181,10 +181,10 @@ def create_product(company, name, commodity, accounting, list_price):
     return template.products[0]
 
 
-def create_listings(applications, reviewer):
-    """Each vendor's manager lists its goods and submits them; the reviewer
-    publishes them.  Return the listings by title and the products by
-    (company id, product name)."""
+def create_listings(applications, reviewer, offers=OFFERS):
+    """Each vendor's manager lists its goods (offers) and submits them; the
+    reviewer publishes them.  Return the listings by title and the products
+    by (company id, product name)."""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
@@ -196,7 +196,7 @@ def create_listings(applications, reviewer):
     products = {}
     listings = []
     today = dt.date.today()
-    for offer in OFFERS:
+    for offer in offers:
         application = by_number.get(offer.vendor)
         if not application:
             continue
@@ -332,11 +332,13 @@ def place_orders(web_users, listings):
     return orders
 
 
-def fulfil_orders(orders, applications):
+def fulfil_orders(orders, applications, lots=None):
     """The cooperatives receive the goods of their past orders from their
     members, ship them and post the invoices, as their managers do it in the
     back office (supplier shipment Receive and Done, customer shipment
-    Assign, Pick, Pack, Ship and Done, invoice Post)"""
+    Assign, Pick, Pack, Ship and Done, invoice Post); the goods of a
+    product of lots ({product id: stock.lot}) are received in that lot,
+    which the shipment then carries"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
@@ -356,10 +358,11 @@ def fulfil_orders(orders, applications):
                 sale = Sale(sale.id)
                 company = sale.company
                 if company.id not in members:
-                    member, = Party.create([{
-                                'name': f"{company.rec_name} members",
-                                }])
-                    members[company.id] = member
+                    name = f"{company.rec_name} members"
+                    member = Party.search([('name', '=', name)], limit=1)
+                    if not member:
+                        member = Party.create([{'name': name}])
+                    members[company.id], = member
                 shipment = ShipmentIn(
                     company=company, supplier=members[company.id],
                     warehouse=sale.warehouse)
@@ -367,6 +370,7 @@ def fulfil_orders(orders, applications):
                 shipment.incoming_moves = [Move(
                         product=line.product, unit=line.unit,
                         quantity=line.quantity, company=company,
+                        lot=(lots or {}).get(line.product.id),
                         from_location=members[company.id].supplier_location,
                         to_location=shipment.warehouse_input,
                         unit_price=line.unit_price, currency=sale.currency)
@@ -379,6 +383,13 @@ def fulfil_orders(orders, applications):
                 with Transaction().set_user(0):
                     Sale.process([sale])
                 shipments = list(Sale(sale.id).shipments)
+                if lots:
+                    # the goods are picked from their lot
+                    moves = [m for s in shipments for m in s.inventory_moves
+                        if m.product.id in lots]
+                    for move in moves:
+                        move.lot = lots[move.product.id]
+                    Move.save(moves)
                 ShipmentOut.assign_try(shipments)
                 ShipmentOut.pick(shipments)
                 ShipmentOut.pack(shipments)

@@ -11,7 +11,8 @@ os.environ.setdefault('DB_NAME', ':memory:')
 os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
 os.environ.setdefault('TEST_NETWORK', '0')
 
-MODULES = ['lao_b2b', 'lao_trace', 'lao_prices', 'lao_credit']
+MODULES = [
+    'lao_b2b', 'lao_trace', 'lao_prices', 'lao_credit', 'lao_crossborder']
 PASSWORD = 'correct horse battery'
 FARMER = "Khamla Vongsa"  # a coffee farmer of the demo chains: never public
 

@@ -46,6 +46,8 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
             ('lao.export.registration', 'company'),
             ('lao.customs.declaration', 'company'),
             ('lao.rail.booking', 'company'),
+            # as lao_trace: Tryton's lot (extended for its trace page)
+            ('stock.lot', 'company'),
             }
 
     @with_transaction()
