@@ -1,5 +1,8 @@
 import datetime as dt
+import io
 from decimal import Decimal
+
+import pypdf
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
@@ -10,6 +13,7 @@ from trytond.modules.lao_b2b.tests.test_marketplace import (
 from trytond.modules.lao_crossborder.exceptions import (
     CrossBorderOrderError, DeclarationError, DutyEstimateError,
     RailEventError, RequirementValidationError)
+from trytond.modules.lao_trace.tests import pdf_objects
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -354,6 +358,60 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         Declaration.refuse_with_reason([declaration], "HS code disputed")
         self.assertEqual(declaration.state, 'refused')
         self.assertEqual(declaration.decisions[0].reason, "HS code disputed")
+
+
+    @with_transaction()
+    def test_trade_documents_pdf(self):
+        "Invoice, packing list and Form E sheet print Lao and Chinese"
+        pool = Pool()
+        Booking = pool.get('lao.rail.booking')
+        Station = pool.get('lao.rail.station')
+        Document = pool.get('lao.customs.declaration.document')
+        setup_platform()
+        vendor = create_vendor("Paksong Coffee", 'CH-1001')
+        declaration = self.create_declaration(vendor)
+        Document.write(list(declaration.documents), {
+                'received': True, 'number': 'E-2026-LA-0007'})
+        vts, = Station.search([('code', '=', 'VTS')])
+        kms, = Station.search([('code', '=', 'KMS')])
+        Booking.create([{
+                    'company': vendor.id,
+                    'declaration': declaration.id,
+                    'number': 'CLRU7654321',
+                    'seals': 'LA-000777',
+                    'stops': [('create', [
+                                {'station': vts.id, 'planned_departure':
+                                    dt.datetime(2026, 12, 1, 4)},
+                                {'station': kms.id, 'planned_arrival':
+                                    dt.datetime(2026, 12, 3, 12)},
+                                ])],
+                    }])
+        expected = {
+            'lao.customs.declaration.commercial_invoice': [
+                "商业发票", "ໃບເກັບເງິນການຄ້າ", "1,000.0 kg", "39,000",
+                "39,000,000"],
+            'lao.customs.declaration.packing_list': [
+                "装箱单", "1,000.000", "1,012.500", "CLRU7654321",
+                "LA-000777"],
+            'lao.customs.declaration.form_e_sheet': [
+                "原产地标准", "WO", "1,012.500", "E-2026-LA-0007",
+                "CLRU7654321"],
+            }
+        for name, texts in expected.items():
+            Report = pool.get(name, type='report')
+            extension, content, _, _ = Report.execute([declaration.id], {})
+            self.assertEqual(extension, 'pdf')
+            content = bytes(content)
+            reader = pypdf.PdfReader(io.BytesIO(content))
+            text = '\n'.join(page.extract_text() for page in reader.pages)
+            for string in texts + [
+                    "0901.11.00", "生咖啡豆", "ເມັດກາເຟດິບ", "Green coffee",
+                    "Paksong Coffee", "Kunming Importer"]:
+                self.assertIn(string, text, msg=name)
+            # the Lao and Chinese glyphs come from the embedded Noto fonts
+            objects = pdf_objects(content)
+            for font in [b'Noto-Sans-Lao', b'Noto-Sans-CJK']:
+                self.assertIn(font, objects, msg=name)
 
 
     @with_transaction()
