@@ -297,8 +297,10 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         declaration = self.create_declaration(vendor)
         self.assertEqual(declaration.total_net_weight, 1000)
 
-        # a step cannot be skipped
-        Declaration.export_released([declaration])
+        # a step cannot be skipped: refused naming the step before
+        with self.assertRaises(DeclarationError) as cm:
+            Declaration.export_released([declaration])
+        self.assertIn("Export Lodged", cm.exception.message)
         self.assertEqual(declaration.state, 'draft')
         with self.assertRaises(DeclarationError) as cm:
             Declaration.documents_complete([declaration])
@@ -320,7 +322,9 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         Declaration.hold_with_reason(
             [declaration], "Quarantine sample at Mohan")
         self.assertEqual(declaration.state, 'held')
-        Declaration.import_lodged([declaration])
+        with self.assertRaises(DeclarationError) as cm:
+            Declaration.import_lodged([declaration])
+        self.assertIn("Held", cm.exception.message)
         self.assertEqual(declaration.state, 'held')
         Declaration.resume([declaration])
         self.assertEqual(declaration.state, 'border_crossed')
@@ -423,7 +427,6 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         Declaration = pool.get('lao.customs.declaration')
         Line = pool.get('lao.customs.declaration.line')
         Document = pool.get('lao.customs.declaration.document')
-        DutyRate = pool.get('lao.customs.duty.rate')
         setup_platform()
         vendor = create_vendor("Paksong Coffee", 'CH-1001')
         usd, = Currency.search([('code', '=', 'USD')])
@@ -557,6 +560,12 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
             [True, True, True, False])
         with self.assertRaises(RailEventError):
             Booking.record_events([(kms, 'passed', day)])
+
+        # an actual time typed in the client moves the estimates too
+        Stop = pool.get('lao.rail.stop')
+        Stop.write([mhn], {'actual_arrival': day + 46 * h})
+        self.assertEqual(booking.delay, 2 * h)
+        self.assertEqual(booking.eta, day + 62 * h)
 
 
 del ModuleTestCase
