@@ -8,7 +8,8 @@ import importlib
 import sys
 
 BENCHMARKS = [
-    'provisioning', 'genealogy', 'marketplace', 'catalogue', 'load', 'prices']
+    'provisioning', 'genealogy', 'marketplace', 'catalogue', 'load', 'prices',
+    'crossborder']
 
 
 def main(argv=None):
