@@ -21,6 +21,7 @@ from sql import Null
 from sql.aggregate import Min
 from sql.operators import Concat
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields)
@@ -246,7 +247,9 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
                     low, requirement.hs_code_to or low, check))
 
         result = {}
-        for sub_ids in grouped_slice([l.id for l in listings]):
+        # half the parameters for the ids: the sub-queries take some too
+        for sub_ids in grouped_slice(
+                [l.id for l in listings], backend.MAX_QUERY_PARAMS // 2):
             cursor.execute(*listing.join(product,
                     condition=listing.product == product.id
                     ).select(*columns,
