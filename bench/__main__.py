@@ -9,7 +9,7 @@ import sys
 
 BENCHMARKS = [
     'provisioning', 'genealogy', 'marketplace', 'catalogue', 'load', 'prices',
-    'credit']
+    'credit', 'crossborder']
 
 
 def main(argv=None):

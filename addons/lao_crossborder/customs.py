@@ -10,6 +10,7 @@ resumes where it stopped) or refuse it.  Every step is logged with its user
 and time in lao.decision.
 """
 from decimal import Decimal
+from functools import wraps
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -57,6 +58,20 @@ LANGUAGES = [('en', 'description_en'), ('lo', 'description_lo'),
     ('zh_CN', 'description_zh')]
 
 _draft = {'readonly': Eval('state') != 'draft'}
+
+
+def step(to_state):
+    """A step of the declaration: Workflow's transition, refused with an
+    error (not ignored) from a state other than the step before"""
+    def decorator(func):
+        transition = Workflow.transition(to_state)(func)
+
+        @wraps(func)
+        def wrapper(cls, declarations, *args, **kwargs):
+            cls.check_step(declarations, to_state)
+            return transition(cls, declarations, *args, **kwargs)
+        return wrapper
+    return decorator
 
 
 class Decision(metaclass=PoolMeta):
@@ -271,12 +286,27 @@ class Declaration(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
                 return document
 
     @classmethod
+    def check_step(cls, declarations, to_state):
+        """Refuse to take a step from any step but the one before it: a
+        held declaration resumes first, a refused one stops"""
+        previous = STEPS[STEPS.index(to_state) - 1]
+        states = dict(cls.fields_get(['state'])['state']['selection'])
+        for declaration in declarations:
+            if declaration.state not in {previous, to_state}:
+                raise DeclarationError(gettext(
+                        'lao_crossborder.msg_declaration_step_skipped',
+                        declaration=declaration.rec_name,
+                        state=states[declaration.state],
+                        step=states[to_state],
+                        previous=states[previous]))
+
+    @classmethod
     def _step(cls, declarations, to_state):
         cls._log_transition(declarations, to_state)
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('documents_complete')
+    @step('documents_complete')
     def documents_complete(cls, declarations):
         for declaration in declarations:
             if not declaration.lines:
@@ -295,45 +325,45 @@ class Declaration(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('export_lodged')
+    @step('export_lodged')
     def export_lodged(cls, declarations):
         cls._require(declarations, 'export_reference')
         cls._step(declarations, 'export_lodged')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('export_released')
+    @step('export_released')
     def export_released(cls, declarations):
         cls._step(declarations, 'export_released')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('border_crossed')
+    @step('border_crossed')
     def border_crossed(cls, declarations):
         cls._step(declarations, 'border_crossed')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('import_lodged')
+    @step('import_lodged')
     def import_lodged(cls, declarations):
         cls._require(declarations, 'import_reference')
         cls._step(declarations, 'import_lodged')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('inspected')
+    @step('inspected')
     def inspected(cls, declarations):
         cls._step(declarations, 'inspected')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cleared')
+    @step('cleared')
     def cleared(cls, declarations):
         cls._step(declarations, 'cleared')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('delivered')
+    @step('delivered')
     def delivered(cls, declarations):
         cls._step(declarations, 'delivered')
 

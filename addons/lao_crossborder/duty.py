@@ -21,7 +21,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import DutyEstimateError, DutyRateValidationError
-from .export import HS_CODE, hs_digits
+from .export import HS_CODE, hs_digits, hs_in_range
 
 REGIMES = [
     (None, ""),
@@ -93,11 +93,8 @@ class DutyRate(ModelSQL, ModelView):
                             code=code))
 
     def matches(self, code, date):
-        code = hs_digits(code)
-        low = self.hs_code_from
-        high = self.hs_code_to or low
-        return (bool(code)
-            and low <= code[:len(low)] and code[:len(high)] <= high
+        return (hs_in_range(hs_digits(code), self.hs_code_from,
+                self.hs_code_to or self.hs_code_from)
             and self.start_date <= date
             and (not self.end_date or date <= self.end_date))
 

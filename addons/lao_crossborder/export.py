@@ -21,6 +21,7 @@ from sql import Null
 from sql.aggregate import Min
 from sql.operators import Concat
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields)
@@ -61,6 +62,12 @@ HS_CODE = re.compile(r'^\d{2,10}$')
 def hs_digits(code):
     "The digits of an HS code written with dots or spaces"
     return re.sub(r'\D', '', code or '')
+
+
+def hs_in_range(digits, low, high):
+    "Whether the HS code's digits lie between the prefixes low and high"
+    return bool(digits) and low <= digits[:len(low)] and (
+        digits[:len(high)] <= high)
 
 
 class Requirement(DeactivableMixin, ModelSQL, ModelView):
@@ -146,12 +153,9 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         "Whether the HS code lies in the requirement's range"
         if not self.hs_code_from:
             return True
-        code = hs_digits(code)
-        if not code:
-            return False
-        low = self.hs_code_from
-        high = self.hs_code_to or low
-        return low <= code[:len(low)] and code[:len(high)] <= high
+        return hs_in_range(
+            hs_digits(code), self.hs_code_from,
+            self.hs_code_to or self.hs_code_from)
 
     @classmethod
     def commodity_categories(cls, requirements):
@@ -228,8 +232,24 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
                         | (registration.valid_to
                             >= date + dt.timedelta(days=days)))))
 
+        # the requirements as plain values, read once for all the listings
+        rules = []
+        for requirement in requirements:
+            if requirement.kind == 'market_access':
+                check = ('protocol', requirement.protocol_in_force(date))
+            elif requirement.vendor_held:
+                check = ('registration', (requirement.kind,
+                        requirement.minimum_remaining_days or 0))
+            else:
+                check = ('consignment', None)
+            low = requirement.hs_code_from
+            rules.append((requirement.id, categories[requirement.id],
+                    low, requirement.hs_code_to or low, check))
+
         result = {}
-        for sub_ids in grouped_slice([l.id for l in listings]):
+        # half the parameters for the ids: the sub-queries take some too
+        for sub_ids in grouped_slice(
+                [l.id for l in listings], backend.MAX_QUERY_PARAMS // 2):
             cursor.execute(*listing.join(product,
                     condition=listing.product == product.id
                     ).select(*columns,
@@ -237,35 +257,35 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             for row in cursor:
                 listing_id, _, category_id, code = row[:4]
                 registrations = dict(zip(validity, row[4:]))
+                digits = hs_digits(code)
                 items = []
                 if not code:
                     items.append((None, None, False))
-                for requirement in requirements:
-                    cats = categories[requirement.id]
+                for requirement_id, cats, low, high, (kind, value) in rules:
                     if cats is not None and category_id not in cats:
                         continue
-                    if not requirement.matches_hs_code(code):
+                    if low and not hs_in_range(digits, low, high):
                         continue
-                    if requirement.kind == 'market_access':
-                        items.append((requirement, None,
-                                requirement.protocol_in_force(date)))
-                    elif requirement.vendor_held:
-                        registration = registrations[requirement.kind,
-                            requirement.minimum_remaining_days or 0]
-                        items.append((requirement, registration,
+                    if kind == 'protocol':
+                        items.append((requirement_id, None, value))
+                    elif kind == 'registration':
+                        registration = registrations[value]
+                        items.append((requirement_id, registration,
                                 bool(registration)))
                     else:
-                        items.append((requirement, None, None))
+                        items.append((requirement_id, None, None))
                 if not any(r for r, _, _ in items):
                     items.append((None, None, False))
                 result[listing_id] = items
+        by_id = {r.id: r for r in requirements}
         registration_ids = {
             g for items in result.values() for _, g, _ in items if g}
         registrations = {
             g.id: g for g in Registration.browse(list(registration_ids))}
         return {
             listing_id: [
-                (r, registrations.get(g), ok) for r, g, ok in items]
+                (by_id.get(r), registrations.get(g), ok)
+                for r, g, ok in items]
             for listing_id, items in result.items()}
 
     @classmethod

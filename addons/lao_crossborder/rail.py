@@ -20,6 +20,11 @@ from trytond.transaction import Transaction
 
 from .exceptions import RailEventError
 
+# Changing any of them moves the estimates of the booking
+_EVENT_FIELDS = {
+    'planned_arrival', 'planned_departure', 'actual_arrival',
+    'actual_departure', 'sequence'}
+
 
 class Station(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Railway Station"
@@ -103,8 +108,8 @@ class Booking(ModelSQL, ModelView):
                         'lao_crossborder.msg_rail_event_kind', kind=kind))
             setattr(stop, f'actual_{kind}', time)
             to_save[stop.id] = stop
+        # saving the actual times recomputes the bookings
         Stop.save(list(to_save.values()))
-        cls.recompute(list({s.booking for s in to_save.values()}))
 
     @classmethod
     def recompute(cls, bookings):
@@ -117,8 +122,10 @@ class Booking(ModelSQL, ModelView):
         for booking in bookings:
             delay = booking.latest_delay()
             for stop in booking.stops:
-                stop.eta = stop.estimate(delay)
-                stops.append(stop)
+                eta = stop.estimate(delay)
+                if eta != stop.eta:
+                    stop.eta = eta
+                    stops.append(stop)
             booking.delay = delay
             if (delay is not None and delay > booking.delay_warning
                     and not booking.delay_warned):
@@ -227,6 +234,20 @@ class Stop(sequence_ordered(), ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.booking, Index.Equality())))
+
+    @classmethod
+    def on_modification(cls, mode, stops, field_names=None):
+        """Recompute the estimates of the bookings whose stops were added or
+        got a planned or actual time, from the client as from
+        Booking.record_events"""
+        pool = Pool()
+        Booking = pool.get('lao.rail.booking')
+        super().on_modification(mode, stops, field_names=field_names)
+        if mode == 'delete':
+            return
+        if mode == 'write' and not (field_names & _EVENT_FIELDS):
+            return
+        Booking.recompute(list({s.booking for s in stops}))
 
     def estimate(self, delay):
         "The estimated time of the stop given the booking's delay"

@@ -1,5 +1,8 @@
 import datetime as dt
+import io
 from decimal import Decimal
+
+import pypdf
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
@@ -10,6 +13,7 @@ from trytond.modules.lao_b2b.tests.test_marketplace import (
 from trytond.modules.lao_crossborder.exceptions import (
     CrossBorderOrderError, DeclarationError, DutyEstimateError,
     RailEventError, RequirementValidationError)
+from trytond.modules.lao_trace.tests import pdf_objects
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -295,8 +299,10 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         declaration = self.create_declaration(vendor)
         self.assertEqual(declaration.total_net_weight, 1000)
 
-        # a step cannot be skipped
-        Declaration.export_released([declaration])
+        # a step cannot be skipped: refused naming the step before
+        with self.assertRaises(DeclarationError) as cm:
+            Declaration.export_released([declaration])
+        self.assertIn("Export Lodged", cm.exception.message)
         self.assertEqual(declaration.state, 'draft')
         with self.assertRaises(DeclarationError) as cm:
             Declaration.documents_complete([declaration])
@@ -318,7 +324,9 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         Declaration.hold_with_reason(
             [declaration], "Quarantine sample at Mohan")
         self.assertEqual(declaration.state, 'held')
-        Declaration.import_lodged([declaration])
+        with self.assertRaises(DeclarationError) as cm:
+            Declaration.import_lodged([declaration])
+        self.assertIn("Held", cm.exception.message)
         self.assertEqual(declaration.state, 'held')
         Declaration.resume([declaration])
         self.assertEqual(declaration.state, 'border_crossed')
@@ -359,6 +367,60 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
 
 
     @with_transaction()
+    def test_trade_documents_pdf(self):
+        "Invoice, packing list and Form E sheet print Lao and Chinese"
+        pool = Pool()
+        Booking = pool.get('lao.rail.booking')
+        Station = pool.get('lao.rail.station')
+        Document = pool.get('lao.customs.declaration.document')
+        setup_platform()
+        vendor = create_vendor("Paksong Coffee", 'CH-1001')
+        declaration = self.create_declaration(vendor)
+        Document.write(list(declaration.documents), {
+                'received': True, 'number': 'E-2026-LA-0007'})
+        vts, = Station.search([('code', '=', 'VTS')])
+        kms, = Station.search([('code', '=', 'KMS')])
+        Booking.create([{
+                    'company': vendor.id,
+                    'declaration': declaration.id,
+                    'number': 'CLRU7654321',
+                    'seals': 'LA-000777',
+                    'stops': [('create', [
+                                {'station': vts.id, 'planned_departure':
+                                    dt.datetime(2026, 12, 1, 4)},
+                                {'station': kms.id, 'planned_arrival':
+                                    dt.datetime(2026, 12, 3, 12)},
+                                ])],
+                    }])
+        expected = {
+            'lao.customs.declaration.commercial_invoice': [
+                "商业发票", "ໃບເກັບເງິນການຄ້າ", "1,000.0 kg", "39,000",
+                "39,000,000"],
+            'lao.customs.declaration.packing_list': [
+                "装箱单", "1,000.000", "1,012.500", "CLRU7654321",
+                "LA-000777"],
+            'lao.customs.declaration.form_e_sheet': [
+                "原产地标准", "WO", "1,012.500", "E-2026-LA-0007",
+                "CLRU7654321"],
+            }
+        for name, texts in expected.items():
+            Report = pool.get(name, type='report')
+            extension, content, _, _ = Report.execute([declaration.id], {})
+            self.assertEqual(extension, 'pdf')
+            content = bytes(content)
+            reader = pypdf.PdfReader(io.BytesIO(content))
+            text = '\n'.join(page.extract_text() for page in reader.pages)
+            for string in texts + [
+                    "0901.11.00", "生咖啡豆", "ເມັດກາເຟດິບ", "Green coffee",
+                    "Paksong Coffee", "Kunming Importer"]:
+                self.assertIn(string, text, msg=name)
+            # the Lao and Chinese glyphs come from the embedded Noto fonts
+            objects = pdf_objects(content)
+            for font in [b'Noto-Sans-Lao', b'Noto-Sans-CJK']:
+                self.assertIn(font, objects, msg=name)
+
+
+    @with_transaction()
     def test_duty_estimate(self):
         "Duty and VAT in CNY against a hand-computed example"
         pool = Pool()
@@ -367,7 +429,6 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         Declaration = pool.get('lao.customs.declaration')
         Line = pool.get('lao.customs.declaration.line')
         Document = pool.get('lao.customs.declaration.document')
-        DutyRate = pool.get('lao.customs.duty.rate')
         setup_platform()
         vendor = create_vendor("Paksong Coffee", 'CH-1001')
         usd, = Currency.search([('code', '=', 'USD')])
@@ -501,6 +562,12 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
             [True, True, True, False])
         with self.assertRaises(RailEventError):
             Booking.record_events([(kms, 'passed', day)])
+
+        # an actual time typed in the client moves the estimates too
+        Stop = pool.get('lao.rail.stop')
+        Stop.write([mhn], {'actual_arrival': day + 46 * h})
+        self.assertEqual(booking.delay, 2 * h)
+        self.assertEqual(booking.eta, day + 62 * h)
 
 
 del ModuleTestCase

@@ -2,9 +2,7 @@ import datetime as dt
 import json
 import os
 import random
-import re
 import unittest
-import zlib
 
 import jsonschema
 from stdnum import ean
@@ -19,20 +17,9 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from . import ChainBuilder, load_chains
+from . import ChainBuilder, load_chains, pdf_objects
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), 'EPCIS-JSON-Schema.json')
-
-
-def pdf_objects(pdf):
-    "The PDF's bytes with its compressed streams inflated"
-    parts = [pdf]
-    for stream in re.findall(rb'stream\r?\n(.*?)endstream', pdf, re.S):
-        try:
-            parts.append(zlib.decompress(stream))
-        except zlib.error:
-            pass  # not a Flate stream (an image): nothing to read in it
-    return b''.join(parts)
 
 
 class GS1TestCase(unittest.TestCase):
