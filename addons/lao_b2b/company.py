@@ -12,6 +12,7 @@ import datetime as dt
 from sql import Literal, Null
 from sql.conditionals import Case, Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -104,7 +105,8 @@ class Company(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         query = cls._vendor_state_query()
         states = {i: (None, None) for i in company_ids}
-        for sub_ids in grouped_slice(list(company_ids)):
+        for sub_ids in grouped_slice(
+                list(company_ids), backend.MAX_QUERY_PARAMS):
             cursor.execute(*query.select(
                     query.company, query.vendor_state, query.application,
                     where=reduce_ids(query.company, sub_ids)

@@ -4,6 +4,7 @@ The platform's goods are a tree of product categories seeded in XML.  A
 category can be marked prohibited (protected wildlife, for example): no
 listing of it, or of any category below it, passes the pre-checks.
 """
+from trytond import backend
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
@@ -119,7 +120,7 @@ class Product(metaclass=PoolMeta):
         template = Template.__table__()
         cursor = Transaction().connection.cursor()
         companies = {}
-        for sub_products in grouped_slice(products):
+        for sub_products in grouped_slice(products, backend.MAX_QUERY_PARAMS):
             cursor.execute(*product.join(
                     template, condition=product.template == template.id
                     ).select(product.id, template.company,

@@ -370,7 +370,8 @@ class Profile(ModelSQL, ModelView):
             facts = ProfileFacts(party_ids).collect()
             now = dt.datetime.now()
             existing = {}
-            for sub_ids in (grouped_slice(list(facts))
+            for sub_ids in (grouped_slice(
+                    list(facts), backend.MAX_QUERY_PARAMS)
                     if party_ids is not None else [None]):
                 domain = ([('party', 'in', list(sub_ids))]
                     if sub_ids is not None else [])
@@ -402,7 +403,8 @@ class Profile(ModelSQL, ModelView):
             if party_ids is None:
                 cursor.execute(*factor.delete())
             else:
-                for sub_ids in grouped_slice([p.id for p in to_save]):
+                for sub_ids in grouped_slice(
+                        [p.id for p in to_save], backend.MAX_QUERY_PARAMS):
                     cursor.execute(*factor.delete(
                             where=reduce_ids(factor.profile, sub_ids)))
             Factor.create([{

@@ -1,5 +1,6 @@
 from sql import Null
 
+from trytond import backend
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
@@ -31,7 +32,8 @@ class Listing(metaclass=PoolMeta):
         profile = Profile.__table__()
         cursor = Transaction().connection.cursor()
         grades = {}
-        for sub_ids in grouped_slice([c.id for c in cards]):
+        for sub_ids in grouped_slice(
+                [c.id for c in cards], backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.join(profile,
                     condition=profile.vendor == table.company
                     ).select(table.id, profile.grade, profile.score,

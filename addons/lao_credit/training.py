@@ -17,6 +17,7 @@ from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import (
@@ -235,7 +236,7 @@ class Session(Workflow, ModelSQL, ModelView):
         enrolment = Enrolment.__table__()
         cursor = Transaction().connection.cursor()
         counts = {}
-        for sub_ids in grouped_slice(session_ids):
+        for sub_ids in grouped_slice(session_ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*enrolment.select(
                     enrolment.session, Count(Literal(1)),
                     where=reduce_ids(enrolment.session, sub_ids),
@@ -430,7 +431,8 @@ class Enrolment(ModelSQL, ModelView):
         enrolment, passed, from_ = cls._passed_query()
         cursor = Transaction().connection.cursor()
         result = {e.id: False for e in enrolments}
-        for sub_ids in grouped_slice([e.id for e in enrolments]):
+        for sub_ids in grouped_slice(
+                [e.id for e in enrolments], backend.MAX_QUERY_PARAMS):
             cursor.execute(*from_.select(enrolment.id,
                     where=reduce_ids(enrolment.id, sub_ids) & passed))
             for id_, in cursor:

@@ -2,6 +2,7 @@
 listings: supply on offer per province and the newest posts."""
 from collections import defaultdict
 
+from trytond import backend
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 
@@ -36,7 +37,7 @@ class BoardPost(metaclass=PoolMeta):
                 ('category', 'child_of', [category], 'parent'),
                 ('origin_province', '!=', None),
                 ])
-        for sub in grouped_slice(listings):
+        for sub in grouped_slice(listings, backend.MAX_QUERY_PARAMS):
             sub = list(sub)
             available = Listing.get_available_quantity(
                 sub, 'available_quantity')

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sql import Literal
 from sql.conditionals import Case
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -342,7 +343,7 @@ class Observation(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         result = defaultdict(list)
         commodities = sorted({c for c, _ in pairs})
         excluded = set(exclude)
-        for sub_ids in grouped_slice(commodities):
+        for sub_ids in grouped_slice(commodities, backend.MAX_QUERY_PARAMS):
             where = (reduce_ids(table.commodity, sub_ids)
                 & (table.date >= start) & (table.date <= end)
                 & table.state.in_(COUNTED_STATES))
@@ -391,7 +392,8 @@ class Observation(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
             cursor = Transaction().connection.cursor()
             cases = Case(*((table.id == i, Literal(round(s, 3)))
                     for i, s in flagged.items()))
-            for sub_ids in grouped_slice(list(flagged)):
+            for sub_ids in grouped_slice(
+                    list(flagged), backend.MAX_QUERY_PARAMS):
                 cursor.execute(*table.update(
                         [table.state, table.outlier_score],
                         ['flagged', cases],

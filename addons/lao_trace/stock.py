@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from sql import Column, Null, With
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
 from trytond.model.modelstorage import local_cache
@@ -182,7 +183,8 @@ class Lot(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
         result = defaultdict(set)
-        for sub_ids in grouped_slice([l.id for l in lots]):
+        for sub_ids in grouped_slice(
+                [l.id for l in lots], backend.MAX_QUERY_PARAMS):
             seeds = table.select(
                 table.id.as_('root'), table.id.as_('lot'),
                 where=reduce_ids(table.id, sub_ids))
@@ -199,7 +201,8 @@ class Lot(metaclass=PoolMeta):
         "The ids of the lots upstream or downstream of any of lots"
         cursor = Transaction().connection.cursor()
         ids = set()
-        for sub_ids in grouped_slice([l.id for l in lots]):
+        for sub_ids in grouped_slice(
+                [l.id for l in lots], backend.MAX_QUERY_PARAMS):
             cursor.execute(*cls._genealogy_select(sub_ids, direction))
             ids.update(lot for lot, in cursor)
         return ids
@@ -245,7 +248,8 @@ class Lot(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         edges = cls._genealogy_edges()
         result = {n: {l.id: [] for l in lots} for n in names}
-        for sub_ids in grouped_slice([l.id for l in lots]):
+        for sub_ids in grouped_slice(
+                [l.id for l in lots], backend.MAX_QUERY_PARAMS):
             sub_ids = list(sub_ids)
             for name, key, other in [
                     ('input_lots', 'child', 'parent'),
@@ -271,7 +275,8 @@ class Lot(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         move = Move.__table__()
         output = Move.__table__()
-        for sub_ids in grouped_slice([p.id for p in productions]):
+        for sub_ids in grouped_slice(
+                [p.id for p in productions], backend.MAX_QUERY_PARAMS):
             seeds = move.select(
                 move.production_input.as_('root'), move.lot.as_('lot'),
                 where=reduce_ids(move.production_input, sub_ids)
@@ -315,7 +320,7 @@ class Lot(metaclass=PoolMeta):
         blocks = defaultdict(list)
         if not lots:
             return blocks
-        for sub_lots in grouped_slice(lots):
+        for sub_lots in grouped_slice(lots, backend.MAX_QUERY_PARAMS):
             sub_lots = list(sub_lots)
             inspections = Inspection.search([
                     ('origin', 'in', [str(l) for l in sub_lots]),
