@@ -4,6 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAO_VERSION := 8.0
+# MailDev, the demo's mail catcher: an SMTP server keeping every e-mail of
+# the platform, and their web inbox (scripts/demo/__main__.py, the browser
+# journeys)
+MAILDEV_VERSION := 3.0.0
+MAILDEV := var/npm/maildev-$(MAILDEV_VERSION)/node_modules/.bin/maildev
 DEMO_DB ?= demo
 MODULES := $(notdir $(wildcard addons/lao_*))
 # Test databases are cached per backend and per state of the modules' code
@@ -20,7 +25,8 @@ TEST_WORKERS ?= $(shell nproc)
 # The storefront's message catalogues, compiled from their .po files
 STOREFRONT_MO := $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
 
-install: $(VENV)/.installed var/sao/package/dist var/npm/node_modules/echarts/dist/echarts.min.js $(STOREFRONT_MO)
+install: $(VENV)/.installed var/sao/package/dist var/npm/node_modules/echarts/dist/echarts.min.js \
+	$(MAILDEV) $(STOREFRONT_MO)
 
 storefront/translations/%.mo: storefront/translations/%.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
@@ -47,6 +53,14 @@ var/npm/node_modules/echarts/dist/echarts.min.js:
 	cd var/npm && npm install --silent --no-save --no-package-lock \
 		echarts@$(ECHARTS_VERSION) >/dev/null
 	test -f $@
+
+# MailDev in a folder of its own: npm would prune ECharts' folder of it
+$(MAILDEV):
+	mkdir -p var/npm/maildev-$(MAILDEV_VERSION)
+	npm install --silent --no-save --no-package-lock \
+		--prefix var/npm/maildev-$(MAILDEV_VERSION) \
+		maildev@$(MAILDEV_VERSION) >/dev/null
+	test -x $@
 
 demo: install
 	$(BIN)/python -m scripts.demo --database $(DEMO_DB)

@@ -1,28 +1,25 @@
 """What the browser tests share: the demo database prepared once per state
 of the code (kept in TEST_CACHE), trytond serving it with sao on a free
-loopback port, the web shop served beside it, an SMTP sink that keeps the
-e-mails they send, JSON-RPC calls as sao makes them, and a log-in to sao in
-Chromium (Debian's /usr/bin/chromium driven by Playwright).  Screenshots go
-to test-artifacts/."""
+loopback port, the web shop served beside it, MailDev catching the e-mails
+they send as in make demo, JSON-RPC calls as sao makes them, and a log-in to
+sao in Chromium (Debian's /usr/bin/chromium driven by Playwright).
+Screenshots go to test-artifacts/."""
 import contextlib
-import email
-import email.policy
 import hashlib
 import json
 import os
-import queue
 import shutil
 import socket
-import socketserver
 import subprocess
 import sys
-import threading
+import time
 import urllib.error
 import urllib.request
 
 from scripts.database import (
     ROOT, create_database, our_modules, path_overlay, tryton_command)
-from scripts.demo.__main__ import stop_children, wait_healthy, wait_ready
+from scripts.demo.__main__ import (
+    maildev_command, stop_children, wait_healthy, wait_maildev, wait_ready)
 from scripts.demo.platform import ADMIN_PASSWORD
 
 from .cache_lock import cache_folder, cache_lock
@@ -107,12 +104,8 @@ def demo_platform(base, smtp_port=None):
     overlay = path_overlay(
         str(base / 'overlay.conf'), str(db_path),
         os.path.join(ROOT, 'var', 'sao', 'package'),
-        listen=f'127.0.0.1:{port}')
-    if smtp_port:
-        with open(overlay, 'a') as file:
-            file.write('[email]\n'
-                f'uri = smtp://127.0.0.1:{smtp_port}\n'
-                'from = platform@lao-ecommerce.example\n')
+        listen=f'127.0.0.1:{port}',
+        email_uri=smtp_port and f'smtp://127.0.0.1:{smtp_port}')
     config_files = [os.path.join(ROOT, 'config', 'trytond.conf'), overlay]
     logins_file = base / 'logins.json'
     prepare_database(str(db_path), config_files, str(logins_file))
@@ -168,66 +161,56 @@ def serving_shop(base, config_files, back_office_url):
             stop_children([process])
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    "Just enough SMTP for smtplib: every message received is queued"
+class MailCatcher:
+    """MailDev as make demo runs it, on free loopback ports: the SMTP server
+    that keeps the platform's e-mails, and their web inbox (url) with its
+    REST API"""
 
-    def reply(self, line):
-        self.wfile.write(line.encode() + b'\r\n')
-
-    def handle(self):
-        self.reply('220 sink')
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                return
-            command = line.decode('ascii', 'replace').strip().upper()
-            if command.startswith('EHLO'):
-                self.reply('250-sink')
-                self.reply('250 8BITMIME')
-            elif command.startswith('DATA'):
-                self.reply('354 end with .')
-                lines = []
-                while True:
-                    line = self.rfile.readline()
-                    if line in {b'.\r\n', b'.\n', b''}:
-                        break
-                    lines.append(line[1:] if line.startswith(b'..')
-                        else line)
-                self.server.messages.put(email.message_from_bytes(
-                        b''.join(lines), policy=email.policy.default))
-                self.reply('250 queued')
-            elif command.startswith('QUIT'):
-                self.reply('221 bye')
-                return
-            else:
-                # HELO, MAIL, RCPT, RSET, NOOP
-                self.reply('250 ok')
-
-
-class SMTPSink(socketserver.ThreadingTCPServer):
-    "An SMTP server on a free loopback port that keeps what it receives"
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        super().__init__(('127.0.0.1', 0), _SMTPHandler)
-        self.messages = queue.Queue()
-        self.port = self.server_address[1]
+    def __init__(self, base):
+        self.base = base
+        self.smtp_port = free_port()
+        self.web_port = free_port()
+        self.url = f'http://127.0.0.1:{self.web_port}/'
+        self.seen = set()
 
     def __enter__(self):
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        directory = self.base / 'mail'
+        directory.mkdir()
+        self.log = open(self.base / 'maildev.log', 'w')
+        self.process = subprocess.Popen(
+            maildev_command(str(directory), self.smtp_port, self.web_port),
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            wait_maildev(self.url, self.process)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
+        stop_children([self.process])
+        self.log.close()
 
-    def wait_for(self, recipient, timeout=60):
-        "The next message to recipient, waiting for it to arrive"
+    def emails(self):
+        "The e-mails in the inbox, as MailDev's REST API gives them"
+        with urllib.request.urlopen(
+                self.url + 'api/email', timeout=30) as answer:
+            return json.load(answer)
+
+    def wait_for(self, recipient, timeout=UI_TIMEOUT / 1000):
+        """The next e-mail to recipient not returned before, waiting for it
+        to arrive (the queue sends it after the commit of the request)"""
+        deadline = time.monotonic() + timeout
         while True:
-            message = self.messages.get(timeout=timeout)
-            if recipient in message['To']:
-                return message
+            for message in self.emails():
+                if (message['id'] not in self.seen and any(
+                            t['address'] == recipient for t in message['to'])):
+                    self.seen.add(message['id'])
+                    return message
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no e-mail to {recipient} in MailDev")
+            time.sleep(0.5)
 
 
 def rpc(url, payload, cookie=None):

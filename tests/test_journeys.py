@@ -1,18 +1,24 @@
-"""Two journeys through the whole platform in Chromium, as people make them.
+"""Two journeys through the whole platform in Chromium, as newcomers make
+them.
 
-1. A buyer signs up on the web shop, follows the link of the validation
-   e-mail, fills its business profile, searches the catalogue, puts two
-   vendors' listings in its cart, is stopped below a listing's minimum,
-   corrects it, checks out and sees the order split between the two vendors.
+1. A guest puts cassava flour in its cart at the listing's minimum of
+   1,000 kg and presses Place the order; it signs up, opens the validation
+   e-mail in the mail catcher, follows its link, logs in with its guest
+   cart, fills its business profile, puts a second vendor's listing in its
+   cart, is stopped below that listing's minimum, corrects it, checks out
+   and sees the order split between the two vendors.
 2. A tea cooperative applies on the web shop with its documents, a
-   government reviewer approves it in the back office (sao), the
-   cooperative lists its tea on the web shop and submits it, the reviewer
-   publishes it in sao, and buyers find it in the catalogue in Lao and in
-   Chinese.
+   government reviewer approves it in the back office (sao), its manager
+   opens the invitation e-mail in the mail catcher, chooses a password and
+   logs in to sao; the cooperative lists its tea on the web shop and
+   submits it, the reviewer publishes it in sao, and buyers find it in the
+   catalogue in Lao and in Chinese.
 
 The demo database (tests/browser.py, cached in TEST_CACHE) is served by
 trytond with sao and by the web shop on free loopback ports; their e-mails
-go to an SMTP sink of the test.  Screenshots are kept in test-artifacts/.
+go to MailDev, as in make demo, whose inbox the newcomers open.
+Screenshots, at 360 px and 1280 px where the page is the newcomer's, are
+kept in test-artifacts/.
 """
 import re
 
@@ -23,8 +29,8 @@ from trytond.modules.lao_b2b.tests import files
 from scripts.demo.platform import REVIEWERS
 
 from .browser import (
-    CHROMIUM, DATABASE, UI_TIMEOUT, SMTPSink, call, chromium, demo_platform,
-    sao_log_in, screenshot, serving, serving_shop)
+    CHROMIUM, DATABASE, UI_TIMEOUT, MailCatcher, call, chromium,
+    demo_platform, sao_log_in, screenshot, serving, serving_shop)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -47,8 +53,9 @@ LAPTOP = {'width': 1280, 'height': 900}
 def platform(tmp_path_factory):
     "The back office and the web shop on the demo database, and the mail"
     base = tmp_path_factory.mktemp('journeys')
-    with SMTPSink() as mail:
-        config_files, port, logins = demo_platform(base, smtp_port=mail.port)
+    with MailCatcher(base) as mail:
+        config_files, port, logins = demo_platform(
+            base, smtp_port=mail.smtp_port)
         with serving(base, config_files, port, preload=True) as url, \
                 serving_shop(base, config_files, url) as shop:
             yield {
@@ -70,28 +77,44 @@ def _page(browser, viewport, errors):
     return page
 
 
-def _validation_link(message, shop):
-    body = message.get_body(('plain', 'html')).get_content()
-    match = re.search(
-        re.escape(shop) + r'account/validate\?[^\s"<]+', body)
+def shots(page, name):
+    "Screenshots of the page at the widths of a phone and of a laptop"
+    viewport = page.viewport_size
+    for width, size in [('360', PHONE), ('1280', LAPTOP)]:
+        page.set_viewport_size(size)
+        screenshot(page, f'{name}-{width}')
+    page.set_viewport_size(viewport)
+
+
+def read_mail(page, platform, email, link, shot):
+    """Open the inbox of the mail catcher, then the next e-mail to email,
+    and return the first address in it that starts with link"""
+    from playwright.sync_api import expect
+    message = platform['mail'].wait_for(email)
+    page.goto(platform['mail'].url)
+    page.get_by_text(message['subject']).first.click()
+    expect(page.get_by_text(message['subject']).first).to_be_visible()
+    shots(page, shot)
+    body = message.get('html') or message.get('text') or ''
+    match = re.search(re.escape(link) + r'[^\s"<>\]]*', body)
     assert match, body
     return match.group(0).replace('&amp;', '&')
 
 
 def sign_up(page, platform, email, shot):
-    """Sign up on the web shop, follow the link of the validation e-mail
-    and log in"""
+    """Sign up on the web shop, open the validation e-mail in the mail
+    catcher, follow its link and log in"""
     from playwright.sync_api import expect
     shop = platform['shop']
     page.goto(shop + 'account/signup')
     page.fill('#email', email)
     page.fill('#password', PASSWORD)
     page.fill('#confirm', PASSWORD)
-    screenshot(page, f'{shot}-1-signup')
+    shots(page, f'{shot}-1-signup')
     page.locator('main form button[type=submit]').click()
     expect(page.locator('main')).to_contain_text("Check your e-mail")
-    message = platform['mail'].wait_for(email)
-    page.goto(_validation_link(message, shop))
+    page.goto(read_mail(page, platform, email, shop + 'account/validate',
+            f'{shot}-1-validation-mail'))
     expect(page).to_have_url(re.compile(r'/account/login'))
     page.fill('#email', email)
     page.fill('#password', PASSWORD)
@@ -102,11 +125,32 @@ def sign_up(page, platform, email, shot):
 def test_buyer_journey(platform, browser):
     from playwright.sync_api import expect
     shop = platform['shop']
+    email = 'noodles@vientiane-kitchen.example'
     errors = []
     page = _page(browser, PHONE, errors)
     try:
-        sign_up(page, platform, 'noodles@vientiane-kitchen.example',
-            'journey-buyer')
+        # A guest puts the flour in its cart at the minimum the listing
+        # offers, and is asked to log in to order
+        page.goto(shop + 'catalogue')
+        page.fill('#q', "cassava flour")
+        page.locator('main form button[type=submit]').first.click()
+        page.get_by_role('link', name=re.compile("Cassava flour")).first.click()
+        expect(page.locator('h1')).to_contain_text("Cassava flour")
+        expect(page.locator('#quantity')).to_have_value('1000')
+        shots(page, 'journey-buyer-0-listing')
+        page.get_by_role('button', name="Add to cart").click()
+        expect(page.locator('.flash')).to_contain_text("1,000 kg")
+        page.get_by_role('button', name="Place the order").click()
+        expect(page).to_have_url(re.compile(r'/account/login'))
+        page.get_by_role('link', name="Create an account").click()
+
+        sign_up(page, platform, email, 'journey-buyer')
+
+        # The cart of the guest is the account's
+        page.goto(shop + 'cart')
+        cart = page.locator('main')
+        expect(cart.locator('input[name^="quantity-"]')).to_have_value('1000')
+        expect(cart).to_contain_text("Cassava flour")
 
         # The business profile that orders need
         page.goto(shop + 'account/profile')
@@ -118,52 +162,43 @@ def test_buyer_journey(platform, browser):
         page.locator('main form button[type=submit]').click()
         expect(page.locator('.flash')).to_be_visible()
 
-        # Search the catalogue and add a coffee below its minimum
-        page.goto(shop + 'catalogue')
-        page.fill('#q', "arabica")
-        page.locator('form.search button[type=submit], '
-            'main form button[type=submit]').first.click()
-        card = page.get_by_role('link', name=re.compile("washed arabica"))
-        card.first.click()
-        expect(page.locator('h1')).to_contain_text("arabica")
-        screenshot(page, 'journey-buyer-2-listing')
-        page.fill('#quantity', '60')
-        page.get_by_role('button', name="Add to cart").click()
-
+        # A second vendor's rice, added below its minimum
         page.goto(shop + 'catalogue')
         page.fill('#q', "sticky rice")
         page.locator('main form button[type=submit]').first.click()
         page.get_by_role('link', name=re.compile("sticky rice")).first.click()
+        page.fill('#quantity', '100')
         page.get_by_role('button', name="Add to cart").click()
 
         # The cart names the listing and its minimum, and offers no order
-        cart = page.locator('main')
         expect(cart.locator('.error', has_text="minimum")).to_have_count(1)
         expect(page.get_by_role('button', name="Place the order")
             ).to_have_count(0)
-        screenshot(page, 'journey-buyer-3-below-minimum')
-        quantity = cart.locator('input[name^="quantity-"]').first
-        quantity.fill('100')
+        shots(page, 'journey-buyer-2-below-minimum')
+        quantity = cart.locator('li', has_text="sticky rice").locator(
+            'input[name^="quantity-"]')
+        quantity.fill('500')
         page.get_by_role('button', name="Update the cart").click()
         expect(cart.locator('.error')).to_have_count(0)
         page.fill('#reference', "Kitchen order 1")
-        screenshot(page, 'journey-buyer-4-cart')
+        shots(page, 'journey-buyer-3-checkout')
         page.get_by_role('button', name="Place the order").click()
 
         # One order, one part per vendor
         expect(page.locator('.flash')).to_contain_text("order is placed")
         parts = page.locator('main h2 + ul.list > li')
         expect(parts).to_have_count(2)
-        screenshot(page, 'journey-buyer-5-order')
+        shots(page, 'journey-buyer-4-order')
         vendors = parts.all_inner_texts()
     except Exception:
         screenshot(page, 'journey-buyer-failure')
         raise
-    assert any('Bolaven' in v or 'Coffee' in v for v in vendors), vendors
+    assert any('Cassava' in v or 'Phonhong' in v for v in vendors), vendors
     assert any('Rice' in v or 'Luang Prabang' in v for v in vendors), vendors
     assert not errors, errors
 
-    # Each vendor has its sale, confirmed and processed at once
+    # Each vendor has its sale, confirmed and processed at once; the flour
+    # is ordered at its minimum
     assert all("SO/" in v for v in vendors), vendors
     admin = platform['logins']['admin']
     order, = call(platform, 'admin', admin,
@@ -172,9 +207,20 @@ def test_buyer_journey(platform, browser):
         ['status', 'buyer.rec_name'])
     assert order['status'] in {'confirmed', 'processing'}
     assert order['buyer.']['rec_name'] == "Vientiane Noodle Kitchen"
+    lines = call(platform, 'admin', admin,
+        'model.lao.marketplace.order.line.search_read',
+        [('order', '=', order['id'])], 0, None, None,
+        ['quantity', 'listing.title'])
+    assert sorted(l['quantity'] for l in lines) == [500, 1000], lines
+    # The validation e-mail is recorded as sent for the operators
+    mail, = call(platform, 'admin', admin,
+        'model.web.user.email.search_read',
+        [('web_user.email', '=', email)], 0, None, None, ['kind', 'state'])
+    assert (mail['kind'], mail['state']) == ('validation', 'sent')
 
 
 VENDOR = "Phongsaly Ancient Tea Cooperative"
+MANAGER_PASSWORD = 'Komaen-ancient-tea-2026'
 TEA = "Ancient-tree green tea from Phongsaly"
 TEA_LAO = "ຊາຂຽວຕົ້ນບູຮານ ຜົ້ງສາລີ"
 TEA_CHINESE = "丰沙里古树绿茶"
@@ -274,6 +320,27 @@ def test_vendor_journey(platform, browser):
         call(platform, reviewer.login, reviewer.password,
             'model.lao.vendor.application.document.mark_checked', documents)
         _approve_in_sao(back_office, platform, reviewer)
+
+        # The cooperative's manager opens its invitation in the mail
+        # catcher, chooses its password and logs in to the back office
+        manager = _page(browser, LAPTOP, errors)
+        link = read_mail(manager, platform, 'tea@phongsaly-coop.example',
+            platform['url'] + DATABASE + '/lao_b2b/invitation/',
+            'journey-vendor-3-invitation-mail')
+        manager.goto(link)
+        manager.fill('input[name=password]', MANAGER_PASSWORD)
+        manager.fill('input[name=confirmation]', MANAGER_PASSWORD)
+        shots(manager, 'journey-vendor-3-choose-password')
+        manager.get_by_role('button', name="Set password").click()
+        expect(manager.locator('body')).to_contain_text("Your password is set")
+        sao_log_in(manager, platform, 'tea@phongsaly-coop.example',
+            MANAGER_PASSWORD)
+        screenshot(manager, 'journey-vendor-3-sao-manager')
+        invitation, = call(platform, 'admin', admin,
+            'model.res.user.invitation.search_read',
+            [('email', '=', 'tea@phongsaly-coop.example')], 0, None, None,
+            ['state', 'delivery_attempts'])
+        assert invitation['state'] == 'accepted', invitation
 
         # The approved cooperative lists its tea on the web shop
         page.goto(shop + 'vendor/')

@@ -15,4 +15,8 @@ class Cron(metaclass=PoolMeta):
                     "Invoice the Marketplace Commissions of Last Month"),
                 ('company.company|open_next_fiscal_years',
                     "Open the Next Fiscal Year of Every Company"),
+                ('res.user.invitation|retry_delivery',
+                    "Retry the Invitations Not Delivered"),
+                ('web.user.email|retry_delivery',
+                    "Retry the Web Shop's E-mails Not Delivered"),
                 ])

@@ -1,9 +1,10 @@
 """Vendor-manager users and their log-in invitations.
 
 A vendor manager never receives a password: an invitation is queued and its
-worker e-mails a one-time link to choose one.  Only the SHA-256 hash of the
-link's token is stored, so neither the database nor the logs hold anything
-that opens the account.
+worker e-mails a one-time link to choose one, retried while the delivery
+fails (mail.DeliveryMixin).  Only the SHA-256 hash of the link's token is
+stored, so neither the database nor the logs hold anything that opens the
+account.
 """
 import datetime as dt
 import hashlib
@@ -21,10 +22,12 @@ from trytond.transaction import Transaction
 from trytond.url import http_host
 
 from .exceptions import InvitationError, VendorBlacklistedError
+from .mail import DELIVERY_ERRORS, DeliveryMixin
 
 INVITATION_STATES = [
     ('queued', "Queued"),
     ('sent', "Sent"),
+    ('failed', "Failed"),
     ('accepted', "Accepted"),
     ('cancelled', "Cancelled"),
     ]
@@ -134,7 +137,7 @@ class User(metaclass=PoolMeta):
         return invitations
 
 
-class Invitation(ModelSQL, ModelView):
+class Invitation(DeliveryMixin, ModelSQL, ModelView):
     __string__ = "User Invitation"
     __name__ = 'res.user.invitation'
 
@@ -170,7 +173,7 @@ class Invitation(ModelSQL, ModelView):
     def resend(cls, invitations):
         "Queue a new link, for example when the first one expired"
         invitations = [i for i in invitations if i.state != 'accepted']
-        cls.write(invitations, {'state': 'queued', 'token_hash': None})
+        cls.write(invitations, {**cls.retry_values(), 'token_hash': None})
         cls.__queue__.send(invitations)
 
     @classmethod
@@ -178,22 +181,25 @@ class Invitation(ModelSQL, ModelView):
         """Issue a fresh token for each queued invitation and e-mail its link
 
         Runs in the queue worker so that the clear token exists only in the
-        message.  Sending again replaces the previous token."""
+        message.  Sending again replaces the previous token; a delivery that
+        fails leaves the invitation queued for its next attempt (or failed
+        after the last), the previous token unchanged."""
         now = dt.datetime.now()
         database = Transaction().database.name
         for invitation in invitations:
             if invitation.state not in {'queued', 'sent'}:
                 continue
             token = secrets.token_urlsafe(32)
-            invitation.token_hash = hash_token(token)
-            invitation.expires_at = now + INVITATION_VALIDITY
-            invitation.state = 'sent'
-            invitation.sent_at = now
             url = '%s/%s/lao_b2b/invitation/%s' % (
                 http_host(), quote(database), token)
-            # strict: a failed delivery rolls back, so the invitation stays
-            # queued and the worker retries instead of claiming it was sent
-            send_message(invitation._message(url), strict=True)
+            try:
+                send_message(invitation._message(url), strict=True)
+            except DELIVERY_ERRORS as exception:
+                invitation.delivery_failed(exception)
+                continue
+            invitation.delivered()
+            invitation.token_hash = hash_token(token)
+            invitation.expires_at = now + INVITATION_VALIDITY
         cls.save(invitations)
 
     def _message(self, url):

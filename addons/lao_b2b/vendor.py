@@ -239,6 +239,16 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
         'stock.location', "Warehouse", readonly=True,
         domain=[('type', '=', 'warehouse')])
     manager = fields.Many2One('res.user', "Vendor Manager", readonly=True)
+    invitation_state = fields.Function(fields.Selection(
+            'get_invitation_states', "Invitation",
+            help="Where the invitation of the vendor manager is: "
+            "not yet delivered, sent, failed or accepted."),
+        'get_invitation')
+    invitation_error = fields.Function(fields.Text(
+            "Invitation Error",
+            states={'invisible': ~Eval('invitation_error')},
+            help="Why the invitation could not be delivered."),
+        'get_invitation')
     web_user = fields.Many2One(
         'web.user', "Web User", readonly=True, ondelete='RESTRICT',
         help="The account of the web shop that filed the application.")
@@ -376,6 +386,33 @@ class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
 
     def get_missing_documents(self, name):
         return self.describe_document_kinds(self.missing_document_kinds())
+
+    @classmethod
+    def get_invitation_states(cls):
+        Invitation = Pool().get('res.user.invitation')
+        return [(None, '')] + Invitation.fields_get(
+            ['state'])['state']['selection']
+
+    @classmethod
+    def get_invitation(cls, applications, names):
+        """The state and the delivery error of the latest invitation of
+        each application's manager, which the reviewers who approved read
+        without reading the invitations"""
+        Invitation = Pool().get('res.user.invitation')
+        result = {n: {a.id: None for a in applications} for n in names}
+        by_manager = {a.manager.id: a.id for a in applications if a.manager}
+        with without_check_access():
+            invitations = Invitation.search([
+                    ('user', 'in', list(by_manager)),
+                    ], order=[('id', 'ASC')])
+            for invitation in invitations:
+                application_id = by_manager[invitation.user.id]
+                for name, value in [
+                        ('invitation_state', invitation.state),
+                        ('invitation_error', invitation.delivery_error)]:
+                    if name in result:
+                        result[name][application_id] = value
+        return result
 
     @classmethod
     def describe_document_kinds(cls, kind_sets):

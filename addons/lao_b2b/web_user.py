@@ -9,12 +9,13 @@ and does on a model is a classmethod of that model taking the web user:
 `own()` is the one check that a record is the user's, `vendor_action` the
 one way a vendor's action runs with the vendor's rights.
 """
+import datetime as dt
 import re
 from contextlib import contextmanager
 from functools import wraps
 
 from trytond.i18n import gettext
-from trytond.model import Model, fields
+from trytond.model import Model, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools.email_ import (
     EmailNotValidError, validate_email as validate_email_address)
@@ -126,6 +127,46 @@ class WebUser(metaclass=PoolMeta):
         cls.write([user], {'password': password})
         cls.validate_email([user])
         return user
+
+    @classmethod
+    @ModelView.button
+    def validate_email(cls, users, from_=None):
+        """Queue the e-mail with the link that validates each user's
+        address (web.user.email), instead of web_user's sending when the
+        transaction commits, which nobody retries or sees fail"""
+        for user in users:
+            user.set_email_token()
+        cls.save(users)
+        Pool().get('web.user.email').queue(users, 'validation', from_=from_)
+
+    @classmethod
+    def validate_email_token(cls, tokens):
+        "Validate the addresses of tokens; their e-mails not sent are moot"
+        pool = Pool()
+        Email = pool.get('web.user.email')
+        users = super().validate_email_token(tokens)
+        mails = Email.search([
+                ('web_user', 'in', [u.id for u in users]),
+                ('kind', '=', 'validation'),
+                ('state', '=', 'queued'),
+                ])
+        Email.write(mails, {'state': 'cancelled', 'retry_at': None})
+        return users
+
+    @classmethod
+    @ModelView.button
+    def reset_password(cls, users, from_=None):
+        """Queue the e-mail with a link to choose a new password to each
+        user who has no unexpired link (web_user's protection against
+        abusive resets)"""
+        now = dt.datetime.now()
+        users = [u for u in users
+            if not (u.reset_password_token_expire
+                and u.reset_password_token_expire > now)]
+        for user in users:
+            user.set_reset_password_token()
+        cls.save(users)
+        Pool().get('web.user.email').queue(users, 'reset', from_=from_)
 
     @classmethod
     def log_in(cls, email, password):

@@ -5,19 +5,26 @@
 1. recreates var/db/<name>.sqlite and activates every addons/lao_* module
    with its dependencies (Lao and Chinese translatable);
 2. loads the demo data (scripts/demo/load.py) through the ORM;
-3. starts trytond (JSON-RPC and the sao web client) with the database
+3. starts MailDev (make install puts it in var/npm), the mail catcher that
+   keeps every e-mail of the platform (sign-up validation, password reset,
+   vendor-manager invitations) and shows them in its web inbox on
+   http://127.0.0.1:1080, trytond and the storefront sending to its SMTP
+   server (the [email] uri of the demo's configuration file);
+4. starts trytond (JSON-RPC and the sao web client) with the database
    preloaded (which runs the queued tasks, sales processed after
-   confirmation and invitations, after each commit: trytond-worker needs
-   PostgreSQL), trytond-cron, and the Flask storefront (web shop and vendor portal) on http://127.0.0.1:5000
-   as its own non-root Tryton user (lao_b2b.user_storefront); prints the
-   URLs and the demo log-ins;
-4. on Ctrl-C (SIGINT) or SIGTERM stops them all and exits 0.
+   confirmation and e-mails, after each commit: trytond-worker needs
+   PostgreSQL), trytond-cron (which retries the e-mails that could not be
+   delivered), and the Flask storefront (web shop and vendor portal) on
+   http://127.0.0.1:5000 as its own non-root Tryton user
+   (lao_b2b.user_storefront); prints the URLs and the demo log-ins;
+5. on Ctrl-C (SIGINT) or SIGTERM stops them all and exits 0.
 
 Running it again starts from scratch.
 """
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,6 +45,13 @@ SAO_ROOT = os.path.join(ROOT, 'var', 'sao', 'package')
 READY_TIMEOUT = 120
 STOREFRONT_HOST = '127.0.0.1'
 STOREFRONT_PORT = 5000
+# The mail catcher (Makefile: MAILDEV_VERSION) and its two ports
+MAILDEV_VERSION = '3.0.0'
+MAILDEV = os.path.join(ROOT, 'var', 'npm', f'maildev-{MAILDEV_VERSION}',
+    'node_modules', '.bin', 'maildev')
+MAILDEV_HOST = '127.0.0.1'
+MAILDEV_SMTP_PORT = 1025
+MAILDEV_WEB_PORT = 1080
 
 
 def log(message):
@@ -76,25 +90,42 @@ def wait_ready(url, process, timeout=READY_TIMEOUT, cancelled=None):
     raise SystemExit(f"trytond did not answer on {url} in {timeout} s")
 
 
-def wait_healthy(url, process, timeout=READY_TIMEOUT, cancelled=None):
-    """Wait until the storefront answers 200 on url + 'healthz'; return None
-    early when cancelled() becomes true"""
+def wait_healthy(url, process, timeout=READY_TIMEOUT, cancelled=None,
+        path='healthz', name='the storefront'):
+    """Wait until the storefront (or name) answers 200 on url + path; return
+    None early when cancelled() becomes true"""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if cancelled and cancelled():
             return None
         if process.poll() is not None:
             raise SystemExit(
-                f"the storefront exited with {process.returncode} "
-                "before ready")
+                f"{name} exited with {process.returncode} before ready")
         try:
-            with urllib.request.urlopen(url + 'healthz', timeout=2) as answer:
+            with urllib.request.urlopen(url + path, timeout=2) as answer:
                 if answer.status == 200:
                     return True
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
-    raise SystemExit(f"the storefront did not answer on {url} in {timeout} s")
+    raise SystemExit(f"{name} did not answer on {url} in {timeout} s")
+
+
+def maildev_command(mail_directory, smtp_port, web_port, host=MAILDEV_HOST):
+    """The argv of MailDev keeping the e-mails in mail_directory, its SMTP
+    server and web inbox on host only"""
+    if not os.access(MAILDEV, os.X_OK):
+        raise SystemExit(f"{MAILDEV} is missing: run make install")
+    return [MAILDEV, '--silent',
+        '--ip', host, '--smtp', str(smtp_port),
+        '--web-ip', host, '--web', str(web_port),
+        '--mail-directory', mail_directory]
+
+
+def wait_maildev(url, process, **kwargs):
+    "Wait until the web inbox and REST API of MailDev at url answer"
+    return wait_healthy(
+        url, process, path='api/healthz', name="MailDev", **kwargs)
 
 
 def storefront_command(database, config_files):
@@ -131,7 +162,7 @@ def stop_children(children, grace=10):
             return
 
 
-def print_logins(url, database, logins, shop_url=None):
+def print_logins(url, database, logins, shop_url=None, inbox_url=None):
     width = max(len(login) for role, login, _, _ in logins
         if role not in {TRACE_ROLE, CERTIFICATE_ROLE})
     print()
@@ -139,6 +170,9 @@ def print_logins(url, database, logins, shop_url=None):
     print(f"  Web client (sao): {url}")
     if shop_url:
         print(f"  Storefront (web shop, buyers): {shop_url}")
+    if inbox_url:
+        print(f"  E-mails (MailDev): {inbox_url}  sign-up validation, "
+            "password reset, invitations")
     print(f"  JSON-RPC:         {url}{database}/rpc/")
     print(f"  Log-in over HTTP: POST {url}{database}/session/login")
     print()
@@ -174,8 +208,8 @@ def print_logins(url, database, logins, shop_url=None):
         for _, path, _, holder in certificates:
             print(f"    {shop_url or '/'}{path}  {holder}")
     print()
-    print("  Vendor managers are normally invited by e-mail; the invitations")
-    print("  stay queued (no SMTP here) and the demo set their passwords.")
+    print("  The demo's accounts have their passwords above; new buyers and")
+    print("  vendors read their validation and invitation e-mails in MailDev.")
     print("  Press Ctrl-C to stop.")
     print(flush=True)
 
@@ -193,7 +227,8 @@ def main(argv=None):
 
     # The committed config plus the absolute paths of this checkout
     overlay = path_overlay(
-        os.path.join(ROOT, 'var', 'run', f'{name}.conf'), DB_PATH, SAO_ROOT)
+        os.path.join(ROOT, 'var', 'run', f'{name}.conf'), DB_PATH, SAO_ROOT,
+        email_uri=f'smtp://{MAILDEV_HOST}:{MAILDEV_SMTP_PORT}')
     # No trytond-worker: it listens to PostgreSQL's notifications, and on
     # the embedded SQLite the server runs the queued tasks after each commit
     config_files = [CONFIG, overlay]
@@ -226,6 +261,14 @@ def main(argv=None):
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
+    # The e-mails of the previous run are gone with its database
+    mail_directory = os.path.join(ROOT, 'var', 'run', f'{name}-mail')
+    shutil.rmtree(mail_directory, ignore_errors=True)
+    os.makedirs(mail_directory)
+    maildev = subprocess.Popen(
+        maildev_command(mail_directory, MAILDEV_SMTP_PORT, MAILDEV_WEB_PORT),
+        cwd=ROOT, start_new_session=True)
+    children.append(maildev)
     server = subprocess.Popen(
         tryton_command('trytond', '-c', *config_files, '-d', name),
         cwd=ROOT, start_new_session=True)
@@ -240,14 +283,16 @@ def main(argv=None):
         host = '127.0.0.1'
     url = f'http://{host}:{port}/'
     shop_url = f'http://{STOREFRONT_HOST}:{STOREFRONT_PORT}/'
+    inbox_url = f'http://{MAILDEV_HOST}:{MAILDEV_WEB_PORT}/'
     try:
-        if wait_ready(url, server, cancelled=lambda: bool(stopping)):
+        if (wait_maildev(inbox_url, maildev, cancelled=lambda: bool(stopping))
+                and wait_ready(url, server, cancelled=lambda: bool(stopping))):
             env, command = storefront_command(name, config_files)
             shop = subprocess.Popen(
                 command, cwd=ROOT, env=env, start_new_session=True)
             children.append(shop)
             if wait_healthy(shop_url, shop, cancelled=lambda: bool(stopping)):
-                print_logins(url, name, logins, shop_url)
+                print_logins(url, name, logins, shop_url, inbox_url)
                 log(f"ready in {time.monotonic() - started:.1f} s")
         while not stopping:
             for child in children:
@@ -256,8 +301,7 @@ def main(argv=None):
                     stopping.append(None)
             time.sleep(0.2)
     finally:
-        log("stopping trytond, trytond-cron and the "
-            "storefront")
+        log("stopping MailDev, trytond, trytond-cron and the storefront")
         stop_children(children)
     # A stop that we asked for is a clean exit; a child dying is not
     return 0 if stopping and stopping[0] is not None else 1

@@ -64,11 +64,12 @@ def client(app):
 
 @pytest.fixture
 def outbox(monkeypatch):
-    "The e-mails web_user sends when a transaction commits"
-    from trytond.modules.web_user import user as web_user_module
+    """The e-mails of web users that the queued tasks deliver, which
+    flask-tryton runs after the request's commit (lao_b2b.mail)"""
+    from trytond.modules.lao_b2b import mail
     messages = []
     monkeypatch.setattr(
-        web_user_module, 'send_message_transactional',
+        mail, 'send_message',
         lambda msg, *args, **kwargs: messages.append(msg))
     return messages
 

@@ -14,6 +14,13 @@ from ..user import hash_token
 PDF = b'%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'
 
 
+def queued(model, method='send'):
+    "The records of model whose method is a task of the queue, by task"
+    Queue = Pool().get('ir.queue')
+    return [list(t.data['instances']) for t in Queue.search([])
+        if (t.data['model'], t.data['method']) == (model, method)]
+
+
 def create_user(login, group_xml_id, company=None):
     pool = Pool()
     User = pool.get('res.user')
@@ -663,8 +670,10 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
             Invitation.from_token(token)
 
     @with_transaction()
-    def test_invitation_stays_queued_when_delivery_fails(self):
-        "A failed delivery is not recorded as sent"
+    def test_invitation_retried_when_delivery_fails(self):
+        """A failed delivery is not recorded as sent: the invitation waits
+        for its next attempt, which the cron task queues when due, and
+        after the last attempt it says it failed until it is sent again"""
         pool = Pool()
         Invitation = pool.get('res.user.invitation')
         operator, reviewer, _ = self.setup_vetting()
@@ -674,12 +683,106 @@ class LaoB2BTestCase(CompanyTestMixin, ModuleTestCase):
         self.approve(application, reviewer)
         invitation, = Invitation.search([])
         Invitation.resend([invitation])
-        with patch('trytond.modules.lao_b2b.user.send_message',
-                side_effect=ConnectionRefusedError):
-            with self.assertRaises(ConnectionRefusedError):
-                Invitation.send([invitation])
+        refused = patch('trytond.modules.lao_b2b.user.send_message',
+            side_effect=ConnectionRefusedError(111, "Connection refused"))
+        with refused:
+            Invitation.send([invitation])
         invitation = Invitation(invitation.id)
         self.assertEqual(invitation.state, 'queued')
+        self.assertIsNone(invitation.token_hash)
+        self.assertEqual(invitation.delivery_attempts, 1)
+        self.assertIn("Connection refused", invitation.delivery_error)
+        self.assertGreater(invitation.retry_at, dt.datetime.now())
+
+        # Not due yet: the cron task leaves it; due: it queues it again
+        tasks = queued('res.user.invitation')
+        Invitation.retry_delivery()
+        self.assertEqual(queued('res.user.invitation'), tasks)
+        invitation.retry_at = dt.datetime.now() - dt.timedelta(seconds=1)
+        invitation.save()
+        Invitation.retry_delivery()
+        self.assertEqual(
+            queued('res.user.invitation'), tasks + [[invitation.id]])
+        self.assertIsNone(Invitation(invitation.id).retry_at)
+
+        with refused:
+            while invitation.state == 'queued':
+                Invitation.send([invitation])
+        self.assertEqual(invitation.state, 'failed')
+        self.assertEqual(invitation.delivery_attempts, 7)
+        self.assertIsNone(invitation.retry_at)
+
+        # Sent again by the operator, it is delivered
+        Invitation.resend([invitation])
+        self.assertEqual(invitation.delivery_attempts, 0)
+        with patch('trytond.modules.lao_b2b.user.send_message') as send:
+            Invitation.send([invitation])
+        send.assert_called_once()
+        self.assertEqual(invitation.state, 'sent')
+        self.assertIsNone(invitation.delivery_error)
+        self.assertTrue(invitation.token_hash)
+
+    @with_transaction()
+    def test_web_user_email_queued_and_retried(self):
+        """The validation e-mail of a web user is queued, retried while its
+        delivery fails, and cancelled once its link no longer works; the
+        reset e-mail carries the token of the moment it is sent"""
+        from trytond import config
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        Email = pool.get('web.user.email')
+        # The links lead to the web shop (storefront.extensions)
+        get = config.get
+        links = patch.object(config, 'get',
+            lambda section, option, default=None: (
+                'https://shop.example/account' if option in {
+                    'email_validation_url', 'reset_password_url'}
+                else get(section, option, default)))
+        links.start()
+        self.addCleanup(links.stop)
+        user = WebUser(email='somchai@vientiane-rice.example')
+        user.save()
+        WebUser.validate_email([user])
+        mail, = Email.search([('web_user', '=', user.id)])
+        self.assertEqual(queued('web.user.email'), [[mail.id]])
+        self.assertEqual((mail.kind, mail.state), ('validation', 'queued'))
+
+        with patch('trytond.modules.lao_b2b.mail.send_message',
+                side_effect=ConnectionRefusedError(111, "refused")):
+            Email.send([mail])
+        self.assertEqual((mail.state, mail.delivery_attempts), ('queued', 1))
+        self.assertTrue(mail.retry_at)
+        with patch('trytond.modules.lao_b2b.mail.send_message') as send:
+            Email.send([mail])
+        message = send.call_args[0][0]
+        self.assertEqual(message['To'], user.email)
+        self.assertIn(user.email_token, message.get_content())
+        self.assertEqual(mail.state, 'sent')
+        self.assertIsNone(mail.retry_at)
+
+        # The validation cancels the validation e-mails not sent yet
+        WebUser.validate_email([user])
+        later, = Email.search([('state', '=', 'queued')])
+        WebUser.validate_email_token([user.email_token])
+        self.assertEqual(Email(later.id).state, 'cancelled')
+        # and one that would be sent after it is not
+        WebUser.validate_email([user])
+        last, = Email.search([('state', '=', 'queued')])
+        user.email_valid = True
+        user.save()
+        with patch('trytond.modules.lao_b2b.mail.send_message') as send:
+            Email.send([last])
+        send.assert_not_called()
+        self.assertEqual(last.state, 'cancelled')
+
+        WebUser.reset_password([user])
+        # A second request within the validity of the first sends none
+        WebUser.reset_password([user])
+        reset, = Email.search([('kind', '=', 'reset')])
+        with patch('trytond.modules.lao_b2b.mail.send_message') as send:
+            Email.send([reset])
+        self.assertIn(user.reset_password_token,
+            send.call_args[0][0].get_content())
 
 
 del ModuleTestCase
