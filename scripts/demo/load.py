@@ -7,11 +7,11 @@ JSON.  The approved vendors list their goods (the suspended one too, before
 its suspension), a revision of terms is rejected, then the reviewers take
 their other decisions, the vendors get their web-shop accounts, then the
 buyers, orders, requests for quotation and board posts come, then the
-trace chains, the training courses with their certificates, the credit
-profiles (ratings, an appeal, a warning, a buyer blocked by its credit
-limit; after the training, which they count), two years of market prices
-(with the currency rates) and the Kunming importer's cross-border
-shipments.
+trace chains, the training courses with their certificates, two years of
+market prices (with the currency rates), the Kunming importer's
+cross-border shipments and, last, the credit profiles (ratings, an
+appeal, a warning, a buyer blocked by its credit limit), which count all
+of the above.
 """
 import argparse
 import json
@@ -42,11 +42,13 @@ def load(vendor_list=vendors.VENDORS, small=False):
     if not small:
         logins += trace.logins(trace.load(trading))
     logins += training.logins(training.load(trading, operator))
-    if not small:
-        logins += credit.load(trading, operator, (decider, second))
     prices.load()
     if not small:
         logins += crossborder.load(trading, decider, listings, products)
+        # Last, as the nightly recompute would: the profiles count every
+        # order, course and shipment above (the importer's orders on credit
+        # came before it had a profile with a limit)
+        logins += credit.load(trading, operator, (decider, second))
     return logins
 
 
