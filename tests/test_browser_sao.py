@@ -21,7 +21,7 @@ from .browser import (
     english_labels, free_port, login, menu_path, open_menu, sao_log_in,
     screenshot, serving)
 
-SUBMITTED_VENDOR = "Bokeo Banana Grower (Mr. Chanthavong)"
+SUBMITTED_VENDOR = "Savannakhet Sesame Growers Group"
 
 # On the demo database, SQLite whatever the backend of the run
 pytestmark = pytest.mark.demo_database

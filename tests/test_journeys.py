@@ -186,7 +186,7 @@ def test_buyer_journey(platform, browser):
 
         # One order, one part per vendor
         expect(page.locator('.flash')).to_contain_text("order is placed")
-        parts = page.locator('main h2 + ul.list > li')
+        parts = page.locator('main section.part')
         expect(parts).to_have_count(2)
         shots(page, 'journey-buyer-4-order')
         vendors = parts.all_inner_texts()

@@ -86,6 +86,15 @@ VENDORS = [
         'chanthavong.banana@example.com', "BK-ID-1985-0711",
         "Cavendish bananas for export to China (GACC-registered orchard)",
         'submitted'),
+    # Left submitted with its documents checked, for a reviewer to decide
+    # (the browser test approves it in sao); Bokeo's grower is approved by
+    # the cross-border demo
+    Vendor(
+        "Savannakhet Sesame Growers Group",
+        "ກຸ່ມຜູ້ປູກງາ ສະຫວັນນະເຂດ", 'farmer_group', 'LA-SV',
+        "Outhoumphone", "Ban Phonsaat", "+856 41 212 345",
+        'sesame@savannakhet-growers.example', "SV-FG-0214/2024",
+        "White and black sesame seed", 'submitted'),
     Vendor(
         "Thateng Coffee Farmers Group",
         "ກຸ່ມ ຊາວສວນກາເຟ ທ່າແຕງ", 'farmer_group', 'LA-XE',
