@@ -136,7 +136,7 @@ def test_reviewer_approves_in_sao(server):
         'model.lao.vendor.application.read', [application['id']], read)
     assert application['state'] == 'approved'
     assert application['company'], application
-    assert application['recognition_number'].startswith('LA-EC-BK-')
+    assert application['recognition_number'].startswith('LA-EC-SV-')
     company, = call(
         server, 'admin', server['logins']['admin'],
         'model.company.company.read', [application['company']],
