@@ -7,9 +7,12 @@ is computed by one recursive SQL query (WITH RECURSIVE) over those edges, on
 SQLite and PostgreSQL alike; a production that would close a cycle in the
 graph is refused.
 """
+import datetime
 from collections import defaultdict
 
-from sql import Column, Null, With
+from sql import Column, Literal, Null, With
+from sql.aggregate import Min
+from sql.operators import Exists
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -23,6 +26,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import epcis, gs1
 from .exceptions import GenealogyCycleError, GS1Error, LotBlockedError
+from .product import GTIN_TYPES
 
 
 class Lot(metaclass=PoolMeta):
@@ -438,12 +442,15 @@ class Lot(metaclass=PoolMeta):
                                 } for c in farm.valid_certifications(today)],
                         })
             productions = {}
+            made_by = None
             for move in Move.search([
                         ('lot', 'in', [l.id for l in chain]),
                         ('production_output', '!=', None),
                         ('state', '=', 'done'),
                         ]):
                 productions[move.production_output] = None
+                if move.lot == lot:
+                    made_by = move.production_output
             steps = []
             for production in sorted(productions, key=lambda p: (
                         p.effective_date or today, p.id)):
@@ -467,33 +474,158 @@ class Lot(metaclass=PoolMeta):
                         ('origin', 'in', [str(l) for l in chain]),
                         ('state', 'in', ['passed', 'failed']),
                         ], order=[('id', 'ASC')])]
-            journey = [{
-                    'date': m.effective_date and m.effective_date.isoformat(),
-                    'from': m.from_location.type,
-                    'to': m.to_location.type,
-                    'quantity': m.quantity,
-                    'unit': m.unit.symbol,
-                    } for m in Move.search([
-                        ('lot', '=', lot.id),
-                        ('state', '=', 'done'),
-                        ], order=[('effective_date', 'ASC'), ('id', 'ASC')])]
             recalls = [kind_message[1]
                 for kind_message in cls.block_messages([lot]).get(lot.id, [])
                 if kind_message[0] == 'recall']
+            # The producer made the lot: the company of the production that
+            # made it or, for a harvested lot, of the farm's company
+            if made_by:
+                producer = made_by.company.rec_name
+            elif lot.plot:
+                producer = lot.plot.farm.company.rec_name
+            else:
+                producer = None
             return {
                 'lot': lot.number,
                 'gtin': lot.gtin,
                 'digital_link': lot.digital_link,
                 'product': lot.product.name,
-                'producer': (steps[-1]['company'] if steps
-                    else lot.plot.farm.company.rec_name if lot.plot
-                    else None),
+                'producer': producer,
                 'origins': origins,
                 'processing': steps,
                 'quality': inspections,
-                'journey': journey,
+                'journey': cls.public_journey(lot, chain),
                 'recall': recalls,
                 }
+
+    @classmethod
+    def public_journey(cls, lot, chain):
+        """The public journey of lot: the moves of lot from one party to
+        another (moves inside a company are not steps of it) and the moves
+        that brought the lots of chain (upstream of lot) in from outside,
+        by date.  Each end names a party without giving away a private one:
+        a company by its name; a buyer, a supplier or a farm only by its
+        place (see public_party)."""
+        Move = Pool().get('stock.move')
+        moves = Move.search([
+                ('state', '=', 'done'),
+                ['OR', [
+                        ('lot', '=', lot.id),
+                        ], [
+                        ('lot', 'in', [l.id for l in chain if l != lot]),
+                        ('from_location.type', '=', 'supplier'),
+                        ]],
+                ], order=[('effective_date', 'ASC'), ('id', 'ASC')])
+        journey = []
+        for move in moves:
+            from_ = cls.public_party(move, move.from_location)
+            to = cls.public_party(move, move.to_location)
+            if from_ == to:
+                continue
+            journey.append({
+                    'date': (move.effective_date
+                        and move.effective_date.isoformat()),
+                    'lot': move.lot.number,
+                    'product': move.product.name,
+                    'from': from_,
+                    'to': to,
+                    'quantity': move.quantity,
+                    'unit': move.unit.symbol,
+                    })
+        return journey
+
+    @classmethod
+    def public_party(cls, move, location):
+        """Who holds the goods of move at location (its from or to
+        location), as public data {'kind', 'name', 'place'}: kind 'company'
+        (name: the company owning the location), 'buyer' or 'supplier'
+        (place: the city of its address), 'farm' (place: village and
+        district), 'written_off' or, when no party is known, 'location'
+        (name: the location's name)."""
+        Harvest = Pool().get('lao.trace.harvest')
+        if location.type == 'lost_found':
+            return {'kind': 'written_off', 'name': None, 'place': None}
+        elif location.type in {'customer', 'supplier'}:
+            kind = 'buyer' if location.type == 'customer' else 'supplier'
+            origin = move.origin
+            if location.type == 'supplier' and isinstance(origin, Harvest):
+                farm = origin.plot.farm
+                return {'kind': 'farm', 'name': None,
+                    'place': ', '.join(
+                        filter(None, [farm.village, farm.district]))}
+            shipment = move.shipment
+            party = getattr(shipment, 'customer', None) or getattr(
+                shipment, 'supplier', None)
+            address = getattr(shipment, 'delivery_address', None)
+            document = getattr(origin, 'sale', None) or getattr(
+                origin, 'purchase', None)
+            if not party and document:
+                party = document.party
+            if party:
+                address = address or party.address_get()
+                return {'kind': kind, 'name': None,
+                    'place': cls._public_place(address)}
+        else:
+            # a warehouse belongs to the party of its address (a vendor's
+            # is at the vendor's address); else to the company of the move
+            warehouse = location.warehouse or location
+            party = (warehouse.address.party if warehouse.address
+                else move.company.party)
+            return {'kind': 'company', 'name': party.rec_name,
+                'place': None}
+        return {'kind': 'location', 'name': location.name, 'place': None}
+
+    @staticmethod
+    def _public_place(address):
+        "The city of address, else its province or country; or None"
+        if not address:
+            return None
+        if address.city:
+            return address.city
+        for place in [address.subdivision, address.country]:
+            if place:
+                return place.name
+
+    @classmethod
+    def traced_lots(cls, products, limit=5):
+        """The newest lots of products that the GS1 Digital Link resolver
+        traces (their product has a GTIN and they have moved), at most limit
+        of them, in one query: [{'number', 'gtin', 'harvest_date'}]"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Identifier = pool.get('product.identifier')
+        product_ids = [getattr(p, 'id', p) for p in products]
+        if not product_ids:
+            return []
+        lot = cls.__table__()
+        move = Move.__table__()
+        identifier = Identifier.__table__()
+        codes = identifier.select(
+            identifier.product, Min(identifier.code).as_('code'),
+            where=reduce_ids(identifier.product, product_ids)
+            & identifier.type.in_(list(GTIN_TYPES)),
+            group_by=[identifier.product])
+        moved = move.select(move.id,
+            where=(move.lot == lot.id) & (move.state == 'done'), limit=1)
+        query = lot.join(codes, condition=codes.product == lot.product
+            ).select(lot.number, codes.code, lot.harvest_date,
+                where=reduce_ids(lot.product, product_ids)
+                & (lot.active == Literal(True)) & Exists(moved),
+                order_by=[lot.id.desc], limit=limit)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*query)
+        lots = []
+        for number, code, harvest_date in cursor:
+            try:
+                gtin = gs1.gtin14(code)
+            except ValueError:
+                continue
+            if isinstance(harvest_date, str):
+                harvest_date = datetime.date.fromisoformat(harvest_date)
+            lots.append({
+                    'number': number, 'gtin': gtin,
+                    'harvest_date': harvest_date})
+        return lots
 
 
 class Move(metaclass=PoolMeta):

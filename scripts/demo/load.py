@@ -7,11 +7,11 @@ JSON.  The approved vendors list their goods (the suspended one too, before
 its suspension), a revision of terms is rejected, then the reviewers take
 their other decisions, the vendors get their web-shop accounts, then the
 buyers, orders, requests for quotation and board posts come, then the
-trace chains, the training courses with their certificates, two years of
-market prices (with the currency rates), the Kunming importer's
-cross-border shipments and, last, the credit profiles (ratings, an
-appeal, a warning, a buyer blocked by its credit limit), which count all
-of the above.
+coffee trace chain, the training courses with their certificates, two
+years of market prices (with the currency rates), the Kunming importer's
+cross-border shipments, the banana trace chain of the grower approved for
+them and, last, the credit profiles (ratings, an appeal, a warning, a
+buyer blocked by its credit limit), which count all of the above.
 """
 import argparse
 import json
@@ -45,6 +45,8 @@ def load(vendor_list=vendors.VENDORS, small=False):
     prices.load()
     if not small:
         logins += crossborder.load(trading, decider, listings, products)
+        # the Bokeo grower's banana chain, now that it is approved
+        logins += trace.logins(trace.load_bananas())
         # Last, as the nightly recompute would: the profiles count every
         # order, course and shipment above (the importer's orders on credit
         # came before it had a profile with a limit)

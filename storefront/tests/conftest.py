@@ -15,6 +15,9 @@ MODULES = [
     'lao_b2b', 'lao_trace', 'lao_prices', 'lao_credit', 'lao_crossborder']
 PASSWORD = 'correct horse battery'
 FARMER = "Khamla Vongsa"  # a coffee farmer of the demo chains: never public
+# The companies of the demo chains: the coffee processor, the banana grower
+PROCESSOR = "Bolaven Coffee Processing"
+GROWER = "Bokeo Banana Grower"
 
 
 @pytest.fixture(scope='session')
@@ -108,19 +111,24 @@ def tryton(database):
 @pytest.fixture(scope='session')
 def chains(database):
     """The coffee and banana chains of lao_trace's demo, their products with
-    GTINs; the banana recalled: {name: (GTIN, lot number)}"""
+    GTINs, the bananas in their grower's company and recalled: {name:
+    (GTIN, lot number)}"""
     from trytond.modules.company.tests import create_company, set_company
     from trytond.modules.lao_trace.tests import load_chains
 
     def build(pool):
         Recall = pool.get('lao.trace.recall')
-        company = create_company(name="Bolaven Coffee Processing")
+        company = create_company(name=PROCESSOR)
         company.gs1_company_prefix = '8850123'
         company.save()
+        grower = create_company(name=GROWER)
+        grower.gs1_company_prefix = '8850124'
+        grower.save()
         with set_company(company):
-            coffee, banana = load_chains(company)
+            coffee, banana = load_chains(company, banana_company=grower)
+        with set_company(grower):
             recall = Recall(
-                company=company, lot=banana, reason="Residue above limit")
+                company=grower, lot=banana, reason="Residue above limit")
             recall.save()
             Recall.open([recall])
         return {

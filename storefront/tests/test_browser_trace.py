@@ -21,19 +21,26 @@ from .conftest import FARMER, trace_path
 UI_TIMEOUT = 60_000
 
 # What each language shows: its switch button, the headings, the provinces
-# of the coffee and banana farms, the buyer in the journey, the recall notice
+# of the coffee and banana farms, the buyer in the journey, the recall
+# notice, the names of the coffee and banana products
 WORDS = {
     'lo': {
         'switch': 'ລາວ', 'origin': 'ແຫຼ່ງກຳເນີດ', 'journey': 'ເສັ້ນທາງ',
         'coffee': 'ຈຳປາສັກ', 'banana': 'ບໍ່ແກ້ວ', 'buyer': 'ຜູ້ຊື້',
         'recalled': 'ຖືກເອີ້ນຄືນ', 'do_not_sell': 'ຫ້າມຂາຍ',
+        'coffee_product': "ກາເຟຄົ່ວ ອາຣາບິກາ ພູພຽງບໍລະເວນ",
+        'banana_product': "ກ້ວຍຫອມ ຄາເວນດິຊ",
         },
     'zh_CN': {
         'switch': '中文', 'origin': '产地', 'journey': '流转记录',
         'coffee': '占巴塞省', 'banana': '博胶省', 'buyer': '买家',
         'recalled': '已召回', 'do_not_sell': '请勿销售',
+        'coffee_product': "波罗芬高原阿拉比卡烘焙咖啡豆",
+        'banana_product': "卡文迪什香蕉",
         },
     }
+# The narrowest phone screen the pages are made for
+PHONE = {'width': 360, 'height': 780}
 
 
 class RequestHandler(WSGIRequestHandler):
@@ -81,7 +88,7 @@ def check_lot_page(page, words, chain, number, product, recalled):
     expect(page.locator('h1')).to_have_text(product)
     expect(page.locator('dl.facts')).to_contain_text(number)
     expect(page.get_by_role('heading', name=words['origin'])).to_be_visible()
-    expect(page.locator('main table')).to_contain_text(words[chain])
+    expect(page.locator('main table').first).to_contain_text(words[chain])
     journey = page.get_by_role('heading', name=words['journey'])
     expect(journey).to_be_visible()
     expect(journey.locator('xpath=following-sibling::ol[1]')
@@ -134,12 +141,12 @@ def test_qr_link_in_lao_and_chinese(app, chains):
             expect(page.locator('html')).to_have_attribute(
                 'lang', language.replace('_', '-'))
             check_lot_page(page, words, 'coffee', chains['coffee'][1],
-                "Roasted coffee, Bolaven arabica", recalled=False)
+                words['coffee_product'], recalled=False)
             screenshot(page, f'{language}-coffee')
 
             page.goto(url + banana)
             check_lot_page(page, words, 'banana', chains['banana'][1],
-                "Cavendish banana", recalled=True)
+                words['banana_product'], recalled=True)
             screenshot(page, f'{language}-banana-recalled')
         except Exception:
             screenshot(page, f'{language}-failure')
@@ -149,3 +156,40 @@ def test_qr_link_in_lao_and_chinese(app, chains):
         assert not errors, errors
 
     serve_while(app, browse)
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason=f"{CHROMIUM} is absent (apt-get install chromium)")
+def test_lot_page_fits_a_phone(app, chains):
+    """On a 360 px phone the lot pages scroll only down: the long EPCIS
+    link and identifiers wrap, the tables become blocks"""
+    paths = [trace_path(*chains[c]) for c in ['coffee', 'banana']]
+
+    def browse(url):
+        widths = {}
+        with chromium() as browser:
+            for language in ['en', 'lo', 'zh_CN']:
+                context = browser.new_context(viewport=PHONE,
+                    extra_http_headers={'Accept-Language': language})
+                page = context.new_page()
+                page.set_default_timeout(UI_TIMEOUT)
+                try:
+                    for path in paths:
+                        page.goto(url + path)
+                        page.wait_for_load_state('load')
+                        widths[language, path] = page.evaluate(
+                            'document.documentElement.scrollWidth')
+                        # the link is shown whole, inside the screen
+                        code = page.locator('p.meta code')
+                        assert code.inner_text().startswith('https://')
+                        box = code.bounding_box()
+                        assert box['x'] + box['width'] <= PHONE['width']
+                    screenshot(page, f'{language}-banana-360')
+                finally:
+                    context.close()
+        return widths
+
+    widths = serve_while(app, browse)
+    assert widths and all(w <= PHONE['width'] for w in widths.values()), (
+        widths)

@@ -66,6 +66,31 @@ class GS1TestCase(unittest.TestCase):
             gs1.digital_link('id.example.la', '4006381333932', 'A')
 
 
+class ChainDatesTestCase(unittest.TestCase):
+    "Test the seasons of the demo chains"
+
+    def test_coffee_dates_seasons(self):
+        "Whatever the day, the coffee was picked in the last finished season"
+        from .chains import coffee_dates
+        day = dt.date(2026, 1, 1)
+        while day < dt.date(2028, 1, 1):
+            dates = coffee_dates(day)
+            for harvest in dates['harvests']:
+                self.assertIn(harvest.month, {11, 12, 1})
+                # from the last season: at most about sixteen months ago
+                self.assertLess(day - harvest, dt.timedelta(days=500))
+            self.assertGreater(dates['hulling'], max(dates['harvests']))
+            self.assertGreaterEqual(
+                (dates['roasting'] - dates['grading']).days, 14)
+            self.assertLess(max(dates['deliveries']), day)
+            # the next season's beans would not have rested enough
+            later = dates['grading'].replace(
+                year=dates['grading'].year + 1)
+            self.assertLess(
+                dates['roasting'], later + dt.timedelta(days=14))
+            day += dt.timedelta(days=5)
+
+
 class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Lao Trace module"
     module = 'lao_trace'
@@ -479,14 +504,24 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
             for font in [b'Noto-Sans-Lao', b'Noto-Sans-CJK']:
                 self.assertIn(font, objects)
 
+    def _demo_chains(self):
+        """The demo chains: the coffee in a roaster's company, the bananas
+        in a grower's; (roaster, grower, coffee lot, banana lot)"""
+        roaster, _ = self.builder()
+        grower = create_company(name="Bokeo Banana Grower")
+        grower.gs1_company_prefix = '8850124'
+        grower.save()
+        with set_company(roaster):
+            coffee, banana = load_chains(roaster, banana_company=grower)
+        return roaster, grower, coffee, banana
+
     @with_transaction()
     def test_demo_data(self):
         "The demo chains load and export valid EPCIS documents"
         Lot = Pool().get('stock.lot')
-        company, _ = self.builder()
+        roaster, _, coffee, banana = self._demo_chains()
         validator = self._epcis_validator()
-        with set_company(company):
-            coffee, banana = load_chains(company)
+        with set_company(roaster):
             self.assertEqual(len(Lot.upstream([coffee])), 4)
             data = Lot.public_trace_data(coffee, 'en')
             self.assertEqual(
@@ -499,6 +534,161 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 len(self._events(
                         Lot.epcis_document([coffee]), 'ObjectEvent',
                         'shipping')), 2)
+
+    @with_transaction()
+    def test_demo_producers(self):
+        """The producer of a lot is the company that made it: the roaster
+        for the roasted coffee, the grower (not the roaster) for bananas"""
+        Lot = Pool().get('stock.lot')
+        roaster, grower, coffee, banana = self._demo_chains()
+        self.assertEqual(
+            Lot.public_trace_data(coffee, 'en')['producer'],
+            roaster.rec_name)
+        self.assertEqual(
+            Lot.public_trace_data(banana, 'en')['producer'],
+            grower.rec_name)
+        self.assertEqual(banana.company, grower)
+
+    @with_transaction()
+    def test_demo_journeys(self):
+        """Journey lines go from one party to another, the buyers named by
+        their city only; no move inside a company is a line"""
+        Lot = Pool().get('stock.lot')
+        roaster, grower, coffee, banana = self._demo_chains()
+
+        def lines(lot):
+            return [(m['from'], m['to'], m['quantity'])
+                for m in Lot.public_trace_data(lot, 'en')['journey']]
+
+        def company(c):
+            return {'kind': 'company', 'name': c.rec_name, 'place': None}
+
+        def other(kind, place):
+            return {'kind': kind, 'name': None, 'place': place}
+        self.assertEqual(lines(banana), [
+                (other('farm', "Ban Don Thin, Ton Pheung"), company(grower),
+                    3000),
+                (company(grower), other('buyer', "Kunming"), 2600),
+                ])
+        self.assertEqual(lines(coffee), [
+                (other('farm', "Ban Nong Mek, Laongam"), company(roaster),
+                    1100),
+                (other('farm', "Ban Houay Kong, Thateng"), company(roaster),
+                    600),
+                (other('farm', "Ban Nong Luang, Paksong"), company(roaster),
+                    900),
+                (company(roaster), other('buyer', "Vientiane"), 120),
+                (company(roaster), other('buyer', "Luang Prabang"), 60),
+                ])
+        journey = Lot.public_trace_data(coffee, 'en')['journey']
+        self.assertEqual(journey[0]['product'], "Arabica cherry")
+        self.assertEqual(journey[-1]['lot'], coffee.number)
+        text = json.dumps(journey)
+        for secret in ["Cafe Sinouk", "Mekong Riverside", "Khamla"]:
+            self.assertNotIn(secret, text)
+
+    @with_transaction()
+    def test_public_party_fallback(self):
+        "A move to a customer location without any party names the location"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        company, chain = self.builder()
+        with set_company(company):
+            _, plot = chain.farm()
+            lot = chain.harvest(plot, chain.product("Cherry"), 100)
+            customer, = Location.search([('code', '=', 'CUS')])
+            move = Move(
+                product=lot.product, lot=lot, quantity=10, unit=chain.kg,
+                from_location=chain.warehouse.storage_location,
+                to_location=customer, company=company,
+                unit_price=1, currency=company.currency)
+            move.save()
+            with Transaction().set_context(_skip_warnings=True):
+                Move.do([move])
+            last = Lot.public_trace_data(lot, 'en')['journey'][-1]
+            self.assertEqual(last['to'], {
+                    'kind': 'location', 'name': customer.name,
+                    'place': None})
+            self.assertEqual(last['from']['kind'], 'company')
+
+    @with_transaction()
+    def test_demo_dates(self):
+        """The demo chains' dates follow the seasons: the coffee picked from
+        November to February, hulled after the last picking, roasted weeks
+        later and delivered before today; the bananas cut days ago"""
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Date = pool.get('ir.date')
+        _, _, coffee, banana = self._demo_chains()
+        today = Date.today()
+        data = Lot.public_trace_data(coffee, 'en')
+        harvests = sorted(
+            dt.date.fromisoformat(o['harvest_date'])
+            for o in data['origins'])
+        self.assertEqual(len(set(harvests)), 3)
+        for day in harvests:
+            self.assertIn(day.month, {11, 12, 1, 2})
+        hulling, roasting = [
+            dt.date.fromisoformat(s['date']) for s in data['processing']]
+        self.assertGreater(hulling, harvests[-1])
+        self.assertGreaterEqual((roasting - hulling).days, 14)
+        grading = dt.date.fromisoformat(data['quality'][0]['date'])
+        self.assertTrue(hulling <= grading < roasting)
+        deliveries = [dt.date.fromisoformat(m['date'])
+            for m in data['journey'] if m['to']['kind'] == 'buyer']
+        self.assertEqual(len(deliveries), 2)
+        self.assertTrue(roasting < deliveries[0] < deliveries[1] < today)
+        self.assertLess(today - harvests[0], dt.timedelta(days=2 * 366))
+        cut, shipped = [dt.date.fromisoformat(m['date'])
+            for m in Lot.public_trace_data(banana, 'en')['journey']]
+        self.assertTrue(today - dt.timedelta(days=30) < cut < shipped < today)
+
+    @with_transaction()
+    def test_demo_product_names_translated(self):
+        "The trace page reads the product names in the reader's language"
+        Lot = Pool().get('stock.lot')
+        _, _, coffee, banana = self._demo_chains()
+        for language, coffee_name, banana_name, cherry in [
+                ('lo', "ກາເຟຄົ່ວ ອາຣາບິກາ ພູພຽງບໍລະເວນ", "ກ້ວຍຫອມ ຄາເວນດິຊ",
+                    "ໝາກກາເຟ ອາຣາບິກາ"),
+                ('zh_CN', "波罗芬高原阿拉比卡烘焙咖啡豆", "卡文迪什香蕉",
+                    "阿拉比卡咖啡鲜果"),
+                ('en', "Roasted coffee, Bolaven arabica", "Cavendish banana",
+                    "Arabica cherry"),
+                ]:
+            data = Lot.public_trace_data(coffee, language)
+            self.assertEqual(data['product'], coffee_name)
+            self.assertEqual(data['origins'][0]['product'], cherry)
+            self.assertIn(cherry, data['processing'][0]['inputs'])
+            self.assertEqual(
+                Lot.public_trace_data(banana, language)['product'],
+                banana_name)
+
+    @with_transaction()
+    def test_traced_lots(self):
+        """The lots a listing links to: those of its product with a GTIN
+        that have moved, newest first, as many as asked"""
+        Lot = Pool().get('stock.lot')
+        company, chain = self.builder()
+        with set_company(company):
+            _, plot = chain.farm()
+            cherry = chain.product("Cherry", gtin='4006381333931')
+            other = chain.product("Other", gtin='96385074')
+            untraced = chain.product("Untraced")
+            lots = [chain.harvest(plot, cherry, 10) for _ in range(3)]
+            chain.lot(cherry, 'NEVER-MOVED')
+            chain.harvest(plot, other, 10)
+            chain.harvest(plot, untraced, 10)
+            found = Lot.traced_lots([cherry], limit=2)
+            self.assertEqual(found, [{
+                        'number': l.number, 'gtin': '04006381333931',
+                        'harvest_date': l.harvest_date}
+                    for l in reversed(lots[1:])])
+            self.assertEqual(len(Lot.traced_lots([cherry, other])), 4)
+            self.assertEqual(Lot.traced_lots([untraced]), [])
+            self.assertEqual(Lot.traced_lots([]), [])
 
     def _epcis_validator(self):
         with open(SCHEMA_PATH) as fp:
