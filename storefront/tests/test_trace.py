@@ -62,7 +62,8 @@ def test_trace_page_producer(client, chains):
 def _journey(page):
     "The lines of the journey of the lot page, as text"
     block = page.split('<ol class="list journey">', 1)[1].split('</ol>')[0]
-    return [html.unescape(re.sub(r'<[^>]+>', '', line)).strip()
+    return [html.unescape(re.sub(r'<[^>]+>', '', line)).replace(
+            '\xa0', ' ').strip()
         for line in re.findall(r'<li>(.*?)</li>', block, re.S)]
 
 
@@ -189,7 +190,7 @@ def test_listing_without_lots(client, traced_listing):
     page = client.get(f"/listing/{traced_listing['plain']}",
         headers={'Accept-Language': 'en'}).get_data(as_text=True)
     assert "Where this comes from" not in page
-    assert '/01/' not in page
+    assert 'href="/01/' not in page
 
 
 def test_trace_epcis_json_ld(client, chains):
