@@ -164,7 +164,7 @@ def test_qr_link_in_lao_and_chinese(app, chains):
 def test_lot_page_fits_a_phone(app, chains):
     """On a 360 px phone the lot pages scroll only down: the long EPCIS
     link and identifiers wrap, the tables become blocks"""
-    paths = [trace_path(*chains[c]) for c in ['coffee', 'banana']]
+    paths = {c: trace_path(*chains[c]) for c in ['coffee', 'banana']}
 
     def browse(url):
         widths = {}
@@ -175,7 +175,7 @@ def test_lot_page_fits_a_phone(app, chains):
                 page = context.new_page()
                 page.set_default_timeout(UI_TIMEOUT)
                 try:
-                    for path in paths:
+                    for chain, path in paths.items():
                         page.goto(url + path)
                         page.wait_for_load_state('load')
                         widths[language, path] = page.evaluate(
@@ -185,7 +185,7 @@ def test_lot_page_fits_a_phone(app, chains):
                         assert code.inner_text().startswith('https://')
                         box = code.bounding_box()
                         assert box['x'] + box['width'] <= PHONE['width']
-                    screenshot(page, f'{language}-banana-360')
+                        screenshot(page, f'{language}-{chain}-360')
                 finally:
                     context.close()
         return widths
