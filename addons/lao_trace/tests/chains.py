@@ -49,9 +49,9 @@ class ChainBuilder:
         return province
 
     def product(self, name, gtin=None, names=None, product=None):
-        """The product called name, created on first use, or product (an
-        existing one, such as a listing's) from then on; names are its
-        translations {language code: name}"""
+        """The product called name, created on first use with the
+        translations names {language code: name}, or product (an existing
+        one, such as a listing's, keeping its own names) from then on"""
         pool = Pool()
         Template = pool.get('product.template')
         Product = pool.get('product.product')
@@ -66,10 +66,10 @@ class ChainBuilder:
                 if gtin:
                     product.identifiers = [{'type': 'gtin', 'code': gtin}]
                 product.save()
+                self.translate(product, names or {})
             elif not product.producible:
                 # made by the chain's productions
                 Template.write([product.template], {'producible': True})
-            self.translate(product, names or {})
             self._products[name] = product
         return self._products[name]
 

@@ -667,6 +667,29 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 banana_name)
 
     @with_transaction()
+    def test_chain_keeps_product_names(self):
+        "A chain given an existing product (a listed one) keeps its names"
+        pool = Pool()
+        Template = pool.get('product.template')
+        Product = pool.get('product.product')
+        company, chain = self.builder()
+        with set_company(company):
+            template, = Template.create([{
+                        'name': "Listed green", 'type': 'goods',
+                        'default_uom': chain.kg.id,
+                        'products': [('create', [{}])]}])
+            listed, = template.products
+            with Transaction().set_context(language='lo'):
+                Template.write([template], {'name': "ກາເຟດິບ"})
+            green = chain.product(
+                "Green coffee, Bolaven arabica", product=listed,
+                names={'lo': "ກາເຟ"})
+            self.assertEqual(green, listed)
+            self.assertTrue(Template(template.id).producible)
+            with Transaction().set_context(language='lo'):
+                self.assertEqual(Product(listed.id).name, "ກາເຟດິບ")
+
+    @with_transaction()
     def test_traced_lots(self):
         """The lots a listing links to: those of its product with a GTIN
         that have moved, newest first, as many as asked"""
