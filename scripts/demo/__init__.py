@@ -10,6 +10,6 @@ reviewers' decisions), `marketplace` (listings, buyers, orders, RFQs, board
 posts), `trace` (lao_trace's chains) and `credit` (profiles, ratings, an
 appeal, a warning, a buyer blocked by its limit), on `tryton` (transaction helpers)
 and `files` (the PDFs uploaded) and `illustrations` (the listing photos,
-drawn).  The passwords are demo passwords, known to everyone who reads these files: never load this into a
-real database.
+drawn).  The passwords are demo passwords, known to everyone who reads
+these files: never load this into a real database.
 """
