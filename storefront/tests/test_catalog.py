@@ -400,7 +400,7 @@ def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
     fill_buyer_profile(client, tryton)
     _add(client, market['arabica'], '1000')
     _add(client, market['rice'], '500')
-    page = client.get('/cart').data.decode()
+    page = client.get('/checkout').data.decode()
     assert 'Cash on Delivery' in page
     address = page[page.find('name="shipment_address"'):]
     assert 'vientiane' in address[:address.find('</select>')].lower()
