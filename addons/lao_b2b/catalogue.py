@@ -85,8 +85,9 @@ class CatalogueMixin:
     @classmethod
     def catalogue_cards(cls, listings):
         """The cards of listings, in their order, read with one query for
-        the listings and one per kind of name (titles in the language of
-        the context, commodities, provinces, units)
+        the listings with their vendors' names and lead times, and one per
+        kind of name (titles in the language of the context, commodities,
+        provinces, units) and for the vendors' approvals
 
         Read through the records, each card would cost a dozen attribute
         reads, and the company context of the commodity field would read
