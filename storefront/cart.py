@@ -1,6 +1,6 @@
 """The cart, kept in the session (and through log-in), and the checkout
-that places the marketplace order (at /checkout: the blueprint has no URL
-prefix)."""
+page, with the order summary per vendor, that places the marketplace order
+(at /checkout: the blueprint has no URL prefix)."""
 from decimal import Decimal
 
 from flask import (
@@ -110,7 +110,11 @@ def _incoterm(checkout_form):
     return choices[0] if choices else None
 
 
-def _cart_page(error=None, status=200, checkout_form=None):
+def _cart_values(checkout_form):
+    """What the cart and the checkout pages show: the priced lines, what
+    the buyer pays each vendor with the lines of each, the totals by
+    currency, the landed-cost estimate and whether the cart can be
+    ordered"""
     Listing = tryton.pool.get('lao.listing')
     lines = Listing.price_cart(cart_items())
     user = current_user()
@@ -120,15 +124,29 @@ def _cart_page(error=None, status=200, checkout_form=None):
     for _vendor, amounts in vendors:
         totals[amounts.currency] = (
             totals.get(amounts.currency, 0) + amounts.total)
-    checkout_form = checkout_form or _checkout_form()
+    vendor_lines = {}
+    for line in lines:
+        if line.listing:
+            vendor_lines.setdefault(line.listing.company.id, []).append(line)
     incoterm = _incoterm(checkout_form)
     landed = crossborder.landed_cost(cart_items(), incoterm)
     if landed is not None:
         checkout_form.incoterm.data = incoterm
-    return render_template('cart/cart.html', lines=lines, vendors=vendors,
-        totals=totals, form=EmptyForm(), checkout_form=checkout_form,
-        landed=landed, error=error,
-        can_order=bool(lines) and not any(l.problems for l in lines)), status
+    return dict(lines=lines, vendors=vendors, vendor_lines=vendor_lines,
+        totals=totals, landed=landed, checkout_form=checkout_form,
+        can_order=bool(lines) and not any(l.problems for l in lines))
+
+
+def _cart_page(error=None, status=200):
+    return render_template('cart/cart.html', form=EmptyForm(), error=error,
+        **_cart_values(_checkout_form())), status
+
+
+def _checkout_page(error=None, status=200, checkout_form=None):
+    """The checkout: the order summary per vendor, the delivery and payment
+    fields and the button that places the order"""
+    return render_template('cart/checkout.html', error=error,
+        **_cart_values(checkout_form or _checkout_form())), status
 
 
 @bp.route('/cart')
@@ -204,20 +222,20 @@ def update():
 @tryton.transaction()
 @login_required
 def checkout():
-    """Place the order of the cart; the cart with its checkout form on GET,
-    where the log-in of a guest who placed it leads back"""
+    """The checkout page (where the log-in of a guest who pressed checkout
+    leads back) and, posted, the order of the cart placed"""
     if request.method == 'GET':
-        return _cart_page()
+        return _checkout_page()
     form = _checkout_form()
     if not form.validate_on_submit():
-        return _cart_page(status=400, checkout_form=form)
+        return _checkout_page(status=400, checkout_form=form)
     Order = tryton.pool.get('lao.marketplace.order')
     order, error = call(Order.web_place, current_user(), cart_items(),
         (form.reference.data or '').strip() or None,
         form.delivery_method.data, form.payment_method.data,
         form.shipment_address.data, **crossborder.checkout_values(form))
     if error:
-        return _cart_page(error=error, status=400, checkout_form=form)
+        return _checkout_page(error=error, status=400, checkout_form=form)
     session.pop(CART_KEY, None)
     flash(_("Your order is placed. Each vendor confirms its part."))
     return redirect(url_for('orders.order', order_id=order.id))

@@ -105,10 +105,17 @@ def listing_page(listing, error=None, quantity=None, status=200):
     quantity of its cart form when the cart refused it"""
     Certification = tryton.pool.get('lao.listing.certification')
     Profile = tryton.pool.get('lao.credit.profile')
+    Listing = tryton.pool.get('lao.listing')
     party = listing.company.party
+    source = Listing.source_language()
+    untranslated = Listing.untranslated_texts(
+        [listing.id], ['title', 'description'])
     return render_template('catalog/listing.html', listing=listing,
         kinds=labels(Certification, 'kind'), error=error,
         quantity=quantity,
+        # The language of each text shown untranslated
+        text_language={name: source
+            for name, ids in untranslated.items() if listing.id in ids},
         credit=Profile.public_summary([party]).get(party.id),
         export=crossborder.listings_view([listing])), status
 

@@ -31,6 +31,8 @@ DEFAULTS = dict(
     RATELIMIT_STORAGE_URI='memory://',
     RATELIMIT_HEADERS_ENABLED=True,
     PAGE_SIZE=24,
+    # Where the footer of every page tells buyers and vendors to write
+    CONTACT_EMAIL='contact@lao-rural-market.example',
     )
 # Read from the environment under their own names (STOREFRONT_URL too:
 # from_prefixed_env would read it as URL)

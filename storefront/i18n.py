@@ -161,8 +161,13 @@ class LanguageDomain(Domain):
         if key not in self.cache:
             translations = support.Translations()
             for dirname in self.translation_directories:
-                translations.merge(support.Translations.load(
-                        dirname, [language], self.domain[0]))
+                loaded = support.Translations.load(
+                    dirname, [language], self.domain[0])
+                translations.merge(loaded)
+                if isinstance(loaded, support.Translations):
+                    # merge keeps the empty catalogue's English plural rule:
+                    # Lao and Chinese have one form (ngettext)
+                    translations.plural = loaded.plural
             self.cache[key] = translations
         return self.cache[key]
 

@@ -5,6 +5,7 @@ CatalogueMixin is mixed into lao.listing (like quality's ControlledMixin):
 published listings are public, so they are read without the company rule
 of the back office, which the web shop's user is not under.
 """
+import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -12,6 +13,7 @@ from sql import Cast, NullsFirst, With
 from sql.operators import ILike
 
 from trytond import backend
+from trytond.config import config
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tools import escape_wildcard, grouped_slice, reduce_ids
@@ -34,6 +36,16 @@ class CatalogueCard(NamedTuple):
     unit: str
     minimum_quantity: float
     photo: int | None
+    # The vendor: its company id and name, and the number of the
+    # government's recognition that approved it (None if it has none)
+    vendor: int = None
+    vendor_name: str = None
+    recognition: str | None = None
+    # The time the vendor needs to ship (datetime.timedelta) or None
+    lead_time: object = None
+    # The language of the title when it has no translation in the reader's
+    # (the language the vendor wrote it in), else None
+    title_language: str | None = None
 
 
 
@@ -73,21 +85,25 @@ class CatalogueMixin:
     @classmethod
     def catalogue_cards(cls, listings):
         """The cards of listings, in their order, read with one query for
-        the listings and one per kind of name (titles in the language of
-        the context, commodities, provinces, units)
+        the listings with their vendors' names and lead times, and one per
+        kind of name (titles in the language of the context, commodities,
+        provinces, units) and for the vendors' approvals
 
         Read through the records, each card would cost a dozen attribute
         reads, and the company context of the commodity field would read
         the commodity tree again for each vendor."""
         pool = Pool()
+        Application = pool.get('lao.vendor.application')
         Company = pool.get('company.company')
         Currency = pool.get('currency.currency')
+        Party = pool.get('party.party')
         Photo = pool.get('lao.listing.photo')
         Subdivision = pool.get('country.subdivision')
         Translation = pool.get('ir.translation')
         Uom = pool.get('product.uom')
         table = cls.__table__()
         company = Company.__table__()
+        party = Party.__table__()
         photo = Photo.__table__()
         cursor = Transaction().connection.cursor()
 
@@ -99,14 +115,22 @@ class CatalogueMixin:
         for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.join(company,
                     condition=table.company == company.id
+                    ).join(party, condition=company.party == party.id
                     ).select(table.id, table.title, table.category,
                     table.origin_province, company.currency,
                     cls._price_query(table), table.unit,
                     table.minimum_quantity, first_photo,
+                    company.id, party.name, table.lead_time,
                     where=reduce_ids(table.id, sub_ids)))
             rows.update((row[0], row) for row in cursor)
         titles = Translation.get_ids(
             f'{cls.__name__},title', 'model', Transaction().language, ids)
+        source = cls.source_language()
+        untranslated = ({i for i in ids if not titles.get(i)}
+            if Transaction().language != source else set())
+        vendors = Company._vendor_states({row[9] for row in rows.values()})
+        recognitions = {a.id: a.recognition_number for a in Application.browse(
+                list({a for _, a in vendors.values()} - {None}))}
 
         def records(Model, column):
             return {r.id: r for r in Model.browse(list(
@@ -118,7 +142,13 @@ class CatalogueMixin:
         units = records(Uom, 6)
         cards = []
         for id_, title, category, province, currency, price, unit, \
-                minimum_quantity, photo_id in map(rows.get, ids):
+                minimum_quantity, photo_id, company_id, vendor_name, \
+                lead_time in map(rows.get, ids):
+            _, application = vendors[company_id]
+            if lead_time is not None and not isinstance(
+                    lead_time, dt.timedelta):
+                # SQLite stores the interval as seconds
+                lead_time = dt.timedelta(seconds=lead_time)
             cards.append(CatalogueCard(id_,
                     title=titles.get(id_) or title,
                     commodity=commodities[category],
@@ -128,8 +158,38 @@ class CatalogueMixin:
                     currency=currencies[currency],
                     unit=units[unit].symbol,
                     minimum_quantity=minimum_quantity,
-                    photo=photo_id))
+                    photo=photo_id,
+                    vendor=company_id,
+                    vendor_name=vendor_name,
+                    recognition=recognitions.get(application),
+                    lead_time=lead_time,
+                    title_language=source if id_ in untranslated else None))
         return cards
+
+    @classmethod
+    def source_language(cls):
+        """The language of the texts that vendors write: what the
+        translatable fields store, and show where a text has no
+        translation"""
+        return config.get('database', 'language')
+
+    @classmethod
+    def untranslated_texts(cls, ids, names):
+        """For each translatable field of names, the set of ids of the
+        listings whose text the context's language shows untranslated (in
+        the source language): empty when the reader reads the source
+        language; one query per field"""
+        Translation = Pool().get('ir.translation')
+        language = Transaction().language
+        result = {}
+        for name in names:
+            if language == cls.source_language():
+                result[name] = set()
+                continue
+            translated = Translation.get_ids(
+                f'{cls.__name__},{name}', 'model', language, ids)
+            result[name] = {i for i in ids if not translated.get(i)}
+        return result
 
     @classmethod
     def catalogue_commodities(cls):

@@ -9,7 +9,7 @@ the areas in order, each a module that imports only the helpers below it:
 reviewers' decisions), `marketplace` (listings, buyers, orders, RFQs, board
 posts), `trace` (lao_trace's chains) and `credit` (profiles, ratings, an
 appeal, a warning, a buyer blocked by its limit), on `tryton` (transaction helpers)
-and `files` (the PDFs and photos uploaded).  The passwords are demo
-passwords, known to everyone who reads these files: never load this into a
-real database.
+and `files` (the PDFs uploaded) and `illustrations` (the listing photos,
+drawn).  The passwords are demo passwords, known to everyone who reads
+these files: never load this into a real database.
 """

@@ -34,7 +34,7 @@ BANANA_OFFER = marketplace.Offer(BANANA_VENDOR,
     "cartons at the registered packhouse; collected at the orchard for the "
     "railway at Na Teuy.",
     'banana', "Class I", "Ton Pheung", "2026",
-    [(0, 4200), (13000, 3900)], 1300, 13, 40000, 4, (230, 210, 60),
+    [(0, 4200), (13000, 3900)], 1300, 13, 40000, 4,
     title_lao="ກ້ວຍຫອມ ບໍ່ແກ້ວ ສົ່ງອອກ")
 
 # (vendor, product name, HS code of China's tariff)

@@ -1,7 +1,6 @@
-"""The files the demo uploads: small valid PDF documents and PNG photos,
-made here so that nothing binary is committed."""
-import struct
-import zlib
+"""The files the demo uploads: small valid PDF documents, made here so
+that nothing binary is committed (the listing photos are drawn by
+illustrations.py)."""
 
 
 def pdf_document(title):
@@ -29,20 +28,3 @@ def pdf_document(title):
         len(objects) + 1, xref)
     return pdf
 
-
-def png(colour, width=96, height=64):
-    """The bytes of a small PNG: colour with a lighter band, the same for
-    every listing of a commodity"""
-    r, g, b = colour
-    light = tuple(min(255, c + 60) for c in colour)
-    rows = b''
-    for y in range(height):
-        pixel = bytes(light if height // 3 <= y < height // 2 else (r, g, b))
-        rows += b'\x00' + pixel * width
-    def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data
-            + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-    return (b'\x89PNG\r\n\x1a\n'
-        + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
-        + chunk(b'IDAT', zlib.compress(rows, 9))
-        + chunk(b'IEND', b''))

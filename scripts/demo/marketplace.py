@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .files import png
+from .illustrations import photo
 from .tryton import acting_as, category, uom
 from .vendors import CASSAVA, COFFEE, RICE, RUBBER
 
@@ -35,7 +35,6 @@ class Offer:
     multiple: float
     declared: float
     lead_days: int
-    colour: tuple
     certifications: list = field(default_factory=list)
     title_lao: str = None
 
@@ -56,7 +55,7 @@ OFFERS = [
         "Screen 16+, moisture below 12%. Packed in 60 kg jute bags with "
         "GrainPro liners.",
         'coffee_arabica_green', "Grade 1", "Paksong", "2025/26",
-        [(0, 42000), (1000, 39000)], 100, 50, 12000, 14, (120, 150, 80),
+        [(0, 42000), (1000, 39000)], 100, 50, 12000, 14,
         [GI_BOLAVEN], "ກາເຟອາຣາບິກາ ເມັດດິບ ທີ່ລາບສູງບໍລະເວນ"),
     Offer(COFFEE, "Green robusta, natural",
         "Robusta green beans, natural process",
@@ -64,7 +63,7 @@ OFFERS = [
         "(dry) process, machine-sorted. Suited to espresso blends and "
         "instant coffee. 60 kg bags.",
         'coffee_robusta_green', "Grade 2", "Paksong", "2025/26",
-        [(0, 28000), (2000, 26500)], 300, 60, 20000, 10, (90, 110, 60),
+        [(0, 28000), (2000, 26500)], 300, 60, 20000, 10,
         [GI_BOLAVEN]),
     Offer(RICE, "Organic glutinous rice (khao niao)",
         "Organic sticky rice from Luang Prabang",
@@ -72,7 +71,7 @@ OFFERS = [
         "and Nan districts, milled by the cooperative. Long white grains, "
         "25 kg woven bags.",
         'rice_glutinous', "Premium, 5% broken", "Luang Prabang", "2025",
-        [(0, 14000), (5000, 12500)], 500, 25, 30000, 7, (235, 230, 210),
+        [(0, 14000), (5000, 12500)], 500, 25, 30000, 7,
         [{'kind': 'organic', 'name': "Lao Organic Standard",
                 'issuer': "Department of Agriculture, MAF",
                 'number': "LAO-ORG-LP-0456"}],
@@ -82,7 +81,7 @@ OFFERS = [
         "Fragrant long-grain rice of the 2025 wet season, double-polished "
         "and colour-sorted. 25 kg or 50 kg bags.",
         'rice_jasmine', "Grade A, 5% broken", "Xiang Ngeun", "2025",
-        [(0, 16500), (5000, 15000)], 500, 25, 25000, 7, (245, 240, 225),
+        [(0, 16500), (5000, 15000)], 500, 25, 25000, 7,
         [{'kind': 'gap', 'name': "Lao GAP",
                 'issuer': "Department of Agriculture, MAF",
                 'number': "LAO-GAP-LP-2291"}]),
@@ -92,19 +91,19 @@ OFFERS = [
         "gluten free, moisture below 13%. 25 kg paper bags or 1 t bulk "
         "bags.",
         'cassava_flour', "Food grade", "Phonhong", "2025/26",
-        [(0, 6500), (10000, 5900)], 1000, 25, 80000, 5, (250, 248, 240)),
+        [(0, 6500), (10000, 5900)], 1000, 25, 80000, 5),
     Offer(CASSAVA, "Native cassava starch",
         "Native cassava (tapioca) starch",
         "Native starch for food and paper industries, whiteness above 92%, "
         "pH 5-7. 50 kg bags or 850 kg jumbo bags.",
         'cassava_starch', "Industrial grade", "Phonhong", "2025/26",
-        [(0, 5200), (20000, 4800)], 2000, 50, 150000, 5, (255, 255, 250)),
+        [(0, 5200), (20000, 4800)], 2000, 50, 150000, 5),
     Offer(RUBBER, "Natural rubber cup lumps",
         "Natural rubber cup lumps, Luang Namtha",
         "Cup lumps collected weekly from the group's smallholdings around "
         "Sing; dry rubber content about 55%.",
         'natural_rubber', "DRC 55%", "Sing", "2025",
-        [(0, 9800), (10000, 9300)], 1000, 500, 40000, 10, (60, 50, 40)),
+        [(0, 9800), (10000, 9300)], 1000, 500, 40000, 10),
     ]
 
 
@@ -232,7 +231,7 @@ def create_listings(applications, reviewer, offers=OFFERS):
                         valid_to=today + dt.timedelta(days=530))
                     for c in offer.certifications],
                 photos=[{
-                        'image': png(offer.colour),
+                        'image': photo(offer.category),
                         'caption': offer.title,
                         }])
             listing.save()

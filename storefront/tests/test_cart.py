@@ -295,7 +295,7 @@ def test_cart_add_refused_line_not_said_added(client, bulk):
     assert (f'{TITLE} is in your cart with 100,000 kg, but cannot be '
         'ordered like this') in page
     assert f'Only 77,000 kg are available of "{TITLE} (' in page
-    assert 'Place the order' not in page
+    assert 'href="/checkout"' not in page
     # Below the minimum
     _update(client, bulk, '0')
     response = _add(client, bulk, '500')
@@ -332,7 +332,8 @@ def _orders(tryton, user_id):
 
 
 def _place_order(client):
-    "Press Place the order on the cart page"
+    """Press Place the order on the checkout page (as a guest, with the
+    token of the cart page: the checkout page sends a guest to log in)"""
     return client.post('/checkout', data={
             'csrf_token': csrf_token(client, '/cart'),
             'delivery_method': 'delivery',
@@ -373,6 +374,12 @@ def test_guest_cart_kept_at_login(client, bulk, tryton):
 
 def test_guest_placing_order_logs_in_and_comes_back(client, ordered, tryton):
     _add(client, ordered, '2,000')
+    # The cart leads to the checkout page, which asks a guest to log in
+    assert 'href="/checkout"' in _text(client.get('/cart'))
+    response = client.get('/checkout')
+    assert response.status_code == 302
+    assert _next(response.headers['Location']) == '/checkout?'
+    # As does placing the order
     response = _place_order(client)
     assert response.status_code == 302
     login = response.headers['Location']
@@ -387,7 +394,13 @@ def test_guest_placing_order_logs_in_and_comes_back(client, ordered, tryton):
     response = client.get(back)
     assert response.status_code == 200
     page = _text(response)
-    assert ORDERED in page and 'Place the order' in page
+    # The checkout page: the summary of the vendor's part and the button
+    assert '<h1>Checkout</h1>' in page
+    summary = page[page.find('class="vendor-part"'):]
+    summary = summary[:summary.find('</section>')]
+    assert ORDERED in summary and '2,000 kg' in summary
+    assert 'Total</th>' in summary
+    assert 'Place the order' in page
     assert _cart_values(client) == {ordered: '2000'}
 
     fill_buyer_profile(client, tryton)
@@ -398,6 +411,17 @@ def test_guest_placing_order_logs_in_and_comes_back(client, ordered, tryton):
     assert response.status_code == 302, _text(response)
     assert response.headers['Location'].startswith('/orders/')
     assert _orders(tryton, user_id) == [[(ordered, 2000)]]
+
+
+def test_checkout_page_refused_cart(client, bulk, buyer, tryton):
+    """The checkout page of a cart with a refused line names the refusal
+    and offers no order"""
+    fill_buyer_profile(client, tryton)
+    _add(client, bulk, '100,000')
+    page = _text(client.get('/checkout'))
+    assert 'Only 77,000 kg are available' in page
+    assert 'Place the order' not in page
+    assert 'href="/cart"' in page
 
 
 def test_checkout_page_needs_login(client, bulk):

@@ -155,15 +155,25 @@ def test_catalogue_cards_match_records(tryton, market, language):
         with Transaction().set_context(language=language):
             listings = Listing.browse([market[k] for k in keys])
             cards = [(c.id, c.title, c.commodity, c.province, c.price,
-                    c.currency.id, c.unit, c.minimum_quantity, c.photo)
+                    c.currency.id, c.unit, c.minimum_quantity, c.photo,
+                    c.vendor, c.vendor_name, c.recognition, c.lead_time)
                 for c in Listing.catalogue_cards(listings)]
             records = [(l.id, l.title, l.category.rec_name,
                     l.origin_province.name, l.price, l.currency.id,
-                    l.unit.symbol, l.minimum_quantity, l.photos[0].id)
+                    l.unit.symbol, l.minimum_quantity, l.photos[0].id,
+                    l.company.id, l.company.party.name,
+                    l.company.vendor_application.recognition_number,
+                    l.lead_time)
                 for l in listings]
-        return cards, records
-    cards, records = tryton.run(cards_and_records)
+            languages = [c.title_language
+                for c in Listing.catalogue_cards(listings)]
+        return cards, records, languages
+    cards, records, languages = tryton.run(cards_and_records)
     assert cards == records
+    assert all(c[11] for c in cards)
+    # Only the robusta's title is translated into Lao
+    assert languages == (
+        ['en', None, 'en', 'en'] if language == 'lo' else [None] * 4)
     robusta = cards[keys.index('robusta')]
     if language == 'lo':
         assert robusta[1] == "ກາເຟໂຣບັສຕາ"
@@ -209,6 +219,70 @@ def test_listing_in_lao(client, market):
     response = client.get(f"/listing/{market['robusta']}",
         headers={'Accept-Language': 'lo'})
     assert 'ກາເຟໂຣບັສຕາ'.encode() in response.data
+    page = response.data.decode()
+    # The title is translated, the description is the vendor's English
+    assert '<h1>ກາເຟໂຣບັສຕາ</h1>' in page
+    assert ('<p class="description" lang="en">Natural robusta.</p> '
+        '<small class="lang-mark"') in page
+    assert 'ພາສາອັງກິດ</small>' in page
+
+
+def test_language_marks(client, market):
+    "Titles shown in another language than the reader's say which"
+    def card(page, key):
+        start = page.find(f'/listing/{market[key]}"')
+        return page[start:page.find('</li>', start)]
+    lao = client.get('/catalogue', headers={'Accept-Language': 'lo'}
+        ).data.decode()
+    assert '<b lang="en">Sticky rice</b>' in card(lao, 'rice')
+    assert 'class="lang-mark"' in card(lao, 'rice')
+    assert '<b>ກາເຟໂຣບັສຕາ</b>' in card(lao, 'robusta')
+    assert 'class="lang-mark"' not in card(lao, 'robusta')
+    chinese = client.get('/catalogue', headers={'Accept-Language': 'zh-CN'}
+        ).data.decode()
+    assert '英文</small>' in card(chinese, 'robusta')
+    english = client.get('/catalogue').data.decode()
+    assert 'class="lang-mark"' not in english
+    assert 'lang="en"' not in english.split('<main>', 1)[1]
+
+
+def test_card_and_listing_page(client, market):
+    """Cards name the vendor with its badge of approval, the province and
+    the lead time; the listing page has its breadcrumbs and lead time,
+    every page the footer"""
+    page = client.get('/catalogue').data.decode()
+    start = page.find(f"/listing/{market['rice']}\"")
+    rice = page[start:page.find('</li>', start)]
+    assert f"/seller/{market['rice_vendor']}" in rice
+    assert 'Savan Rice Group' in rice and '✔ Verified' in rice
+    assert 'Savannakhet' in rice and 'Ships within 3 days' in rice
+    assert '/ kg' in rice
+    page = client.get(f"/listing/{market['rice']}").data.decode()
+    crumbs = page[page.find('class="crumbs"'):page.find('</nav>',
+            page.find('class="crumbs"'))]
+    assert re.findall(r'href="([^"]+)"', crumbs) == [
+        '/', '/catalogue', re.findall(r'/catalogue\?category=\d+', crumbs)[0]]
+    assert 'aria-current="page">Sticky rice</li>' in crumbs
+    assert '<dt>Lead time</dt><dd>Ships within 3 days</dd>' in page
+    assert 'Ministry of Industry and Commerce' in page
+    assert 'mailto:' in page
+    lao = client.get(f"/listing/{market['rice']}",
+        headers={'Accept-Language': 'lo'}).data.decode()
+    assert 'Ships within' not in lao and 'Lead time' not in lao
+
+
+def test_filters_folded(client, market):
+    """The filters are folded behind one control (style.css shows them on
+    wide screens), unfolded when one is set"""
+    page = client.get('/catalogue').data.decode()
+    assert '<details class="filters">' in page
+    assert page.index('id="q"') < page.index('<details')
+    page = client.get('/catalogue?sort=newest').data.decode()
+    assert '<details class="filters">' in page
+    page = client.get('/catalogue?sort=price').data.decode()
+    assert '<details class="filters" open>' in page
+    css = client.get('/static/style.css').data.decode()
+    assert '::details-content' in css
 
 
 def test_photo(client, market):
@@ -244,7 +318,8 @@ def test_cart_checks_terms(client, market):
     assert _add(client, market['arabica'], '120').status_code == 302
     page = client.get('/cart').data.decode()
     assert 'is not a multiple' in page or 'multiple' in page
-    assert 'Place the order' not in page
+    # No way on to the checkout while a line is refused
+    assert 'href="/checkout"' not in page
     token = csrf_token(client, '/cart')
     response = client.post('/cart/update', data={
             'csrf_token': token, f"quantity-{market['arabica']}": '50'})
@@ -255,7 +330,7 @@ def test_cart_checks_terms(client, market):
             'csrf_token': token, f"quantity-{market['arabica']}": '1000'})
     page = client.get('/cart').data.decode()
     assert '39,000' in page
-    assert 'Place the order' in page
+    assert 'href="/checkout">Proceed to checkout</a>' in page
     client.post('/cart/update', data={
             'csrf_token': token, 'remove': str(market['arabica'])})
     assert 'Your cart is empty' in client.get('/cart').data.decode()
@@ -325,7 +400,7 @@ def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
     fill_buyer_profile(client, tryton)
     _add(client, market['arabica'], '1000')
     _add(client, market['rice'], '500')
-    page = client.get('/cart').data.decode()
+    page = client.get('/checkout').data.decode()
     assert 'Cash on Delivery' in page
     address = page[page.find('name="shipment_address"'):]
     assert 'vientiane' in address[:address.find('</select>')].lower()
