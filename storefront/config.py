@@ -31,6 +31,8 @@ DEFAULTS = dict(
     RATELIMIT_STORAGE_URI='memory://',
     RATELIMIT_HEADERS_ENABLED=True,
     PAGE_SIZE=24,
+    # The fingerprinted and compressed copies of static/ (assets.py)
+    STATIC_BUILD_DIR=os.path.join(ROOT, 'var', 'storefront', 'static'),
     )
 # Read from the environment under their own names (STOREFRONT_URL too:
 # from_prefixed_env would read it as URL)

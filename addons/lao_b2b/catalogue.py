@@ -34,6 +34,9 @@ class CatalogueCard(NamedTuple):
     unit: str
     minimum_quantity: float
     photo: int | None
+    # The version of the photo's card size in its address, None when the
+    # photo has no sizes (lao.listing.photo)
+    photo_version: str | None = None
 
 
 
@@ -91,9 +94,11 @@ class CatalogueMixin:
         photo = Photo.__table__()
         cursor = Transaction().connection.cursor()
 
-        first_photo = photo.select(photo.id,
-            where=photo.listing == table.id,
-            order_by=[NullsFirst(photo.sequence.asc), photo.id.asc], limit=1)
+        def first_photo(column):
+            return photo.select(column,
+                where=photo.listing == table.id,
+                order_by=[NullsFirst(photo.sequence.asc), photo.id.asc],
+                limit=1)
         ids = [l.id for l in listings]
         rows = {}
         for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
@@ -102,7 +107,8 @@ class CatalogueMixin:
                     ).select(table.id, table.title, table.category,
                     table.origin_province, company.currency,
                     cls._price_query(table), table.unit,
-                    table.minimum_quantity, first_photo,
+                    table.minimum_quantity, first_photo(photo.id),
+                    first_photo(photo.card_id),
                     where=reduce_ids(table.id, sub_ids)))
             rows.update((row[0], row) for row in cursor)
         titles = Translation.get_ids(
@@ -118,7 +124,8 @@ class CatalogueMixin:
         units = records(Uom, 6)
         cards = []
         for id_, title, category, province, currency, price, unit, \
-                minimum_quantity, photo_id in map(rows.get, ids):
+                minimum_quantity, photo_id, photo_version in map(
+                    rows.get, ids):
             cards.append(CatalogueCard(id_,
                     title=titles.get(id_) or title,
                     commodity=commodities[category],
@@ -128,7 +135,7 @@ class CatalogueMixin:
                     currency=currencies[currency],
                     unit=units[unit].symbol,
                     minimum_quantity=minimum_quantity,
-                    photo=photo_id))
+                    photo=photo_id, photo_version=photo_version))
         return cards
 
     @classmethod
