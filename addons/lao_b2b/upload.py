@@ -219,13 +219,15 @@ def _webp(image, quality):
 
 def webp_within(image, budget):
     """image in WebP at the best of PHOTO_QUALITIES that is at most budget
-    bytes, made smaller by a fifth until one is"""
+    bytes, made smaller (by a fifth at least) until one is"""
     while True:
-        data = _webp(image, PHOTO_QUALITIES[0])
-        if len(data) <= budget:
-            return data
+        # Most photos fit at the first or the second quality
+        for quality in PHOTO_QUALITIES[:2]:
+            data = _webp(image, quality)
+            if len(data) <= budget:
+                return data
         # The best quality that fits, by bisection over the others
-        found, low, high = None, 1, len(PHOTO_QUALITIES) - 1
+        found, low, high = None, 2, len(PHOTO_QUALITIES) - 1
         while low <= high:
             middle = (low + high) // 2
             data = _webp(image, PHOTO_QUALITIES[middle])
@@ -235,6 +237,9 @@ def webp_within(image, budget):
                 low = middle + 1
         if found:
             return found
+        # data is at the lowest quality: the bytes go with the pixels
+        scale = min(0.8, 0.95 * math.sqrt(budget / len(data)))
         image = image.resize(
-            (max(1, image.width * 4 // 5), max(1, image.height * 4 // 5)),
+            (max(1, int(image.width * scale)),
+                max(1, int(image.height * scale))),
             Image.Resampling.LANCZOS)
