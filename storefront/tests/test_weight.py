@@ -72,7 +72,8 @@ def _card_photos(html):
 @pytest.mark.parametrize('page', [
         'home', 'catalogue', 'listing', 'seller', 'board', 'prices',
         'trace', 'login', 'signup'])
-def test_public_page_budget(client, weighed, chains, prices, page):  # noqa: F811
+def test_public_page_budget(
+        client, weighed, chains, prices, page):  # noqa: F811
     "Every public page: at most 60 KB of HTML and CSS"
     path = {
         'home': '/',
@@ -125,7 +126,7 @@ def test_listing_page_photo_sizes(client, weighed):
         assert len(photo.data) <= budget, (width, len(photo.data))
 
 
-def test_photo_cached_for_good(client, weighed, tryton):
+def test_photo_cached_for_good(client, weighed):
     """A photo's size is cached for good under its version, revalidated by
     its ETag; an older version or the address without a size leads to it"""
     response = client.get(f"/listing/{weighed['listing']}")
@@ -205,6 +206,7 @@ def test_static_files_fingerprinted_and_compressed(client, app):
         assert len(response.data) < len(plain)
     response = client.get(url)
     assert response.data == plain
-    again = client.get(url, headers={'If-None-Match': response.headers['ETag']})
+    again = client.get(
+        url, headers={'If-None-Match': response.headers['ETag']})
     assert again.status_code == 304
     assert client.get('/static/style.css').data == plain

@@ -37,7 +37,7 @@ def photo(size=(2000, 1500), seed=0, **options):
     for cells, weight in [(16, .35), (64, .2), (256, .12), (1024, .06)]:
         image = Image.blend(image, layer(cells), weight)
     grain = Image.frombytes('L', size, generator.randbytes(width * height))
-    image = Image.blend(image, grain.convert("RGB"), .08)
+    image = Image.blend(image, grain.convert('RGB'), .08)
     output = io.BytesIO()
     image.save(output, 'JPEG', quality=90, **options)
     return output.getvalue()
