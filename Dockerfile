@@ -35,6 +35,9 @@ COPY addons/ addons/
 RUN for module in addons/lao_*/; do pip install "$module"; done \
     && python -c 'import trytond.modules.lao_b2b'
 COPY storefront/ storefront/
+# The storefront's static files fingerprinted and compressed, built here
+# since the storefront runs as trytond and may not write under /opt/lao
+RUN python -m storefront.assets
 COPY --from=sao /build/package /opt/sao/package
 COPY docker/entrypoint.sh /usr/local/bin/lao-entrypoint
 RUN chmod 0755 /usr/local/bin/lao-entrypoint

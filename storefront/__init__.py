@@ -8,11 +8,12 @@ from flask import Flask
 
 
 def create_app(test_config=None):
-    from . import config, errors, security
+    from . import assets, config, errors, security
     from .extensions import babel, csrf, init_tryton, limiter
 
     app = Flask(__name__)
     config.load(app, test_config)
+    assets.init_app(app)
     security.init_app(app)
     babel.init_app(app)
     csrf.init_app(app)

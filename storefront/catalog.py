@@ -1,5 +1,6 @@
 """The catalogue: search, filters, listing pages, photos and vendor pages."""
-from flask import Blueprint, abort, render_template, request
+from flask import (
+    Blueprint, abort, redirect, render_template, request, url_for)
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
@@ -8,9 +9,18 @@ from . import crossborder
 from .extensions import tryton
 from .forms import Form, NumberField, at_most, id_or_none
 from .helpers import (
-    form_page, image_response, labels, not_found_on, paginate, provinces)
+    form_page, image_response, labels, not_found_on, paginate, provinces,
+    sized_photo_response)
 
 bp = Blueprint('catalog', __name__)
+
+
+@bp.record_once
+def _photo_widths(state):
+    "The width of each size of the listings' photos, for templates/_photo.html"
+    from trytond.modules.lao_b2b.upload import PHOTO_SIZES
+    state.app.jinja_env.globals['photo_widths'] = {
+        name: box for name, (box, _) in PHOTO_SIZES.items()}
 
 SORTS = {
     'newest': [('published_at', 'DESC'), ('id', 'DESC')],
@@ -120,18 +130,44 @@ def listing_page(listing, error=None, quantity=None, status=200):
         export=crossborder.listings_view([listing])), status
 
 
-@bp.route('/listing/<id:listing_id>/photo/<id:photo_id>')
-@tryton.transaction()
-def photo(listing_id, photo_id):
+def _catalogue_photo(listing_id, photo_id):
+    "The photo of the listing of the catalogue, else 404"
     Listing = tryton.pool.get('lao.listing')
     listing = not_found_on(Listing.get_catalogue_listing, listing_id)
     for photo in listing.photos:
-        if photo.id == photo_id and photo.image:
-            data = bytes(photo.image)
-            break
-    else:
+        if photo.id == photo_id:
+            return photo
+    abort(404)
+
+
+@bp.route('/listing/<id:listing_id>/photo/<id:photo_id>')
+@tryton.transaction()
+def photo(listing_id, photo_id):
+    """The photo's page size (at the address of its version), or the image
+    as stored when it has no sizes"""
+    photo = _catalogue_photo(listing_id, photo_id)
+    if photo.page_id:
+        response = redirect(url_for('catalog.sized_photo',
+                listing_id=listing_id, photo_id=photo_id, size='page',
+                version=photo.page_id))
+        response.headers['Cache-Control'] = 'no-cache'
+        return response
+    if not photo.image:
         abort(404)
-    return image_response(data, 'public, max-age=86400')
+    return image_response(bytes(photo.image), 'public, max-age=86400')
+
+
+@bp.route('/listing/<id:listing_id>/photo/<id:photo_id>/<size>/'
+    '<version>.webp')
+@tryton.transaction()
+def sized_photo(listing_id, photo_id, size, version):
+    "A size of the photo (lao_b2b PHOTO_SIZES), cached for good"
+    sized = _catalogue_photo(listing_id, photo_id).sized(size)
+    if not sized:
+        abort(404)
+    return sized_photo_response(sized, version, 'public',
+        'catalog.sized_photo', listing_id=listing_id, photo_id=photo_id,
+        size=size)
 
 
 @bp.route('/seller/<id:company_id>')

@@ -33,6 +33,8 @@ DEFAULTS = dict(
     PAGE_SIZE=24,
     # Where the footer of every page tells buyers and vendors to write
     CONTACT_EMAIL='contact@lao-rural-market.example',
+    # The fingerprinted and compressed copies of static/ (assets.py)
+    STATIC_BUILD_DIR=os.path.join(ROOT, 'var', 'storefront', 'static'),
     )
 # Read from the environment under their own names (STOREFRONT_URL too:
 # from_prefixed_env would read it as URL)

@@ -135,6 +135,27 @@ def paginate(count, page=None):
     return Page(page, pages, (page - 1) * size, size, url)
 
 
+# A photo's size is served from an address holding its version: it never
+# changes there
+PHOTO_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def sized_photo_response(sized, version, scope, endpoint, **values):
+    """The response serving a photo's size sized = (current version, WebP
+    bytes) asked at version: the photo, cached for good by scope ('public'
+    or 'private') with its version as ETag (304 when the browser has it),
+    or a redirection to the current version's address from an older one"""
+    current, data = sized
+    if version != current:
+        response = redirect(url_for(endpoint, version=current, **values))
+        response.headers['Cache-Control'] = 'no-cache'
+        return response
+    response = image_response(
+        data, f'{scope}, max-age={PHOTO_MAX_AGE}, immutable')
+    response.set_etag(current)
+    return response.make_conditional(request)
+
+
 def image_response(data, cache_control):
     "The response serving image data, 404 unless it is a known image type"
     for signature, mimetype in IMAGE_TYPES:

@@ -8,7 +8,7 @@ from .extensions import tryton
 from .forms import EmptyForm, ListingForm, PhotoForm
 from .helpers import (
     call, current_user, form_page, image_response, labels, login_required,
-    not_found_on, provinces)
+    not_found_on, provinces, sized_photo_response)
 from .i18n import LANGUAGES, select_language
 from .vendor import vendor_companies
 
@@ -198,6 +198,19 @@ def photo(listing_id, photo_id):
     data = not_found_on(tryton.pool.get('lao.listing').web_vendor_photo,
         current_user(), listing_id, photo_id)
     return image_response(data, 'private, max-age=3600')
+
+
+@bp.route('/<id:listing_id>/photo/<id:photo_id>/<size>/<version>.webp')
+@tryton.transaction()
+@login_required
+def sized_photo(listing_id, photo_id, size, version):
+    "A size of the photo (lao_b2b PHOTO_SIZES), cached for good"
+    sized = not_found_on(
+        tryton.pool.get('lao.listing').web_vendor_photo_sized,
+        current_user(), listing_id, photo_id, size)
+    return sized_photo_response(sized, version, 'private',
+        'vendor_listings.sized_photo', listing_id=listing_id,
+        photo_id=photo_id, size=size)
 
 
 def _action(listing_id, method, *args, message):

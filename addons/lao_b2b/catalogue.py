@@ -46,8 +46,9 @@ class CatalogueCard(NamedTuple):
     # The language of the title when it has no translation in the reader's
     # (the language the vendor wrote it in), else None
     title_language: str | None = None
-
-
+    # The version of the photo's card size in its address, None when the
+    # photo has no sizes (lao.listing.photo)
+    photo_version: str | None = None
 
 
 class CartLine(NamedTuple):
@@ -107,9 +108,11 @@ class CatalogueMixin:
         photo = Photo.__table__()
         cursor = Transaction().connection.cursor()
 
-        first_photo = photo.select(photo.id,
-            where=photo.listing == table.id,
-            order_by=[NullsFirst(photo.sequence.asc), photo.id.asc], limit=1)
+        def first_photo(column):
+            return photo.select(column,
+                where=photo.listing == table.id,
+                order_by=[NullsFirst(photo.sequence.asc), photo.id.asc],
+                limit=1)
         ids = [l.id for l in listings]
         rows = {}
         for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
@@ -119,8 +122,9 @@ class CatalogueMixin:
                     ).select(table.id, table.title, table.category,
                     table.origin_province, company.currency,
                     cls._price_query(table), table.unit,
-                    table.minimum_quantity, first_photo,
+                    table.minimum_quantity, first_photo(photo.id),
                     company.id, party.name, table.lead_time,
+                    first_photo(photo.card_id),
                     where=reduce_ids(table.id, sub_ids)))
             rows.update((row[0], row) for row in cursor)
         titles = Translation.get_ids(
@@ -143,7 +147,7 @@ class CatalogueMixin:
         cards = []
         for id_, title, category, province, currency, price, unit, \
                 minimum_quantity, photo_id, company_id, vendor_name, \
-                lead_time in map(rows.get, ids):
+                lead_time, photo_version in map(rows.get, ids):
             _, application = vendors[company_id]
             if lead_time is not None and not isinstance(
                     lead_time, dt.timedelta):
@@ -158,7 +162,7 @@ class CatalogueMixin:
                     currency=currencies[currency],
                     unit=units[unit].symbol,
                     minimum_quantity=minimum_quantity,
-                    photo=photo_id,
+                    photo=photo_id, photo_version=photo_version,
                     vendor=company_id,
                     vendor_name=vendor_name,
                     recognition=recognitions.get(application),

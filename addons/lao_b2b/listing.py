@@ -22,6 +22,7 @@ from decimal import Decimal
 from sql import Null
 from sql.aggregate import Sum
 
+from trytond.filestore import filestore
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
@@ -35,7 +36,7 @@ from .common import as_vendor_system, state_button
 from .country import Subdivision
 from .exceptions import (
     ListingError, ListingValidationError, WebAccessError, WebUserError)
-from .upload import check_upload
+from .upload import PHOTO_SIZES, check_upload, photo_sizes
 from .vendor import DecideWithReason, WorkflowDecisionMixin
 from .web_user import vendor_action
 
@@ -1168,6 +1169,19 @@ class Listing(
                     return bytes(photo.image)
         raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
 
+    @classmethod
+    def web_vendor_photo_sized(cls, user, listing_id, photo_id, size):
+        """(version, WebP bytes) of a photo of the web user's listing at
+        size (ListingPhoto.sized), or raise"""
+        listing = user.own(cls, listing_id)
+        with without_check_access():
+            for photo in listing.photos:
+                if photo.id == photo_id:
+                    sized = photo.sized(size)
+                    if sized:
+                        return sized
+        raise WebAccessError(gettext('lao_b2b.msg_web_not_found'))
+
 
 
 
@@ -1276,6 +1290,9 @@ class ListingCertification(ModelSQL, ModelView):
 
 
 class ListingPhoto(sequence_ordered(), ModelSQL, ModelView):
+    """A photo of a listing, with the sizes the web shop shows (PHOTO_SIZES)
+    made once when the image is stored: the id of each size's file changes
+    with the image and versions its address"""
     __string__ = "Listing Photo"
     __name__ = 'lao.listing.photo'
     listing = fields.Many2One(
@@ -1283,11 +1300,64 @@ class ListingPhoto(sequence_ordered(), ModelSQL, ModelView):
     image = fields.Binary("Image", file_id='image_id', required=True)
     image_id = fields.Char("Image ID", readonly=True)
     caption = fields.Char("Caption", translate=True)
+    # Empty when Pillow cannot read the image (the web shop's uploads are
+    # always read, check_upload): the image is then shown as it is
+    card = fields.Binary("Card Image", file_id='card_id', readonly=True)
+    card_id = fields.Char("Card Image ID", readonly=True)
+    page = fields.Binary("Page Image", file_id='page_id', readonly=True)
+    page_id = fields.Char("Page Image ID", readonly=True)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('listing')
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # Migration from 8.0.0: the sizes of the photos stored before them
+        cls._fill_sizes()
+
+    @classmethod
+    def _fill_sizes(cls):
+        """Make the sizes of the photos that have none, reading and writing
+        the filestore as the Binary fields do"""
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        prefix = transaction.database.name
+        cursor.execute(*table.select(table.id, table.image_id,
+                where=(table.card_id == Null) & (table.page_id == Null)
+                & (table.image_id != Null) & (table.image_id != '')))
+        for photo_id, image_id in cursor.fetchall():
+            try:
+                sizes = photo_sizes(filestore.get(image_id, prefix=prefix))
+            except OSError:
+                # The file is missing: nothing to read
+                continue
+            if not sizes:
+                continue
+            cursor.execute(*table.update([table.card_id, table.page_id], [
+                        filestore.set(sizes['card'], prefix=prefix),
+                        filestore.set(sizes['page'], prefix=prefix)],
+                    where=table.id == photo_id))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if 'image' in values:
+            sizes = photo_sizes(values['image']) if values['image'] else {}
+            for name in PHOTO_SIZES:
+                values[name] = sizes.get(name)
+        return values
+
+    def sized(self, size):
+        """(version, WebP bytes) of the photo at size (a key of
+        PHOTO_SIZES), or None when it has no sizes"""
+        if size in PHOTO_SIZES:
+            version = getattr(self, f'{size}_id')
+            if version:
+                return version, bytes(getattr(self, size))
 
 
 class RejectListing(DecideWithReason):

@@ -8,9 +8,15 @@ Pillow wrote and never the bytes the browser sent; PDFs are parsed by
 pypdf.  The name and the type announced by the browser are not trusted:
 the file name is reduced to letters, digits, '-' and '_' and takes the
 extension of the type found.
+
+A listing photo is also made, once when it is stored, into the sizes the
+web shop's pages show (photo_sizes): WebP images each within a byte budget,
+so that a phone on 3G never downloads the photo as it was taken.
 """
 import io
+import math
 import unicodedata
+from functools import lru_cache
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader
@@ -31,6 +37,17 @@ IMAGE_FORMATS = {
     'PNG': ('image/png', '.png'),
     }
 PDF_SIGNATURE = b'%PDF-'
+# The sizes of a listing photo that the web shop's pages show, made when it
+# is stored: name: (largest width and height in pixels, largest size in
+# bytes).  A card of the catalogue is at most 20em wide, 640 pixels on a
+# phone's screen of two pixels a CSS pixel; the photos of a listing's page
+# are at most 54em wide.
+PHOTO_SIZES = {
+    'card': (640, 30 * 1024),
+    'page': (1280, 120 * 1024),
+    }
+# The WebP qualities tried, best first: the best that fits the budget wins
+PHOTO_QUALITIES = [80, 75, 70, 65, 60, 55, 50, 45, 40, 35, 30]
 
 
 def document_max_size():
@@ -152,3 +169,77 @@ def check_upload(filename, data, images_only=False):
                 'lao_b2b.msg_web_upload_image_type' if images_only
                 else 'lao_b2b.msg_web_upload_type'))
     return reencode_image(filename, data)
+
+
+def photo_sizes(data):
+    """The image data made into each of PHOTO_SIZES: {name: WebP bytes},
+    each no larger than its box (never enlarged) and its budget; {} when
+    Pillow cannot read data as a JPEG or PNG image of at most
+    image_max_pixels pixels"""
+    # The demo and the benchmarks store the same image for many photos:
+    # it is made into its sizes once
+    return dict(_photo_sizes(bytes(data), image_max_pixels()))
+
+
+@lru_cache(maxsize=8)
+def _photo_sizes(data, max_pixels):
+    try:
+        image = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
+        if image.width * image.height > max_pixels:
+            return {}
+        # A JPEG decodes at a half, a quarter or an eighth of its size
+        # much faster: ask for the smallest at least 1.5 times the largest
+        # size (better resampled down from there)
+        largest = max(box for box, _ in PHOTO_SIZES.values())
+        scale = min(1, 1.5 * largest / max(image.size))
+        image.draft('RGB', (
+                math.ceil(image.width * scale),
+                math.ceil(image.height * scale)))
+        image = ImageOps.exif_transpose(image)
+        alpha = image.mode in {'RGBA', 'LA', 'PA'} or (
+            image.mode == 'P' and 'transparency' in image.info)
+        image = image.convert('RGBA' if alpha else 'RGB')
+    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError,
+            EOFError):
+        return {}
+    sizes = {}
+    # From the largest to the smallest, each resampled from the one before
+    for name, (box, budget) in sorted(
+            PHOTO_SIZES.items(), key=lambda item: -item[1][0]):
+        image.thumbnail((box, box), Image.Resampling.LANCZOS)
+        sizes[name] = webp_within(image, budget)
+    return sizes
+
+
+def _webp(image, quality):
+    output = io.BytesIO()
+    image.save(output, format='WEBP', quality=quality, method=5)
+    return output.getvalue()
+
+
+def webp_within(image, budget):
+    """image in WebP at the best of PHOTO_QUALITIES that is at most budget
+    bytes, made smaller (by a fifth at least) until one is"""
+    while True:
+        # Most photos fit at the first or the second quality
+        for quality in PHOTO_QUALITIES[:2]:
+            data = _webp(image, quality)
+            if len(data) <= budget:
+                return data
+        # The best quality that fits, by bisection over the others
+        found, low, high = None, 2, len(PHOTO_QUALITIES) - 1
+        while low <= high:
+            middle = (low + high) // 2
+            data = _webp(image, PHOTO_QUALITIES[middle])
+            if len(data) <= budget:
+                found, high = data, middle - 1
+            else:
+                low = middle + 1
+        if found:
+            return found
+        # data is at the lowest quality: the bytes go with the pixels
+        scale = min(0.8, 0.95 * math.sqrt(budget / len(data)))
+        image = image.resize(
+            (max(1, int(image.width * scale)),
+                max(1, int(image.height * scale))),
+            Image.Resampling.LANCZOS)

@@ -1,5 +1,6 @@
 """The application shell: configuration, health check, languages, errors."""
 import os
+import re
 
 from storefront import create_app
 
@@ -82,7 +83,8 @@ def test_home(client):
     response = client.get('/')
     assert response.status_code == 200
     assert b'Lao Rural Market' in response.data
-    assert b'/static/style.css' in response.data
+    # The stylesheet is served by the shop, under its fingerprinted name
+    assert re.search(rb'/static/style\.[0-9a-f]{12}\.css', response.data)
     assert b'http://' not in response.data.replace(
         b'http://localhost', b'')  # no CDN
 

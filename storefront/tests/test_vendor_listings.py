@@ -177,8 +177,14 @@ def test_create_photo_submit_publish(client, tryton, vendor):
     response = _photo(client, listing_id, PNG)
     assert response.status_code == 302
     page = client.get(f'/vendor/listings/{listing_id}')
-    photo_id = int(re.search(
-            rb'/vendor/listings/\d+/photo/(\d+)"', page.data).group(1))
+    # The page shows the photo's sizes; the image as stored stays the
+    # vendor's to see
+    card = re.search(
+        rb'"(/vendor/listings/\d+/photo/(\d+)/card/[^"]+\.webp)"', page.data)
+    photo_id = int(card.group(2))
+    response = client.get(card.group(1).decode())
+    assert response.status_code == 200
+    assert response.headers['Content-Type'] == 'image/webp'
     response = client.get(f'/vendor/listings/{listing_id}/photo/{photo_id}')
     assert response.status_code == 200
     assert response.data == PNG

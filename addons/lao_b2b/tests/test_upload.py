@@ -1,17 +1,23 @@
 """Unit tests of the upload checks: files are accepted only once decoded
-by Pillow or pypdf, and images are stored re-encoded without metadata."""
+by Pillow or pypdf, and images are stored re-encoded without metadata;
+listing photos are made into the sizes the web shop shows."""
 import io
+import random
 
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfWriter
 
+from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     TestCase, activate_module, with_transaction)
+from trytond.transaction import Transaction
 
 from ..exceptions import WebUploadError
-from ..upload import check_upload, safe_stem
-from .files import jpeg, pdf, png, png_declaring
+from ..upload import (
+    PHOTO_SIZES, check_upload, photo_sizes, safe_stem, webp_within)
+from .files import jpeg, pdf, photo, png, png_declaring
+from .test_marketplace import create_listing, create_vendor
 
 
 class UploadTestCase(TestCase):
@@ -119,3 +125,108 @@ class UploadTestCase(TestCase):
                 ('x' * 200 + '.pdf', 'x' * 80),
                 ]:
             self.assertEqual(safe_stem(name), stem)
+
+
+def _image(data):
+    return Image.open(io.BytesIO(data))
+
+
+class PhotoSizesTestCase(TestCase):
+    "Test the sizes of the listings' photos"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('lao_b2b')
+
+    def test_sizes_within_box_and_budget(self):
+        "A phone's photo: WebP sizes within their box and bytes, same shape"
+        sizes = photo_sizes(photo(size=(2000, 1500)))
+        self.assertEqual(set(sizes), set(PHOTO_SIZES))
+        for name, (box, budget) in PHOTO_SIZES.items():
+            image = _image(sizes[name])
+            self.assertEqual(image.format, 'WEBP')
+            self.assertEqual(image.size, (box, box * 3 // 4))
+            self.assertLessEqual(len(sizes[name]), budget)
+
+    def test_small_photo_not_enlarged(self):
+        sizes = photo_sizes(png((96, 64)))
+        for data in sizes.values():
+            self.assertEqual(_image(data).size, (96, 64))
+
+    def test_orientation_and_transparency(self):
+        "The EXIF orientation is applied; a transparent PNG stays so"
+        exif = Image.Exif()
+        exif[0x0112] = 6  # Orientation: rotate 90°
+        sizes = photo_sizes(jpeg(size=(8, 6), exif=exif))
+        self.assertEqual(_image(sizes['card']).size, (6, 8))
+        output = io.BytesIO()
+        Image.new('RGBA', (10, 10), (0, 0, 0, 0)).save(output, 'PNG')
+        self.assertEqual(
+            _image(photo_sizes(output.getvalue())['card']).mode, 'RGBA')
+
+    def test_unreadable_has_no_sizes(self):
+        for data in [b'\x89PNG fake photo', b'', png_declaring(60000, 60000),
+                png()[:40]]:
+            self.assertEqual(photo_sizes(data), {})
+
+    def test_made_smaller_to_fit(self):
+        "Noise fits no quality: it is made smaller until it fits"
+        noise = Image.frombytes(
+            'RGB', (300, 200), random.Random(1).randbytes(300 * 200 * 3))
+        data = webp_within(noise, 4000)
+        self.assertLessEqual(len(data), 4000)
+        self.assertLess(_image(data).width, 300)
+
+    @with_transaction()
+    def test_photo_record_sizes(self):
+        """Stored photos get their sizes; a new image new ones, a copy the
+        same files; an image Pillow cannot read none"""
+        pool = Pool()
+        Photo = pool.get('lao.listing.photo')
+        company = create_vendor("Paksong Coffee Cooperative", 'REG-P01')
+        listing = create_listing(company, photo=False, photos=[('create', [
+                        {'image': photo(size=(800, 600), seed=1)}])])
+        record, = listing.photos
+        self.assertTrue(record.card_id and record.page_id)
+        version, data = record.sized('card')
+        self.assertEqual(version, record.card_id)
+        self.assertEqual(_image(data).size, (640, 480))
+        self.assertEqual(_image(record.sized('page')[1]).size, (800, 600))
+        self.assertIsNone(record.sized('image'))
+
+        Photo.write([record], {'caption': "Green beans"})
+        self.assertEqual(Photo(record.id).card_id, version)
+        Photo.write([record], {'image': photo(size=(800, 600), seed=2)})
+        record = Photo(record.id)
+        self.assertNotEqual(record.card_id, version)
+
+        copy, = Photo.copy([record])
+        self.assertEqual(
+            (copy.card_id, copy.page_id), (record.card_id, record.page_id))
+        self.assertEqual(copy.sized('card'), record.sized('card'))
+
+        fake, = Photo.create([
+                {'listing': listing.id, 'image': b'\x89PNG fake photo'}])
+        self.assertIsNone(fake.card_id)
+        self.assertIsNone(fake.sized('card'))
+
+    @with_transaction()
+    def test_sizes_filled_on_update(self):
+        "The photos stored before the sizes get them when the module updates"
+        pool = Pool()
+        Photo = pool.get('lao.listing.photo')
+        company = create_vendor("Paksong Coffee Cooperative", 'REG-P02')
+        listing = create_listing(company, photo=False, photos=[('create', [
+                        {'image': png((96, 64))},
+                        {'image': b'\x89PNG fake photo'}])])
+        real, fake = sorted(listing.photos, key=lambda p: p.id)
+        table = Photo.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.card_id, table.page_id], [None, None]))
+        Photo._fill_sizes()
+        real, fake = Photo.browse([real.id, fake.id])
+        self.assertTrue(real.card_id and real.page_id)
+        self.assertEqual(_image(real.sized('card')[1]).size, (96, 64))
+        self.assertIsNone(fake.card_id)
