@@ -35,6 +35,7 @@ COPY addons/ addons/
 RUN for module in addons/lao_*/; do pip install "$module"; done \
     && python -c 'import trytond.modules.lao_b2b'
 COPY storefront/ storefront/
+COPY config/gunicorn.conf.py config/gunicorn.conf.py
 COPY --from=sao /build/package /opt/sao/package
 COPY docker/entrypoint.sh /usr/local/bin/lao-entrypoint
 RUN chmod 0755 /usr/local/bin/lao-entrypoint
