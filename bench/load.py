@@ -30,7 +30,8 @@ printed beside, as the figures depend on it.
 
 --backend postgresql runs it on PostgreSQL (the local server, or
 TRYTOND_DATABASE__URI), --backend both on SQLite then PostgreSQL (one
-process each: trytond's backend is chosen once per process).  The database
+process each: trytond's backend is chosen once per process), the default
+unless TRYTOND_DATABASE__URI names a backend.  The database
 is named by BENCH_DATABASE (default bench_catalogue).
 
 wrk comes from the distribution: `apt-get install wrk` on Debian or Ubuntu.
@@ -738,8 +739,8 @@ def run(argv=None):
     parser = argparse.ArgumentParser(prog='python -m bench load')
     catalogue.add_data_options(parser)
     parser.add_argument('--backend', choices=['sqlite', 'postgresql', 'both'],
-        help="the database backend (default: TRYTOND_DATABASE__URI, or "
-        "SQLite)")
+        help="the database backend (default: the backend of "
+        "TRYTOND_DATABASE__URI if set, else both)")
     parser.add_argument('--duration', type=int, default=15,
         help="seconds of each measured run")
     parser.add_argument('--connections', type=integers, default=[8, 32, 128],
@@ -760,6 +761,8 @@ def run(argv=None):
         raise SystemExit(
             "wrk is not installed: `apt-get install wrk` (Debian, Ubuntu) "
             "or see https://github.com/wg/wrk")
+    if not options.backend and not os.environ.get('TRYTOND_DATABASE__URI'):
+        options.backend = 'both'
     if options.backend == 'both':
         # One process per backend: trytond chooses its backend once
         argv = list(argv or [])
