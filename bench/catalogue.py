@@ -294,9 +294,9 @@ def commodities():
             ('module', '=', 'lao_b2b'), ('model', '=', 'product.category')])
     by_id = {d.db_id: d.fs_id[len('category_'):] for d in data}
     result = []
-    for category in Category.browse(list(by_id)):
-        if category.is_prohibited:
-            continue
+    # Not the accounting categories (commissions) nor the prohibited ones
+    for category in Category.search([
+                ('id', 'in', list(by_id)), Category.commodity_domain()]):
         root = category
         while root.parent:
             root = root.parent

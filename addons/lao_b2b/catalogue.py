@@ -270,9 +270,10 @@ class CatalogueMixin:
     @classmethod
     def text_indexes(cls):
         """Create on PostgreSQL the trigram (pg_trgm) GIN indexes that serve
-        the ILIKE '%text%' of _text_query: the titles and descriptions of
-        the listings, the commodity names, and their translations (one
-        partial index over the translations of these fields only).
+        the ILIKE '%text%' of _text_query that Tryton does not make: the
+        descriptions of the listings, and the translations of titles,
+        descriptions and commodity names (one partial index over these
+        fields only).
 
         The extension is created if missing and allowed; without it the
         search runs as before, on a scan.  The names are outside Tryton's
@@ -297,12 +298,11 @@ class CatalogueMixin:
             cursor.execute('RELEASE SAVEPOINT lao_b2b_pg_trgm')
             # has_extension caches its answer per database
             database._extensions[database.name].pop('pg_trgm', None)
-        Category = Pool().get('product.category')
         names = SQL(', ').join(map(Literal, cls._text_index_names()))
+        # The titles and the commodity names are the records' names, which
+        # Tryton indexes so itself (trigram when pg_trgm is there)
         for table, column, where in [
-                (cls._table, 'title', None),
                 (cls._table, 'description', None),
-                (Category._table, 'name', None),
                 ('ir_translation', 'value', SQL(
                         "WHERE type = 'model' AND name IN ({})"
                         ).format(names)),
