@@ -314,19 +314,31 @@ def trace_chains(application):
 
 
 def cart_listings(count, seed):
-    """count listings that can take many small orders: declared quantity
-    of at least 200 minimums, each at its minimum quantity"""
+    """count listings (repeated if fewer) of the vendors that can take
+    orders, those with a warehouse (the catalogue bench's copies have
+    none: only its seed vendor), each at its minimum quantity; their
+    declared quantities raised for the many small orders of the run"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    listing = Pool().get('lao.listing').__table__()
+    pool = Pool()
+    listing = pool.get('lao.listing').__table__()
+    application = pool.get('lao.vendor.application').__table__()
     cursor = Transaction().connection.cursor()
+    sellers = application.select(application.company,
+        where=(application.state == 'approved')
+        & (application.warehouse != None))  # noqa: E711
+    cursor.execute(*listing.update([listing.declared_quantity],
+            [listing.minimum_quantity * 100000],
+            where=listing.company.in_(sellers)
+            & (listing.availability == 'declared')))
     cursor.execute(*listing.select(listing.id, listing.minimum_quantity,
             where=(listing.state == 'published')
-            & (listing.declared_quantity
-                >= listing.minimum_quantity * 200),
+            & listing.company.in_(sellers),
             order_by=[listing.id]))
     rows = list(cursor)
-    return random.Random(seed).sample(rows, min(count, len(rows)))
+    assert rows, "no listing of a vendor with a warehouse"
+    rng = random.Random(seed)
+    return [rng.choice(rows) for _ in range(count)]
 
 
 # HTTP with a cookie jar, for the buyers' sessions
@@ -335,9 +347,11 @@ class FormParser(html.parser.HTMLParser):
     """The fields of the form posting to action: inputs and the selected
     (or first non-empty) option of each select"""
 
-    def __init__(self, action):
+    def __init__(self, action, path):
         super().__init__()
         self.action = action
+        # A form without action posts to its page
+        self.path = path
         self.inside = False
         self.select = None
         self.fields = {}
@@ -345,8 +359,8 @@ class FormParser(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == 'form':
-            self.inside = attrs.get('action', '').split('?')[0] == (
-                self.action)
+            self.inside = (attrs.get('action') or self.path).split(
+                '?')[0] == self.action
         elif not self.inside:
             return
         elif tag == 'input' and attrs.get('name') and attrs.get(
@@ -393,7 +407,7 @@ class Browser:
     def form(self, path, action):
         status, _, page = self.open(path)
         assert status == 200, (path, status)
-        parser = FormParser(action)
+        parser = FormParser(action, path)
         parser.feed(page)
         assert 'csrf_token' in parser.fields, (path, action)
         return parser.fields
