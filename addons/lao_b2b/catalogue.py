@@ -282,14 +282,16 @@ class CatalogueMixin:
         database = transaction.database
         if backend.name != 'postgresql':
             return False
+        from psycopg import Error as PsycopgError
         from psycopg.sql import SQL, Identifier, Literal
         cursor = transaction.connection.cursor()
         if not database.has_extension('pg_trgm'):
             cursor.execute('SAVEPOINT lao_b2b_pg_trgm')
             try:
                 cursor.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-            except Exception:
-                # Not allowed to: the search keeps its scan
+            except PsycopgError:
+                # Not allowed to, or not available: the search keeps its
+                # scan
                 cursor.execute('ROLLBACK TO SAVEPOINT lao_b2b_pg_trgm')
                 logger.warning(
                     "pg_trgm could not be created: the catalogue's text "
