@@ -35,6 +35,7 @@ COPY addons/ addons/
 RUN for module in addons/lao_*/; do pip install "$module"; done \
     && python -c 'import trytond.modules.lao_b2b'
 COPY storefront/ storefront/
+COPY config/gunicorn.conf.py config/gunicorn.conf.py
 # The storefront's static files fingerprinted and compressed, built here
 # since the storefront runs as trytond and may not write under /opt/lao
 RUN python -m storefront.assets

@@ -17,6 +17,11 @@ province, price range), sorted, as the storefront's user:
 - bare SQL: hand-written queries that yield the same count and the same
   rows;
 
+then the text search alone (TEXT_SEARCHES: a commodity in three languages,
+a district) against the bare query of the same rows served by the same
+indexes (on PostgreSQL the pg_trgm GIN indexes that lao_b2b creates:
+lao.listing text_indexes);
+
 checks both give the same rows, and prints the medians of the warm runs
 and their ratio.
 
@@ -83,19 +88,21 @@ SORTS = {
 # backend.  The tree of the commodity, the approved vendors, the price
 # range on any tier, then the displayed price (the tier at the minimum
 # quantity) and the card's columns.
+# The published listings of approved vendors, in both bare queries
+BARE_PUBLISHED = '''{select}
+FROM lao_listing AS l
+WHERE l.state = 'published'
+    AND l.company IN (
+        SELECT a.company FROM lao_vendor_application AS a
+        WHERE a.state = 'approved')
+'''
 BARE_WHERE = '''
 WITH RECURSIVE commodity(id) AS (
     SELECT CAST({param} AS INTEGER)
     UNION
     SELECT c.id FROM product_category AS c
     JOIN commodity ON c.parent = commodity.id)
-{select}
-FROM lao_listing AS l
-WHERE l.state = 'published'
-    AND l.company IN (
-        SELECT a.company FROM lao_vendor_application AS a
-        WHERE a.state = 'approved')
-    AND l.category IN (SELECT id FROM commodity)
+{published}    AND l.category IN (SELECT id FROM commodity)
     AND l.origin_province = {param}
     AND EXISTS (
         SELECT 1 FROM lao_listing_price_tier AS t
@@ -103,7 +110,7 @@ WHERE l.state = 'published'
             AND CAST(t.unit_price AS NUMERIC) >= CAST({param} AS NUMERIC)
             AND CAST(t.unit_price AS NUMERIC) <= CAST({param} AS NUMERIC))
 {order}
-'''
+'''.replace('{published}', BARE_PUBLISHED)
 BARE_PRICE = '''(
     SELECT CAST(t.unit_price AS NUMERIC) FROM lao_listing_price_tier AS t
     WHERE t.listing = l.id AND t.quantity <= l.minimum_quantity
@@ -132,6 +139,43 @@ JOIN currency_currency AS cur ON cur.id = co.currency
 JOIN product_uom AS u ON u.id = l.unit
 WHERE l.id IN ({ids})
 '''.replace('{price}', BARE_PRICE)
+
+
+# The text searches timed (the catalogue's search box alone), newest
+# first: a commodity's name in English, Lao and Chinese (its listings and
+# those of the commodities under it) and a district in the descriptions
+TEXT_SEARCHES = ['coffee', 'ກາເຟ', '咖啡', 'Paksong', 'organic']
+TEXT_GOAL_RATIO = 2
+TEXT_GOAL_MS = 30
+# The bare SQL of a text search: the published listings of approved
+# vendors whose title or description matches, as written or translated, or
+# whose commodity is under a commodity so named in any language; each arm
+# served by an index (the trigram indexes of lao_b2b on PostgreSQL)
+BARE_TEXT = '''
+WITH RECURSIVE commodity(id) AS (
+    SELECT c.id FROM product_category AS c
+    WHERE c.name {like} {param} ESCAPE '\\'
+    UNION
+    SELECT t.res_id FROM ir_translation AS t
+    WHERE t.name = 'product.category,name' AND t.type = 'model'
+        AND t.value {like} {param} ESCAPE '\\'
+    UNION
+    SELECT c.id FROM product_category AS c
+    JOIN commodity ON c.parent = commodity.id),
+matched(id) AS (
+    SELECT m.id FROM lao_listing AS m
+    WHERE m.title {like} {param} ESCAPE '\\'
+        OR m.description {like} {param} ESCAPE '\\'
+    UNION
+    SELECT m.id FROM lao_listing AS m
+    WHERE m.category IN (SELECT id FROM commodity)
+    UNION
+    SELECT t.res_id FROM ir_translation AS t
+    WHERE t.name IN ('lao.listing,title', 'lao.listing,description')
+        AND t.type = 'model' AND t.value {like} {param} ESCAPE '\\')
+{published}    AND l.id IN (SELECT id FROM matched)
+{order}
+'''.replace('{published}', BARE_PUBLISHED)
 
 
 def model_id(module, fs_id):
@@ -250,9 +294,9 @@ def commodities():
             ('module', '=', 'lao_b2b'), ('model', '=', 'product.category')])
     by_id = {d.db_id: d.fs_id[len('category_'):] for d in data}
     result = []
-    for category in Category.browse(list(by_id)):
-        if category.is_prohibited:
-            continue
+    # Not the accounting categories (commissions) nor the prohibited ones
+    for category in Category.search([
+                ('id', 'in', list(by_id)), Category.commodity_domain()]):
         root = category
         while root.parent:
             root = root.parent
@@ -509,6 +553,52 @@ def bare_page(filters, sort, cards=True):
     return count, [by_id[i] for i in ids]
 
 
+def text_pattern(text):
+    from trytond.tools import escape_wildcard
+    return '%' + escape_wildcard(text) + '%'
+
+
+def module_text(text, sort):
+    "The count and first page of ids of the catalogue's text search"
+    from trytond.pool import Pool
+    Listing = Pool().get('lao.listing')
+    count = Listing.count_catalogue(text=text)
+    listings = Listing.search_catalogue(
+        offset=0, limit=PAGE_SIZE, order=SORTS[sort], text=text)
+    return count, [l.id for l in listings]
+
+
+def bare_text(text, sort):
+    "The same count and page with the hand-written indexed SQL"
+    from sql import Flavor
+    from trytond import backend
+    from trytond.transaction import Transaction
+    cursor = Transaction().connection.cursor()
+    param = Flavor.get().param
+    # SQLite's LIKE ignores the case of ASCII letters (as Tryton's ILike)
+    like = 'ILIKE' if backend.name == 'postgresql' else 'LIKE'
+    params = [text_pattern(text)] * 5
+    cursor.execute(BARE_TEXT.format(param=param, like=like,
+            select='SELECT COUNT(*)', order=''), params)
+    count, = cursor.fetchone()
+    cursor.execute(BARE_TEXT.format(param=param, like=like,
+            select='SELECT l.id',
+            order=f'{BARE_ORDER[sort]} LIMIT {PAGE_SIZE}'), params)
+    return count, [r[0] for r in cursor]
+
+
+def text_indexes():
+    "The trigram indexes of the text search in the database"
+    from trytond import backend
+    from trytond.transaction import Transaction
+    if backend.name != 'postgresql':
+        return []
+    cursor = Transaction().connection.cursor()
+    cursor.execute("SELECT indexname FROM pg_indexes "
+        "WHERE indexname LIKE '%%_trgm' ORDER BY indexname")
+    return [r[0] for r in cursor]
+
+
 def as_storefront(function, *args):
     """Run function in its own read-only transaction as the storefront's
     user with the context of a request; return its result and the time it
@@ -608,7 +698,7 @@ def run(argv=None):
         help="keep the database of an earlier run if it has the listings")
     parser.add_argument('--repeat', type=int, default=21)
     options = parser.parse_args(argv)
-    prepare(options.vendors, options.listings, options.reuse)
+    backend = prepare(options.vendors, options.listings, options.reuse)
 
     ratios = []
     for commodity, province, price_range, sort in SEARCHES:
@@ -626,4 +716,22 @@ def run(argv=None):
                 f"module {module_time * 1000:6.1f} ms | "
                 f"bare SQL {bare_time * 1000:6.1f} ms | "
                 f"ratio {ratio:4.2f} x", flush=True)
+
+    indexes = run_in_transaction(DATABASE, text_indexes)
+    print(f"  text search alone, newest first (trigram indexes: "
+        f"{', '.join(indexes) or 'none'}):", flush=True)
+    for text, ((count, page), module_time, bare_time) in zip(TEXT_SEARCHES,
+            compare([(module_text, bare_text, (text, 'newest'))
+                    for text in TEXT_SEARCHES], options.repeat)):
+        ratio = module_time / bare_time
+        ratios.append(ratio)
+        met = (ratio <= TEXT_GOAL_RATIO and (
+                backend != 'postgresql'
+                or module_time * 1000 <= TEXT_GOAL_MS))
+        print(f"    {text!r:<26} {count:5d} found, {len(page):2d} shown | "
+            f"module {module_time * 1000:6.1f} ms | "
+            f"bare SQL {bare_time * 1000:6.1f} ms | "
+            f"ratio {ratio:4.2f} x (goal <= {TEXT_GOAL_RATIO} x"
+            + (f", <= {TEXT_GOAL_MS} ms" if backend == 'postgresql' else '')
+            + f": {'met' if met else 'MISSED'})", flush=True)
     return ratios

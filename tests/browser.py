@@ -19,7 +19,8 @@ import urllib.request
 from scripts.database import (
     ROOT, create_database, our_modules, path_overlay, tryton_command)
 from scripts.demo.__main__ import (
-    maildev_command, stop_children, wait_healthy, wait_maildev, wait_ready)
+    maildev_command, stop_children, storefront_command, wait_healthy,
+    wait_maildev, wait_ready)
 from scripts.demo.platform import ADMIN_PASSWORD
 
 from .cache_lock import cache_folder, cache_lock
@@ -134,25 +135,20 @@ def serving(base, config_files, port, preload):
 
 @contextlib.contextmanager
 def serving_shop(base, config_files, back_office_url):
-    """The web shop on a free port, as its own Tryton user, beside trytond;
-    yield its address"""
+    """The web shop on a free port, as its own Tryton user, beside trytond,
+    served as make demo serves it (gunicorn); yield its address"""
     port = free_port()
     url = f'http://127.0.0.1:{port}/'
-    env = dict(os.environ)
-    env.pop('TRYTON_USER', None)
+    env, command = storefront_command(
+        DATABASE, config_files, '127.0.0.1', port)
     env.update({
-            'TRYTON_DATABASE': DATABASE,
-            'TRYTON_CONFIG': os.pathsep.join(config_files),
-            'STOREFRONT_URL': url.rstrip('/'),
             'STOREFRONT_BACK_OFFICE_URL': back_office_url,
             'STOREFRONT_SECRET_KEY': os.urandom(16).hex(),
             'STOREFRONT_AUTH_RATE_LIMIT': '1000 per minute',
             })
     with open(base / 'storefront.log', 'w') as log:
         process = subprocess.Popen(
-            tryton_command('flask', '--app', 'storefront', 'run',
-                '--host', '127.0.0.1', '--port', str(port)),
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
         try:
             wait_healthy(url, process)

@@ -6,6 +6,7 @@ published listings are public, so they are read without the company rule
 of the back office, which the web shop's user is not under.
 """
 import datetime as dt
+import logging
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -22,6 +23,8 @@ from trytond.transaction import Transaction, without_check_access
 from .common import as_vendor_system
 from .exceptions import WebAccessError
 from .marketplace import new_sale_line, new_vendor_sale
+
+logger = logging.getLogger(__name__)
 
 
 class CatalogueCard(NamedTuple):
@@ -284,11 +287,15 @@ class CatalogueMixin:
         whatever their vendor wrote)
 
         Not the fields' own ilike: for a language other than the source's,
-        each would join the translations once more to the whole table."""
+        each would join the translations once more to the whole table.  A
+        union of three arms, each of which an index serves: on PostgreSQL
+        the trigram indexes of the titles, descriptions and translations
+        (text_indexes), the index of the commodity."""
         pool = Pool()
         Category = pool.get('product.category')
         Translation = pool.get('ir.translation')
         table = cls.__table__()
+        by_commodity = cls.__table__()
         translation = Translation.__table__()
         category = Category.__table__()
         child = Category.__table__()
@@ -309,12 +316,71 @@ class CatalogueMixin:
                 ).select(child.id))
         query = (table.select(table.id,
                 where=ILike(table.title, pattern, escape='\\')
-                | ILike(table.description, pattern, escape='\\')
-                | table.category.in_(commodities.select(commodities.id)))
+                | ILike(table.description, pattern, escape='\\'))
+            | by_commodity.select(by_commodity.id,
+                where=by_commodity.category.in_(
+                    commodities.select(commodities.id)))
             | translated([
                     f'{cls.__name__},title', f'{cls.__name__},description']))
         query.with_ = [commodities]
         return query
+
+    @classmethod
+    def _text_index_names(cls):
+        "The translations the catalogue's text search reads"
+        return [f'{cls.__name__},title', f'{cls.__name__},description',
+            'product.category,name']
+
+    @classmethod
+    def text_indexes(cls):
+        """Create on PostgreSQL the trigram (pg_trgm) GIN indexes that serve
+        the ILIKE '%text%' of _text_query that Tryton does not make: the
+        descriptions of the listings, and the translations of titles,
+        descriptions and commodity names (one partial index over these
+        fields only).
+
+        The extension is created if missing and allowed; without it the
+        search runs as before, on a scan.  The names are outside Tryton's
+        idx_ prefix, which its index update would drop as undeclared."""
+        transaction = Transaction()
+        database = transaction.database
+        if backend.name != 'postgresql':
+            return False
+        from psycopg import Error as PsycopgError
+        from psycopg.sql import SQL, Identifier, Literal
+        cursor = transaction.connection.cursor()
+        if not database.has_extension('pg_trgm'):
+            cursor.execute('SAVEPOINT lao_b2b_pg_trgm')
+            try:
+                cursor.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+            except PsycopgError:
+                # Not allowed to, or not available: the search keeps its
+                # scan
+                cursor.execute('ROLLBACK TO SAVEPOINT lao_b2b_pg_trgm')
+                logger.warning(
+                    "pg_trgm could not be created: the catalogue's text "
+                    "search is not indexed", exc_info=True)
+                return False
+            cursor.execute('RELEASE SAVEPOINT lao_b2b_pg_trgm')
+            # has_extension caches its answer per database
+            database._extensions[database.name].pop('pg_trgm', None)
+        names = SQL(', ').join(map(Literal, cls._text_index_names()))
+        # The titles and the commodity names are the records' names, which
+        # Tryton indexes so itself (trigram when pg_trgm is there)
+        for table, column, where in [
+                (cls._table, 'description', None),
+                ('ir_translation', 'value', SQL(
+                        "WHERE type = 'model' AND name IN ({})"
+                        ).format(names)),
+                ]:
+            cursor.execute(SQL(
+                    'CREATE INDEX IF NOT EXISTS {name} ON {table} '
+                    'USING GIN ({column} gin_trgm_ops) {where}').format(
+                    name=Identifier(f'{table}_{column}_trgm'
+                        if where is None else f'{table}_lao_catalogue_trgm'),
+                    table=Identifier(table), column=Identifier(column),
+                    where=where or SQL('')))
+        return True
 
     @classmethod
     def get_catalogue_listing(cls, listing_id):

@@ -252,6 +252,12 @@ class Listing(
                 'revise': state_button('published', 'tryton-copy'),
                 })
 
+    @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        # The trigram indexes of the catalogue's text search (PostgreSQL)
+        cls.text_indexes()
+
     @staticmethod
     def default_state():
         return 'draft'

@@ -40,6 +40,7 @@ from .trace import TRACE_ROLE
 from .training import CERTIFICATE_ROLE
 
 CONFIG = os.path.join(ROOT, 'config', 'trytond.conf')
+GUNICORN_CONFIG = os.path.join(ROOT, 'config', 'gunicorn.conf.py')
 DB_PATH = os.path.join(ROOT, 'var', 'db')
 SAO_ROOT = os.path.join(ROOT, 'var', 'sao', 'package')
 READY_TIMEOUT = 120
@@ -128,19 +129,22 @@ def wait_maildev(url, process, **kwargs):
         url, process, path='api/healthz', name="MailDev", **kwargs)
 
 
-def storefront_command(database, config_files):
-    """The environment and argv of the storefront (flask run), which runs as
-    the Tryton user lao_b2b.user_storefront (TRYTON_USER left unset)"""
+def storefront_command(database, config_files, host=STOREFRONT_HOST,
+        port=STOREFRONT_PORT):
+    """The environment and argv of the storefront on host:port, served by
+    gunicorn with the settings of production (config/gunicorn.conf.py),
+    which runs as the Tryton user lao_b2b.user_storefront (TRYTON_USER left
+    unset)"""
     env = dict(os.environ)
     env.pop('TRYTON_USER', None)
     env.update({
             'TRYTON_DATABASE': database,
             'TRYTON_CONFIG': os.pathsep.join(config_files),
-            'STOREFRONT_URL': f'http://{STOREFRONT_HOST}:{STOREFRONT_PORT}',
+            'STOREFRONT_URL': f'http://{host}:{port}',
             })
     return env, tryton_command(
-        'flask', '--app', 'storefront', 'run',
-        '--host', STOREFRONT_HOST, '--port', str(STOREFRONT_PORT))
+        'gunicorn', '--config', GUNICORN_CONFIG, '--bind', f'{host}:{port}',
+        '--access-logfile', '-', 'storefront:create_app()')
 
 
 def stop_children(children, grace=10):
