@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def create_app(test_config=None):
-    from . import config, errors, security
+    from . import cache, config, errors, security
     from .extensions import babel, csrf, init_tryton, limiter
 
     app = Flask(__name__)
@@ -16,6 +16,7 @@ def create_app(test_config=None):
     security.init_app(app)
     babel.init_app(app)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     init_tryton(app)
 

@@ -5,6 +5,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from . import crossborder
+from .cache import cached_page
 from .extensions import tryton
 from .forms import Form, NumberField, at_most, id_or_none
 from .helpers import (
@@ -64,6 +65,7 @@ def _catalogue_choices(form):
 
 
 @bp.route('/catalogue')
+@cached_page('catalogue')
 @tryton.transaction()
 def catalogue():
     Listing = tryton.pool.get('lao.listing')
@@ -93,6 +95,7 @@ def catalogue():
 
 
 @bp.route('/listing/<id:listing_id>')
+@cached_page('catalogue', 'stock')
 @tryton.transaction()
 def listing(listing_id):
     Listing = tryton.pool.get('lao.listing')
@@ -128,6 +131,7 @@ def photo(listing_id, photo_id):
 
 
 @bp.route('/seller/<id:company_id>')
+@cached_page('catalogue')
 @tryton.transaction()
 def seller(company_id):
     pool = tryton.pool
