@@ -106,7 +106,7 @@ def cached_page(*areas):
             if not shared_visitor():
                 return view(*args, **kwargs)
             key = page_key(areas, catalogue_versions())
-            entry = cache.get(key)
+            entry = _backend(cache.get, key)
             state = 'hit'
             if entry is None:
                 state = 'miss'
@@ -114,10 +114,20 @@ def cached_page(*areas):
                 if entry is None:
                     response.headers['X-Page-Cache'] = 'off'
                     return response
-                cache.set(key, entry)
+                _backend(cache.set, key, entry)
             return _serve(entry, state)
         return wrapper
     return decorator
+
+
+def _backend(method, *args):
+    """Call the cache's backend; when it fails (Redis away), log it and
+    answer None: the page is rendered as without the cache"""
+    try:
+        return method(*args)
+    except Exception:
+        current_app.logger.exception("The page cache failed")
+        return None
 
 
 def _render(view, args, kwargs):

@@ -324,3 +324,19 @@ def test_versions_bumped(tryton, shop):
     before = tryton.run(versions)
     tryton.run(edit, user=1)
     assert tryton.run(versions) == before
+
+
+def test_backend_failure_renders(app, shop, monkeypatch):
+    "A cache backend that fails (Redis away) leaves the pages rendered"
+    from storefront.cache import cache
+
+    def fail(*args, **kwargs):
+        raise ConnectionError("no Redis")
+    monkeypatch.setattr(cache, 'get', fail)
+    monkeypatch.setattr(cache, 'set', fail)
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get('/catalogue?q=peaberry')
+        assert response.status_code == 200
+        assert response.headers['X-Page-Cache'] == 'miss'
+        assert b'Cached peaberry' in response.data
