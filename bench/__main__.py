@@ -9,7 +9,7 @@ import sys
 
 BENCHMARKS = [
     'provisioning', 'genealogy', 'marketplace', 'catalogue', 'load', 'prices',
-    'credit', 'crossborder']
+    'credit', 'crossborder', 'pagecache']
 
 
 def main(argv=None):

@@ -16,3 +16,10 @@ AUTH_RATE_LIMIT = '10 per minute'
 
 # Listings per catalogue page
 PAGE_SIZE = 24
+
+# The shared cache of the pages of anonymous visitors (storefront/cache.py):
+# files under var/cache/storefront-pages by default, shared by the workers
+# of one host; with several hosts, Redis (docker-compose.yml sets it with
+# STOREFRONT_CACHE_TYPE and STOREFRONT_CACHE_REDIS_URL):
+# CACHE_TYPE = 'RedisCache'
+# CACHE_REDIS_URL = 'redis://127.0.0.1:6379/0'

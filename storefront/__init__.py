@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def create_app(test_config=None):
-    from . import assets, config, errors, security
+    from . import assets, cache, config, errors, security
     from .extensions import babel, csrf, init_tryton, limiter
 
     app = Flask(__name__)
@@ -17,6 +17,7 @@ def create_app(test_config=None):
     security.init_app(app)
     babel.init_app(app)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     init_tryton(app)
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .cache import cached_page
 from .extensions import tryton
 from .forms import BoardFilterForm, BoardPostForm, EmptyForm
 from .helpers import (
@@ -18,6 +19,7 @@ def _labels(field):
 
 
 @bp.route('')
+@cached_page('board', 'catalogue')
 @tryton.transaction()
 def board():
     Post = tryton.pool.get('lao.board.post')

@@ -6,6 +6,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from . import crossborder
+from .cache import cached_page
 from .extensions import tryton
 from .forms import Form, NumberField, at_most, id_or_none
 from .helpers import (
@@ -74,6 +75,7 @@ def _catalogue_choices(form):
 
 
 @bp.route('/catalogue')
+@cached_page('catalogue')
 @tryton.transaction()
 def catalogue():
     Listing = tryton.pool.get('lao.listing')
@@ -103,6 +105,7 @@ def catalogue():
 
 
 @bp.route('/listing/<id:listing_id>')
+@cached_page('catalogue', 'stock')
 @tryton.transaction()
 def listing(listing_id):
     Listing = tryton.pool.get('lao.listing')
@@ -171,6 +174,7 @@ def sized_photo(listing_id, photo_id, size, version):
 
 
 @bp.route('/seller/<id:company_id>')
+@cached_page('catalogue')
 @tryton.transaction()
 def seller(company_id):
     pool = tryton.pool

@@ -35,6 +35,19 @@ DEFAULTS = dict(
     CONTACT_EMAIL='contact@lao-rural-market.example',
     # The fingerprinted and compressed copies of static/ (assets.py)
     STATIC_BUILD_DIR=os.path.join(ROOT, 'var', 'storefront', 'static'),
+    # The shared cache of the anonymous pages (cache.py), Flask-Caching's
+    # settings: files shared by the workers of one host by default,
+    # CACHE_TYPE='RedisCache' with CACHE_REDIS_URL for several hosts
+    PAGE_CACHE=True,
+    CACHE_TYPE='FileSystemCache',
+    CACHE_DIR=os.path.join(ROOT, 'var', 'cache', 'storefront-pages'),
+    CACHE_THRESHOLD=5000,
+    # A bound for what changes without a bump of the catalogue version
+    # (the day aside): seconds
+    CACHE_DEFAULT_TIMEOUT=300,
+    CACHE_KEY_PREFIX='storefront-page:',
+    # How long browsers and proxies keep a public page: seconds
+    PAGE_MAX_AGE=30,
     )
 # Read from the environment under their own names (STOREFRONT_URL too:
 # from_prefixed_env would read it as URL)

@@ -5,6 +5,7 @@ from flask import (
 from sql import Literal, Select
 from trytond.transaction import Transaction
 
+from .cache import cached_page
 from .i18n import LANGUAGES
 from .extensions import tryton
 from .helpers import current_user, safe_next
@@ -13,6 +14,7 @@ bp = Blueprint('main', __name__)
 
 
 @bp.route('/')
+@cached_page('catalogue')
 @tryton.transaction()
 def home():
     Listing = tryton.pool.get('lao.listing')

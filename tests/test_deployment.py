@@ -22,6 +22,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG_TARGET = '/etc/trytond.conf'
 DATABASE = 'lao'
+# The services of images not built from ./Dockerfile
+THIRD_PARTY = {'postgres', 'redis'}
 TRYTON_SERVICES = {
     'trytond': ['trytond', '-c', CONFIG_TARGET, '-d', DATABASE],
     'trytond-cron': ['trytond-cron', '-c', CONFIG_TARGET, '-d', DATABASE],
@@ -81,9 +83,9 @@ def test_services(services):
 
 
 def test_built_from_our_dockerfile(services, dockerfile):
-    "Every process but PostgreSQL runs the image of ./Dockerfile"
+    "Every process but PostgreSQL and Redis runs the image of ./Dockerfile"
     for name, service in services.items():
-        if name == 'postgres':
+        if name in THIRD_PARTY:
             continue
         build = service['build']
         assert os.path.isdir(repo_path(build['context'])), name
@@ -104,7 +106,8 @@ def test_commands_are_installed(services, dockerfile):
             re.split(r'[<>=!\[ ;]', line.strip(), maxsplit=1)[0].lower()
             for line in file if line.strip() and not line.startswith('#')}
     assert 'requirements.txt' in dockerfile
-    programs = {command(s)[0] for n, s in services.items() if n != 'postgres'}
+    programs = {command(s)[0] for n, s in services.items()
+        if n not in THIRD_PARTY}
     assert programs == {
         'trytond', 'trytond-cron', 'trytond-worker', 'trytond-admin',
         'gunicorn'}
@@ -122,7 +125,7 @@ def test_configuration_mounted(compose, services):
         'config', 'trytond-postgresql.conf')
     assert os.path.exists(repo_path(config['file']))
     for name, service in services.items():
-        if name == 'postgres':
+        if name in THIRD_PARTY:
             continue
         targets = [c['target'] for c in service['configs']]
         assert targets == [CONFIG_TARGET], name

@@ -11,6 +11,7 @@ from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
+from .catalogue_version import CatalogueVersionMixin
 from .common import state_button
 from .country import Subdivision
 from .exceptions import QuotationRequestError, WebUserError
@@ -30,11 +31,12 @@ POST_STATES = [
     ]
 
 
-class BoardPost(Workflow, ModelSQL, ModelView):
+class BoardPost(CatalogueVersionMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Supply and Demand Board Post"
     __name__ = 'lao.board.post'
     _rec_name = 'title'
     _states = {'readonly': Eval('state') != 'draft'}
+    _catalogue_areas = ('board',)
 
     kind = fields.Selection([
             ('buy', "Buy Request"),

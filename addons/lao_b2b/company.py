@@ -19,6 +19,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
+from .catalogue_version import CatalogueVersionMixin
+
 TIMEZONE = 'Asia/Vientiane'
 
 # (stock.configuration field, sequence type XML id, name, prefix)
@@ -47,7 +49,7 @@ VENDOR_STATES = [
 FROZEN_VENDOR_STATES = ['suspended', 'blacklisted']
 
 
-class Company(metaclass=PoolMeta):
+class Company(CatalogueVersionMixin, metaclass=PoolMeta):
     __name__ = 'company.company'
 
     vat_registered = fields.Function(

@@ -11,6 +11,8 @@ import pycountry
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .catalogue_version import CatalogueVersionMixin
+
 COUNTRIES = ['LA', 'CN', 'TH', 'VN']
 # Their names in Lao and Chinese
 COUNTRY_NAMES = {
@@ -52,7 +54,7 @@ CURRENCIES = {
     }
 
 
-class Subdivision(metaclass=PoolMeta):
+class Subdivision(CatalogueVersionMixin, metaclass=PoolMeta):
     __name__ = 'country.subdivision'
 
     @classmethod

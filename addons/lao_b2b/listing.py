@@ -32,6 +32,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .catalogue import CatalogueMixin
+from .catalogue_version import CatalogueVersionMixin
 from .common import as_vendor_system, state_button
 from .country import Subdivision
 from .exceptions import (
@@ -91,7 +92,8 @@ class Decision(metaclass=PoolMeta):
 
 
 class Listing(
-        CatalogueMixin, WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
+        CatalogueVersionMixin, CatalogueMixin, WorkflowDecisionMixin,
+        Workflow, ModelSQL, ModelView):
     __string__ = "Marketplace Listing"
     __name__ = 'lao.listing'
     _rec_name = 'title'
@@ -492,6 +494,19 @@ class Listing(
         return super().copy(listings, default=default)
 
     # Rules on modification
+
+    @classmethod
+    def _catalogue_bump_areas(cls, mode, listings, field_names):
+        """Only published listings are shown: a listing changes the pages
+        when it is published or its state changes; its declared quantity
+        alone changes only what is available"""
+        field_names = set(field_names or ())
+        if not ('state' in field_names
+                or any(l.state == 'published' for l in listings)):
+            return ()
+        if mode == 'write' and field_names <= {'declared_quantity'}:
+            return ('stock',)
+        return ('catalogue', 'stock')
 
     @classmethod
     def check_modification(cls, mode, listings, values=None, external=False):
@@ -1206,7 +1221,18 @@ def is_multiple(quantity, multiple, digits):
         < Decimal(1).scaleb(-(digits or 0)) / 2
 
 
-class ListingPriceTier(ModelSQL, ModelView):
+class ListingChildVersionMixin(CatalogueVersionMixin):
+    "Only the tiers, certifications and photos of published listings show"
+    __slots__ = ()
+
+    @classmethod
+    def _catalogue_bump_areas(cls, mode, children, field_names):
+        if any(c.listing.state == 'published' for c in children):
+            return ('catalogue',)
+        return ()
+
+
+class ListingPriceTier(ListingChildVersionMixin, ModelSQL, ModelView):
     __string__ = "Listing Price Tier"
     __name__ = 'lao.listing.price_tier'
     listing = fields.Many2One(
@@ -1259,7 +1285,8 @@ def check_draft_listing(children, values):
                     listing=listing.rec_name))
 
 
-class ListingCertification(ModelSQL, ModelView):
+class ListingCertification(
+        ListingChildVersionMixin, ModelSQL, ModelView):
     __string__ = "Listing Certification"
     __name__ = 'lao.listing.certification'
     listing = fields.Many2One(
@@ -1295,7 +1322,8 @@ class ListingCertification(ModelSQL, ModelView):
         return self.name
 
 
-class ListingPhoto(sequence_ordered(), ModelSQL, ModelView):
+class ListingPhoto(
+        ListingChildVersionMixin, sequence_ordered(), ModelSQL, ModelView):
     """A photo of a listing, with the sizes the web shop shows (PHOTO_SIZES)
     made once when the image is stored: the id of each size's file changes
     with the image and versions its address"""

@@ -7,6 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from .catalogue_version import CatalogueVersionMixin
 from .common import VendorOwnedMixin
 
 BUYER_TYPES = [
@@ -16,8 +17,15 @@ BUYER_TYPES = [
     ]
 
 
-class Party(VendorOwnedMixin, metaclass=PoolMeta):
+class Party(CatalogueVersionMixin, VendorOwnedMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
+
+    @classmethod
+    def _catalogue_bump_areas(cls, mode, parties, field_names):
+        "The pages show a vendor by the name of its party"
+        if mode == 'write' and 'name' not in field_names:
+            return ()
+        return ('catalogue',) if mode != 'create' else ()
 
     buyer_type = fields.Selection(
         BUYER_TYPES, "Buyer Type",

@@ -10,10 +10,11 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
+from .catalogue_version import CatalogueVersionMixin
 from .common import VendorOwnedMixin, keep_company_context
 
 
-class Category(metaclass=PoolMeta):
+class Category(CatalogueVersionMixin, metaclass=PoolMeta):
     __name__ = 'product.category'
 
     prohibited = fields.Boolean(

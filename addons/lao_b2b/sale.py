@@ -6,6 +6,7 @@ from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
+from .catalogue_version import CatalogueVersionMixin
 from .company import FROZEN_VENDOR_STATES
 from .exceptions import VendorSuspendedError
 
@@ -33,8 +34,10 @@ def tax_name(tax):
     return tax.description
 
 
-class SaleLine(metaclass=PoolMeta):
+class SaleLine(CatalogueVersionMixin, metaclass=PoolMeta):
     __name__ = 'sale.line'
+    # A listing on stock offers its stock less its pending sales
+    _catalogue_areas = ('stock',)
 
     def compute_taxes(self, party):
         """The Lao VAT of the vendor's goods: none when the vendor is not
@@ -46,8 +49,16 @@ class SaleLine(metaclass=PoolMeta):
         return [t.id for t in company.apply_vat(self.product, taxes)]
 
 
-class Sale(metaclass=PoolMeta):
+class Sale(CatalogueVersionMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
+
+    @classmethod
+    def _catalogue_bump_areas(cls, mode, sales, field_names):
+        "Whether a sale is pending changes what a listing on stock offers"
+        if mode == 'create' or (
+                mode == 'write' and 'state' not in field_names):
+            return ()
+        return ('stock',)
 
     @classmethod
     def _check_vendor_state(cls, sales):

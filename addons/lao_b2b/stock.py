@@ -2,6 +2,7 @@
 from trytond.model import fields
 from trytond.pool import PoolMeta
 
+from .catalogue_version import CatalogueVersionMixin
 from .common import VendorOwnedMixin
 
 
@@ -14,3 +15,9 @@ class Location(VendorOwnedMixin, metaclass=PoolMeta):
         "Leave empty for a location every company uses "
         "(customers, suppliers, transit).")
 
+
+
+class Move(CatalogueVersionMixin, metaclass=PoolMeta):
+    "A listing on stock offers the forecast quantity of its warehouse"
+    __name__ = 'stock.move'
+    _catalogue_areas = ('stock',)

@@ -17,6 +17,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .catalogue_version import CatalogueVersionMixin
 from .country import Subdivision
 from .exceptions import (
     ApplicationError, DecisionLogAccessError, DocumentError, WebUserError)
@@ -178,7 +179,9 @@ class WorkflowDecisionMixin:
         return reason.strip()
 
 
-class VendorApplication(WorkflowDecisionMixin, Workflow, ModelSQL, ModelView):
+class VendorApplication(
+        CatalogueVersionMixin, WorkflowDecisionMixin, Workflow, ModelSQL,
+        ModelView):
     __string__ = "Vendor Application"
     __name__ = 'lao.vendor.application'
 

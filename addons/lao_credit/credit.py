@@ -20,6 +20,8 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.lao_b2b.catalogue_version import (
+    CatalogueVersionMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
@@ -80,7 +82,7 @@ _RATES = {
     'late_payment_rate', 'rating_neutral'}
 
 
-class ScoringModel(Workflow, ModelSQL, ModelView):
+class ScoringModel(CatalogueVersionMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Credit Scoring Model"
     __name__ = 'lao.credit.scoring_model'
     _rec_name = 'name'
@@ -258,7 +260,7 @@ def _parameter_fields():
 _parameter_fields()
 
 
-class ScoringModelGrade(ModelSQL, ModelView):
+class ScoringModelGrade(CatalogueVersionMixin, ModelSQL, ModelView):
     __string__ = "Credit Grade Boundary"
     __name__ = 'lao.credit.scoring_model.grade'
     _rec_name = 'code'
@@ -298,7 +300,7 @@ class ScoringModelGrade(ModelSQL, ModelView):
                         model=grade.scoring_model.rec_name))
 
 
-class Profile(ModelSQL, ModelView):
+class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
     __string__ = "Credit Profile"
     __name__ = 'lao.credit.profile'
 
@@ -595,7 +597,7 @@ class Profile(ModelSQL, ModelView):
         return exposures
 
 
-class Factor(ModelSQL, ModelView):
+class Factor(CatalogueVersionMixin, ModelSQL, ModelView):
     __string__ = "Credit Factor"
     __name__ = 'lao.credit.factor'
 
@@ -623,7 +625,7 @@ class Factor(ModelSQL, ModelView):
         return gettext('lao_credit.%s' % self.message, **values)
 
 
-class Snapshot(ModelSQL, ModelView):
+class Snapshot(CatalogueVersionMixin, ModelSQL, ModelView):
     __string__ = "Credit Score Snapshot"
     __name__ = 'lao.credit.snapshot'
 

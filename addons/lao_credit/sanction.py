@@ -10,6 +10,8 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.lao_b2b.catalogue_version import (
+    CatalogueVersionMixin)
 from trytond.modules.lao_b2b.vendor import DecideWithReason
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -35,7 +37,9 @@ SANCTION_STATES = [
 _editable = {'readonly': Eval('state') != 'draft'}
 
 
-class Sanction(PartyReviewMixin, Workflow, ModelSQL, ModelView):
+class Sanction(
+        CatalogueVersionMixin, PartyReviewMixin, Workflow, ModelSQL,
+        ModelView):
     __string__ = "Credit Sanction"
     __name__ = 'lao.credit.sanction'
     _decide_own_error = SanctionError

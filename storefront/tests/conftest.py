@@ -36,6 +36,7 @@ def app(database):
             'SECRET_KEY': 'test-secret',
             'AUTH_RATE_LIMIT': '1000 per minute',
             'SECRET_KEY_FILE': '/nonexistent',
+            'CACHE_TYPE': 'SimpleCache',
             })
 
 
