@@ -13,7 +13,7 @@ import json
 from collections import namedtuple
 from decimal import Decimal
 
-from sql import Cast, Column, Literal, Null, Values
+from sql import Cast, Column, Expression, Literal, Null, Values
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case
 from sql.functions import CurrentTimestamp, Function
@@ -354,7 +354,7 @@ class Profile(ModelSQL, ModelView):
     @classmethod
     def recompute_all(cls):
         "Recompute the profile of every party (the nightly cron)"
-        cls.recompute(None)
+        cls._recompute(None)
 
     @classmethod
     def queue_recompute(cls, parties):
@@ -374,6 +374,11 @@ class Profile(ModelSQL, ModelView):
         the records below it (the event-driven recompute of a party); both
         write the same profiles, factors and snapshots.  Return the
         profiles."""
+        return cls.browse(cls._recompute(party_ids, set_based=set_based))
+
+    @classmethod
+    def _recompute(cls, party_ids, set_based=None):
+        "Recompute the parties' profiles and return their ids"
         pool = Pool()
         ScoringModel = pool.get('lao.credit.scoring_model')
         with without_check_access():
@@ -383,17 +388,14 @@ class Profile(ModelSQL, ModelView):
             scores = {}
             for party, party_facts in facts.items():
                 value, factors = scoring.score(party_facts, parameters)
-                rows = [(i, f.code, f.points, f.evidence,
-                        json.dumps(f.values, default=str))
-                    for i, f in enumerate(factors)]
                 scores[party] = _Score(
                     vendor=party_facts.company,
                     score=value,
                     grade=scoring.grade(value, parameters.grades),
                     little_history=(
                         party_facts.history < parameters.min_history),
-                    factors=rows,
-                    digest=_digest(rows))
+                    factors=factors,
+                    digest=_digest(factors))
             if set_based is None:
                 set_based = (party_ids is None
                     or len(scores) >= SET_BASED_MINIMUM)
@@ -401,7 +403,7 @@ class Profile(ModelSQL, ModelView):
                 ids = cls._write_scores(model, scores, party_ids is None)
             else:
                 ids = cls._save_scores(model, scores)
-        return cls.browse(ids)
+        return ids
 
     @classmethod
     def _save_scores(cls, model, scores):
@@ -444,7 +446,8 @@ class Profile(ModelSQL, ModelView):
                     'values': values,
                     }
                 for p, score in zip(to_save, scores.values())
-                for sequence, code, points, message, values in score.factors])
+                for sequence, code, points, message, values
+                in _factor_rows(score.factors)])
         Snapshot.create([{
                     'profile': p.id,
                     'date': now,
@@ -510,18 +513,19 @@ class Profile(ModelSQL, ModelView):
             else:
                 unchanged.append(id_)
 
+        def typed(Model, *names):
+            return [(n, getattr(Model, n).sql_type().base) for n in names]
+
         # The new profiles, then their ids
-        insert = [profile.party, profile.vendor, profile.score,
-            profile.grade, profile.little_history, profile.computed_at,
-            profile.scoring_model, profile.factors_digest,
-            profile.create_uid, profile.create_date]
-        for sub_parties in _slices(new, len(insert) - 1):
-            cursor.execute(*profile.insert(insert, [[
-                            p, scores[p].vendor, scores[p].score,
-                            scores[p].grade, scores[p].little_history, now,
-                            model.id, scores[p].digest, user,
-                            CurrentTimestamp()]
-                        for p in sub_parties]))
+        _insert(cursor, profile,
+            typed(cls, 'party', 'vendor', 'score', 'grade', 'little_history',
+                'factors_digest'),
+            [[p, scores[p].vendor, scores[p].score, scores[p].grade,
+                    scores[p].little_history, scores[p].digest]
+                for p in new],
+            [profile.computed_at, profile.scoring_model, profile.create_uid,
+                profile.create_date],
+            [now, model.id, user, CurrentTimestamp()])
         if everyone and new:
             read(Literal(True))
         else:
@@ -584,26 +588,22 @@ class Profile(ModelSQL, ModelView):
             cursor.execute(*factor.delete(
                     where=reduce_ids(factor.profile, sub_ids)))
         refactored = [ids[p] for p in new] + refactored
-        rows = [[i, sequence, code, points, message, values_, user,
-                CurrentTimestamp()]
+        rows = [[i, *row]
             for i in refactored
-            for sequence, code, points, message, values_
-            in scores[parties[i]].factors]
-        insert = [factor.profile, factor.sequence, factor.code,
-            factor.points, factor.message, factor.values, factor.create_uid,
-            factor.create_date]
-        for sub_rows in _slices(rows, len(insert) - 1):
-            cursor.execute(*factor.insert(insert, sub_rows))
+            for row in _factor_rows(scores[parties[i]].factors)]
+        _insert(cursor, factor,
+            typed(Factor, 'profile', 'sequence', 'code', 'points', 'message',
+                'values'),
+            rows, [factor.create_uid, factor.create_date],
+            [user, CurrentTimestamp()])
 
         # A snapshot of the profiles whose score changed
-        insert = [snapshot.profile, snapshot.date, snapshot.score,
-            snapshot.grade, snapshot.scoring_model, snapshot.create_uid,
-            snapshot.create_date]
-        for sub_parties in _slices(snapshots, len(insert) - 1):
-            cursor.execute(*snapshot.insert(insert, [[
-                            ids[p], now, scores[p].score, scores[p].grade,
-                            model.id, user, CurrentTimestamp()]
-                        for p in sub_parties]))
+        _insert(cursor, snapshot,
+            typed(Snapshot, 'profile', 'score', 'grade'),
+            [[ids[p], scores[p].score, scores[p].grade] for p in snapshots],
+            [snapshot.date, snapshot.scoring_model, snapshot.create_uid,
+                snapshot.create_date],
+            [now, model.id, user, CurrentTimestamp()])
 
         # The history of the models that keep one, and what the records
         # of this transaction may hold of the old values
@@ -916,16 +916,41 @@ class Rating(ModelSQL, ModelView):
         return record
 
 
-# A party's score before it is written, its factors as the rows of
-# lao.credit.factor: (sequence, code, points, message, values)
+# A party's score before it is written, its factors those of the kernel
 _Score = namedtuple('_Score', [
         'vendor', 'score', 'grade', 'little_history', 'factors', 'digest'])
 
 
-def _digest(rows):
-    "The digest of the factor rows, stored on the profile"
-    return hashlib.sha1(
-        json.dumps(rows, separators=(',', ':')).encode()).hexdigest()
+def _digest(factors):
+    """The digest of the kernel's factors, stored on the profile: the
+    factors are written again only when it changes"""
+    return hashlib.sha1(repr([(f.code, f.points, f.evidence, f.values)
+                for f in factors]).encode()).hexdigest()
+
+
+def _factor_rows(factors):
+    """The kernel's factors as the rows of lao.credit.factor:
+    (sequence, code, points, message, values)"""
+    return [(i, f.code, f.points, f.evidence,
+            json.dumps(f.values, default=str))
+        for i, f in enumerate(factors)]
+
+
+def _insert(cursor, table, columns, rows, extra_columns, extra_values):
+    """Insert the rows of values of the columns (name, SQL type)
+    set-based, each statement an
+    INSERT ... SELECT of a list of at most backend.MAX_QUERY_PARAMS values
+    cast to the columns' types (a column of NULLs only is no text), with
+    the same extra values (create_uid, create_date) for every row"""
+    for sub_rows in _slices(rows, len(columns)):
+        values = Values(sub_rows)
+        cursor.execute(*table.insert(
+                [Column(table, n) for n, _ in columns] + extra_columns,
+                values.select(*[
+                        Cast(Column(values, 'column%s' % (i + 1)), type_)
+                        for i, (_, type_) in enumerate(columns)]
+                    + [v if isinstance(v, Expression) else Literal(v)
+                        for v in extra_values])))
 
 
 def _slices(items, parameters):
