@@ -96,14 +96,21 @@ SHIPMENTS_SQL = """
 INSERT INTO stock_shipment_out (company, customer, delivery_address,
     warehouse, warehouse_storage, warehouse_output, state, planned_date,
     effective_date, reference, create_uid, create_date)
-SELECT s.company, s.party, NULL, v.warehouse, v.storage, v.output,
+SELECT s.company, s.party, a.id, v.warehouse, v.storage, v.output,
     CASE WHEN s.id %% 200 = 0 THEN 'waiting' ELSE 'done' END,
     s.sale_date,
     CASE WHEN s.id %% 200 = 0 THEN NULL
         WHEN s.id %% 25 = 0 THEN {late} ELSE s.sale_date END,
     'bench', 0, %(now)s
 FROM sale_sale AS s JOIN bench_vendor AS v ON v.company = s.company
+JOIN party_address AS a ON a.party = s.party
 WHERE s.reference = 'bench'
+"""
+
+# The address of each buyer, where its shipments go
+ADDRESSES_SQL = """
+INSERT INTO party_address (party, active, sequence, create_uid, create_date)
+SELECT id, %(true)s, 10, 0, %(now)s FROM bench_party
 """
 
 # One posted move per invoice with the buyer's receivable line; its
@@ -322,6 +329,7 @@ def generate(args):
         _execute(cursor, "INSERT INTO bench_party SELECT "
             "CAST(SUBSTR(code, 7) AS INTEGER), id FROM party_party "
             "WHERE code LIKE 'BENCH-%%'")
+        _execute(cursor, ADDRESSES_SQL, **params)
         _execute(cursor, SALES_SQL, n=args.orders, **params)
         cursor.execute('CREATE TABLE bench_sale (n INTEGER, id INTEGER)')
         _execute(cursor, "INSERT INTO bench_sale SELECT "
