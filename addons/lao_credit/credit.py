@@ -953,10 +953,20 @@ def _insert(cursor, table, columns, rows, extra_columns, extra_values):
                         for v in extra_values])))
 
 
+# At most this many parameters in a statement of values: psycopg splits
+# a query for its parameters in a time that grows faster than their number
+# (1.3 s for 14 statements of 30,000)
+VALUES_PARAMS = 2_000
+
+
 def _slices(items, parameters):
     """The items in slices of at most backend.MAX_QUERY_PARAMS parameters,
-    each item taking that many"""
-    size = max(1, backend.MAX_QUERY_PARAMS // parameters)
+    each item taking that many; of at most VALUES_PARAMS for a list of
+    values (more than one parameter an item)"""
+    limit = backend.MAX_QUERY_PARAMS
+    if parameters > 1:
+        limit = min(limit, VALUES_PARAMS)
+    size = max(1, limit // parameters)
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
