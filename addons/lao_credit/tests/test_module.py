@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.exceptions import UserError
+from trytond.modules.lao_credit import credit
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.lao_b2b.tests.test_marketplace import (
     create_buyer, create_vendor)
@@ -53,6 +54,46 @@ def pay(company, line, date):
         payment = post_receivable(
             company, line.party, -line.debit, date, None)
         Line.reconcile([line, payment], date=date)
+
+
+def late_shipments(company, buyer, count, late):
+    """Shipments of the vendor to the buyer planned ten days ago, done, the
+    first late of them two days late"""
+    pool = Pool()
+    Shipment = pool.get('stock.shipment.out')
+    today = pool.get('ir.date').today()
+    warehouse = company.vendor_application.warehouse
+    shipments = Shipment.create([{
+                'company': company.id,
+                'customer': buyer.id,
+                'delivery_address': buyer.addresses[0].id,
+                'warehouse': warehouse.id,
+                'warehouse_output': warehouse.output_location.id,
+                'warehouse_storage': warehouse.storage_location.id,
+                'planned_date': today - dt.timedelta(days=10),
+                } for _ in range(count)])
+    shipment = Shipment.__table__()
+    cursor = Transaction().connection.cursor()
+    for i, record in enumerate(shipments):
+        cursor.execute(*shipment.update(
+                [shipment.state, shipment.effective_date],
+                ['done', today - dt.timedelta(days=8 if i < late else 10)],
+                where=shipment.id == record.id))
+    return shipments
+
+
+def credit_state():
+    """The profiles, factors and snapshots by party, without their ids and
+    dates: {party: (profile values, factors, snapshots)}"""
+    Profile = Pool().get('lao.credit.profile')
+    return {p.party.id: (
+            (p.vendor.id if p.vendor else None, p.score, p.grade,
+                p.little_history, p.scoring_model.id, p.factors_digest),
+            [(f.sequence, f.code, f.points, f.message, f.values)
+                for f in p.factors],
+            sorted((s.score, s.grade, s.scoring_model.id)
+                for s in p.snapshots))
+        for p in Profile.search([])}
 
 
 def factor(profile, code):
@@ -328,6 +369,121 @@ class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
             Sale.check_protected_amount([big])
         self.assertIn("55,000,000", cm.exception.message)
         self.assertIn("too little history", cm.exception.message)
+
+    def assert_same_paths(self):
+        """From the same data and profiles, the per-party path (the records,
+        one party at a time) and the set-based full recompute write the
+        same profiles, factors and snapshots; the full recompute stays"""
+        pool = Pool()
+        Profile = pool.get('lao.credit.profile')
+        Factor = pool.get('lao.credit.factor')
+        Snapshot = pool.get('lao.credit.snapshot')
+        Party = pool.get('party.party')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        # What the transaction records of the records it created and
+        # deleted is not rolled back with the savepoint
+        created = {k: list(v) for k, v in transaction.create_records.items()}
+        deleted = {k: set(v) for k, v in transaction.delete_records.items()}
+        cursor.execute('SAVEPOINT lao_credit_paths')
+        for party in Party.search([]):
+            Profile.recompute([party.id], set_based=False)
+        per_party = credit_state()
+        cursor.execute('ROLLBACK TO SAVEPOINT lao_credit_paths')
+        cursor.execute('RELEASE SAVEPOINT lao_credit_paths')
+        transaction.create_records.clear()
+        transaction.create_records.update(created)
+        transaction.delete_records.clear()
+        transaction.delete_records.update(deleted)
+        for Model in [Profile, Factor, Snapshot]:
+            credit._written(Model, created=True)
+        Profile.recompute_all()
+        full = credit_state()
+        self.maxDiff = None
+        self.assertEqual(full, per_party)
+        self.assertEqual(set(full), {p.id for p in Party.search([])})
+        for profile in Profile.search([]):
+            self.assertEqual(
+                sum(f.points for f in profile.factors), profile.score)
+        return full
+
+    @with_transaction()
+    def test_recompute_paths_identical(self):
+        "The set-based full recompute writes what the per-party path does"
+        pool = Pool()
+        Profile = pool.get('lao.credit.profile')
+        Factor = pool.get('lao.credit.factor')
+        Snapshot = pool.get('lao.credit.snapshot')
+        Sanction = pool.get('lao.credit.sanction')
+        ScoringModel = pool.get('lao.credit.scoring_model')
+        today = pool.get('ir.date').today()
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        late_shipments(company, buyer, 20, 0)
+        line = post_receivable(company, buyer, Decimal(200), today,
+            today - dt.timedelta(days=10))
+        pay(company, line, today)
+        post_receivable(company, buyer, Decimal(300), today,
+            today - dt.timedelta(days=5))
+        ScoringModel.get_active()
+
+        # New profiles
+        first = self.assert_same_paths()
+        vendor, = Profile.search([('party', '=', company.party.id)])
+        buyer_profile, = Profile.search([('party', '=', buyer.id)])
+        self.assertEqual(len(vendor.snapshots), 1)
+        factor_ids = {p.id: [f.id for f in p.factors]
+            for p in Profile.search([])}
+
+        # Changed facts: the vendor's late shipments, a warning of the
+        # buyer, a new buyer; the other profiles unchanged
+        score = vendor.score
+        late_shipments(company, buyer, 2, 2)
+        other = create_buyer("Luang Prabang Cafe")
+        warning, = Sanction.create([{
+                    'party': buyer.id, 'kind': 'warning',
+                    'reason': "Spam"}])
+        with Transaction().set_user(0):
+            Sanction.submit([warning])
+        Sanction.approve([warning])
+        second = self.assert_same_paths()
+        # the record read before sees the new score in the same transaction
+        self.assertLess(vendor.score, score)
+        self.assertEqual(len(vendor.snapshots), 2)
+        self.assertEqual(len(buyer_profile.snapshots), 2)
+        self.assertIn(other.id, second)
+        unchanged = [p for p in first if p not in {
+                company.party.id, buyer.id}]
+        self.assertTrue(unchanged)
+        for party in unchanged:
+            self.assertEqual(second[party], first[party])
+            profile, = Profile.search([('party', '=', party)])
+            # neither its factors nor its snapshots written again
+            self.assertEqual(
+                [f.id for f in profile.factors], factor_ids[profile.id])
+            self.assertEqual(len(profile.snapshots), 1)
+
+        # A new version of the scoring model scores everyone anew
+        new, = ScoringModel.copy([vendor.scoring_model], {'version': 2})
+        ScoringModel.write([new], {'base_score': 600})
+        ScoringModel.activate([new])
+        third = self.assert_same_paths()
+        self.assertEqual({v[0][4] for v in third.values()}, {new.id})
+        for party, (_, _, snapshots) in third.items():
+            self.assertEqual(
+                len(snapshots), len(second[party][2]) + 1)
+
+        # Every row keeps who wrote it and when
+        for Model in [Profile, Factor, Snapshot]:
+            for record in Model.search([]):
+                self.assertIsNotNone(record.create_uid)
+                self.assertIsNotNone(record.create_date)
+        for profile in Profile.search([]):
+            self.assertIsNotNone(profile.computed_at)
+            self.assertIsNotNone(profile.write_uid)
+            self.assertIsNotNone(profile.write_date)
+        self.assertEqual(
+            len({p.computed_at for p in Profile.search([])}), 1)
 
 
 del ModuleTestCase
