@@ -168,15 +168,27 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def commodity_categories(cls, requirements):
-        "The ids of the categories each requirement's commodity covers"
+        """The ids of the categories each requirement's commodity covers
+        (itself and its descendants), from one read of the category tree"""
         Category = Pool().get('product.category')
+        category = Category.__table__()
+        cursor = Transaction().connection.cursor()
+        children = defaultdict(list)
+        if any(r.commodity for r in requirements):
+            cursor.execute(*category.select(category.id, category.parent,
+                    where=category.parent != Null))
+            for child, parent in cursor:
+                children[parent].append(child)
         result = {}
         for requirement in requirements:
             if requirement.commodity:
-                result[requirement.id] = {c.id for c in Category.search([
-                            ('parent', 'child_of',
-                                [requirement.commodity.id]),
-                            ])}
+                covered, todo = set(), [requirement.commodity.id]
+                while todo:
+                    node = todo.pop()
+                    if node not in covered:
+                        covered.add(node)
+                        todo.extend(children[node])
+                result[requirement.id] = covered
             else:
                 result[requirement.id] = None
         return result
@@ -279,10 +291,11 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         """The python-sql query of the export readiness of listings for the
         destination on date, and what its columns answer
 
-        The query has a row per listing: its id, whether it is ready, then
-        a boolean per item that it may miss, in the order of the returned
-        list: None (no HS code, or no requirement applies), then the ids of
-        the registration requirements and of the protocols not in force.
+        The query has a row per listing: its id, then a boolean per item
+        that it may miss, in the order of the returned list: None (no HS
+        code, or no requirement applies), then the ids of the registration
+        requirements and of the protocols not in force.  A listing is ready
+        when it misses none.
         listings is None (every listing), a list of at most
         MAX_QUERY_PARAMS // 2 ids, or a python-sql query of ids.  The same
         rules as checklist, written as SQL: the requirements (a handful)
@@ -306,21 +319,26 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         tariff_code = TariffCode.__table__()
         template_ref = Concat(
             '%s,' % Template.__name__, product.template.cast('VARCHAR'))
-        hs_code = product_tariff.join(tariff_code,
+        # the first HS code of each template for the destination
+        hs_codes = product_tariff.join(tariff_code,
             condition=product_tariff.tariff_code == tariff_code.id
-            ).select(Min(tariff_code.code),
-            where=(product_tariff.product == template_ref)
+            ).select(product_tariff.product.as_('product'),
+            Min(tariff_code.code).as_('code'),
+            where=product_tariff.product.like(Template.__name__ + ',%')
             & ((tariff_code.country == Null)
-                | (tariff_code.country == destination.id)))
+                | (tariff_code.country == destination.id)),
+            group_by=[product_tariff.product])
         if listings is None:
             where = None
         else:
             where = SQL_OPERATORS['in'](listing.id, listings)
         base = listing.join(product,
             condition=listing.product == product.id
+            ).join(hs_codes, 'LEFT',
+            condition=hs_codes.product == template_ref
             ).select(listing.id.as_('id'), listing.company.as_('company'),
             listing.category.as_('category'),
-            Replace(Replace(hs_code, '.', ''), ' ', '').as_('digits'),
+            Replace(Replace(hs_codes.code, '.', ''), ' ', '').as_('digits'),
             where=where)
         digits = base.digits
 
@@ -382,8 +400,7 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         if applies:
             no_requirement |= ~Or(applies)
         flags.insert(0, boolean(no_requirement))
-        ready = ~Or(flags)
-        return query.select(base.id, ready, *flags), items
+        return query.select(base.id, *flags), items
 
     @classmethod
     def readiness(cls, listings, destination, date=None):
@@ -410,10 +427,7 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             query, items = cls.readiness_query(
                 destination, date=date, listings=sub_ids)
             cursor.execute(*query)
-            for listing_id, ready, *flags in cursor:
-                if ready:
-                    result[listing_id] = []
-                    continue
+            for listing_id, *flags in cursor:
                 flags = tuple(flags)
                 missing = decoded.get(flags)
                 if missing is None:

@@ -28,6 +28,9 @@ from trytond.transaction import Transaction
 
 from .exceptions import RailEventError
 
+# How many events or bookings are written in one call: ModelStorage checks
+# the ids of each record instantiated against those of the call (quadratic)
+EVENT_SLICE = 200
 # Changing any of them moves the estimates of the booking
 _EVENT_FIELDS = {
     'planned_arrival', 'planned_departure', 'actual_arrival',
@@ -109,8 +112,9 @@ class Booking(ModelSQL, ModelView):
 
         events is a list of (stop, 'arrival' or 'departure', datetime); the
         last time given for a stop's arrival or departure wins.  The times
-        are written in one call, grouped by value, which recomputes the
-        bookings touched once (Stop.on_modification)."""
+        are written grouped by value, by slices of EVENT_SLICE, each slice
+        recomputing the bookings it touches set-based
+        (Stop.on_modification)."""
         Stop = Pool().get('lao.rail.stop')
         times = {}
         for stop, kind, time in events:
@@ -123,9 +127,12 @@ class Booking(ModelSQL, ModelView):
             by_value[(name, time)].append(stop_id)
         args = []
         for (name, time), stop_ids in by_value.items():
-            args.extend((Stop.browse(stop_ids), {name: time}))
-        if args:
-            Stop.write(*args)
+            for sub_ids in grouped_slice(stop_ids, EVENT_SLICE):
+                args.append((list(sub_ids), {name: time}))
+        # by slices: the records of a call are checked against each other
+        for sub_args in grouped_slice(args, EVENT_SLICE):
+            Stop.write(*(a for ids, values in sub_args
+                    for a in (Stop.browse(ids), values)))
 
     @classmethod
     def recompute(cls, bookings):
@@ -180,7 +187,8 @@ class Booking(ModelSQL, ModelView):
                         [booking.delay_warned], [Literal(True)],
                         where=SQL_OPERATORS['in'](booking.id, list(sub_ids))))
             forget(cls, to_warn)
-        cls.warn_delays(cls.browse(to_warn))
+        for sub_ids in grouped_slice(to_warn, EVENT_SLICE):
+            cls.warn_delays(cls.browse(list(sub_ids)))
 
     def latest_delay(self):
         "The delay of the latest actual time, or None before any event"
@@ -188,6 +196,7 @@ class Booking(ModelSQL, ModelView):
 
     @classmethod
     def warn_delays(cls, bookings):
+        "Notify the vendor's users of the delays of the bookings"
         pool = Pool()
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
@@ -197,21 +206,27 @@ class Booking(ModelSQL, ModelView):
         for user in User.search([
                     ('companies', 'in', list({b.company.id for b in bookings})),
                     ]):
+            language = user.language.code if user.language else None
             for company in user.companies:
-                users[company.id].append(user)
-        notifications = []
+                users[company.id].append((user.id, language))
+        labels = {}
+        vlist = []
         for booking in bookings:
             hours = round(booking.delay.total_seconds() / 3600, 1)
-            for user in users[booking.company.id]:
-                with Transaction().set_context(language=user.language.code
-                        if user.language else None):
-                    notifications.append(Notification(
-                            user=user,
-                            label=gettext('lao_crossborder.msg_rail_delayed',
-                                booking=booking.rec_name, hours=hours),
-                            model=cls.__name__,
-                            records=str([booking.id])))
-        Notification.save(notifications)
+            for user_id, language in users[booking.company.id]:
+                key = (booking.id, language)
+                if key not in labels:
+                    with Transaction().set_context(language=language):
+                        labels[key] = gettext(
+                            'lao_crossborder.msg_rail_delayed',
+                            booking=booking.rec_name, hours=hours)
+                vlist.append({
+                        'user': user_id,
+                        'label': labels[key],
+                        'model': cls.__name__,
+                        'records': str([booking.id]),
+                        })
+        Notification.create(vlist)
 
     def journey(self):
         """The stops as (station, planned, actual or estimated, is actual)
@@ -286,7 +301,16 @@ class Stop(sequence_ordered(), ModelSQL, ModelView):
             return
         if mode == 'write' and not (field_names & _EVENT_FIELDS):
             return
-        Booking.recompute(list({s.booking for s in stops}))
+        stop = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        booking_ids = set()
+        for sub_ids in grouped_slice(
+                [s.id for s in stops], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*stop.select(stop.booking,
+                    where=SQL_OPERATORS['in'](stop.id, list(sub_ids)),
+                    group_by=[stop.booking]))
+            booking_ids.update(b for b, in cursor)
+        Booking.recompute(sorted(booking_ids))
 
     def estimate(self, delay):
         "The estimated time of the stop given the booking's delay"
