@@ -17,18 +17,21 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from sql import Null
-from sql.aggregate import Min
-from sql.operators import Concat
+from sql import Literal, Null
+from sql.aggregate import Max, Min
+from sql.conditionals import Case, Coalesce
+from sql.functions import Function, Substring
+from sql.operators import And, Concat, Or
 
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields)
+from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
     RegistrationValidationError, RequirementValidationError)
@@ -62,6 +65,12 @@ HS_CODE = re.compile(r'^\d{2,10}$')
 def hs_digits(code):
     "The digits of an HS code written with dots or spaces"
     return re.sub(r'\D', '', code or '')
+
+
+class Replace(Function):
+    "REPLACE(string, from, to) of SQLite and PostgreSQL"
+    __slots__ = ()
+    _function = 'REPLACE'
 
 
 def hs_in_range(digits, low, high):
@@ -159,15 +168,27 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def commodity_categories(cls, requirements):
-        "The ids of the categories each requirement's commodity covers"
+        """The ids of the categories each requirement's commodity covers
+        (itself and its descendants), from one read of the category tree"""
         Category = Pool().get('product.category')
+        category = Category.__table__()
+        cursor = Transaction().connection.cursor()
+        children = defaultdict(list)
+        if any(r.commodity for r in requirements):
+            cursor.execute(*category.select(category.id, category.parent,
+                    where=category.parent != Null))
+            for child, parent in cursor:
+                children[parent].append(child)
         result = {}
         for requirement in requirements:
             if requirement.commodity:
-                result[requirement.id] = {c.id for c in Category.search([
-                            ('parent', 'child_of',
-                                [requirement.commodity.id]),
-                            ])}
+                covered, todo = set(), [requirement.commodity.id]
+                while todo:
+                    node = todo.pop()
+                    if node not in covered:
+                        covered.add(node)
+                        todo.extend(children[node])
+                result[requirement.id] = covered
             else:
                 result[requirement.id] = None
         return result
@@ -178,17 +199,108 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         return sorted(
             {r.destination for r in cls.search([])}, key=lambda c: c.code)
 
+    def applies_to(self, category_id, digits, categories):
+        """Whether the requirement applies to a listing of the commodity
+        category_id whose HS code has digits; categories is
+        commodity_categories' answer"""
+        covered = categories[self.id]
+        if covered is not None and category_id not in covered:
+            return False
+        if self.hs_code_from:
+            return hs_in_range(
+                digits, self.hs_code_from,
+                self.hs_code_to or self.hs_code_from)
+        return True
+
+    def valid_registration(self, company, date):
+        """The vendor's registration of the requirement's kind valid on
+        date and for its minimum remaining days after, or None"""
+        Registration = Pool().get('lao.export.registration')
+        until = date + dt.timedelta(days=self.minimum_remaining_days or 0)
+        with without_check_access():
+            registrations = Registration.search([
+                    ('company', '=', company.id),
+                    ('destination', '=', self.destination.id),
+                    ('kind', '=', self.kind),
+                    ('valid_from', '<=', date),
+                    ['OR',
+                        ('valid_to', '=', None),
+                        ('valid_to', '>=', until),
+                        ],
+                    ], order=[('id', 'ASC')], limit=1)
+        return registrations[0] if registrations else None
+
+    @classmethod
+    def listing_hs_code(cls, listing, destination):
+        """The HS code of the listing's product for the destination: the
+        first of its template's tariff codes of the destination or of no
+        country"""
+        codes = [t.tariff_code.code
+            for t in listing.product.template.tariff_codes
+            if not t.tariff_code.country
+            or t.tariff_code.country == destination]
+        return min(codes) if codes else None
+
     @classmethod
     def checklist(cls, listings, destination, date=None):
-        """The checklist of each listing for the destination
+        """The checklist of each listing for the destination, item by item,
+        for the listing's form
 
         Returns a dictionary mapping each listing id to a list of
         (requirement, registration, ok) for the requirements checked before
         sale (registrations and protocols) and of (requirement, None, None)
         for the documents needed per consignment.  A listing whose product
-        has no HS code, or to which no requirement applies, has an entry
-        with requirement None: it is not ready.  One query per destination
-        and slice of listings."""
+        has no HS code, or to which no requirement applies, has one entry
+        with requirement None: it is not ready.  Each listing is read on its
+        own, with the registration that meets each requirement: for many
+        listings, readiness answers the same in one query."""
+        Listing = Pool().get('lao.listing')
+        if date is None:
+            date = dt.date.today()
+        requirements = cls.search([('destination', '=', destination.id)])
+        categories = cls.commodity_categories(requirements)
+        result = {}
+        with without_check_access():
+            listings = Listing.browse([int(l) for l in listings])
+        for listing in listings:
+            digits = hs_digits(cls.listing_hs_code(listing, destination))
+            items = []
+            if not digits:
+                items.append((None, None, False))
+            for requirement in requirements:
+                if not requirement.applies_to(
+                        listing.category.id, digits, categories):
+                    continue
+                if requirement.kind == 'market_access':
+                    items.append((requirement, None,
+                            requirement.protocol_in_force(date)))
+                elif requirement.vendor_held:
+                    registration = requirement.valid_registration(
+                        listing.company, date)
+                    items.append(
+                        (requirement, registration, bool(registration)))
+                else:
+                    items.append((requirement, None, None))
+            if not items:
+                items.append((None, None, False))
+            result[listing.id] = items
+        return result
+
+    @classmethod
+    def readiness_query(cls, destination, date=None, listings=None):
+        """The python-sql query of the export readiness of listings for the
+        destination on date, and what its columns answer
+
+        The query has a row per listing: its id, then a boolean per item
+        that it may miss, in the order of the returned list: None (no HS
+        code, or no requirement applies), then the ids of the registration
+        requirements and of the protocols not in force.  A listing is ready
+        when it misses none.
+        listings is None (every listing), a list of at most
+        MAX_QUERY_PARAMS // 2 ids, or a python-sql query of ids.  The same
+        rules as checklist, written as SQL: the requirements (a handful)
+        become expressions, the vendors' valid registrations one grouped
+        sub-query joined on the vendor."""
         pool = Pool()
         Listing = pool.get('lao.listing')
         Product = pool.get('product.product')
@@ -196,16 +308,10 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         ProductTariff = pool.get('product-customs.tariff.code')
         TariffCode = pool.get('customs.tariff.code')
         Registration = pool.get('lao.export.registration')
-        cursor = Transaction().connection.cursor()
         if date is None:
             date = dt.date.today()
-
         requirements = cls.search([('destination', '=', destination.id)])
         categories = cls.commodity_categories(requirements)
-        # one column per kind and minimum validity asked
-        validity = sorted({
-                (r.kind, r.minimum_remaining_days or 0)
-                for r in requirements if r.vendor_held})
 
         listing = Listing.__table__()
         product = Product.__table__()
@@ -213,90 +319,135 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         tariff_code = TariffCode.__table__()
         template_ref = Concat(
             '%s,' % Template.__name__, product.template.cast('VARCHAR'))
-        hs_code = product_tariff.join(tariff_code,
+        # the first HS code of each template for the destination
+        hs_codes = product_tariff.join(tariff_code,
             condition=product_tariff.tariff_code == tariff_code.id
-            ).select(Min(tariff_code.code),
-            where=(product_tariff.product == template_ref)
+            ).select(product_tariff.product.as_('product'),
+            Min(tariff_code.code).as_('code'),
+            where=product_tariff.product.like(Template.__name__ + ',%')
             & ((tariff_code.country == Null)
-                | (tariff_code.country == destination.id)))
-        columns = [listing.id, listing.company, listing.category, hs_code]
-        for kind, days in validity:
+                | (tariff_code.country == destination.id)),
+            group_by=[product_tariff.product])
+        if listings is None:
+            where = None
+        else:
+            where = SQL_OPERATORS['in'](listing.id, listings)
+        base = listing.join(product,
+            condition=listing.product == product.id
+            ).join(hs_codes, 'LEFT',
+            condition=hs_codes.product == template_ref
+            ).select(listing.id.as_('id'), listing.company.as_('company'),
+            listing.category.as_('category'),
+            Replace(Replace(hs_codes.code, '.', ''), ' ', '').as_('digits'),
+            where=where)
+        digits = base.digits
+
+        # one column per kind and minimum validity asked: whether the vendor
+        # holds a valid registration of that kind
+        validity = sorted({
+                (r.kind, r.minimum_remaining_days or 0)
+                for r in requirements if r.vendor_held})
+        held = {}
+        query = base
+        if validity:
             registration = Registration.__table__()
-            columns.append(registration.select(Min(registration.id),
-                    where=(registration.company == listing.company)
-                    & (registration.destination == destination.id)
-                    & (registration.kind == kind)
-                    & (registration.active == True)  # noqa: E712
-                    & (registration.valid_from <= date)
-                    & ((registration.valid_to == Null)
-                        | (registration.valid_to
-                            >= date + dt.timedelta(days=days)))))
+            columns = [registration.company.as_('company')]
+            for i, (kind, days) in enumerate(validity):
+                until = date + dt.timedelta(days=days)
+                columns.append(Max(Case(((registration.kind == kind)
+                                & ((registration.valid_to == Null)
+                                    | (registration.valid_to >= until)),
+                                1), else_=0)).as_('held_%s' % i))
+            registrations = registration.select(*columns,
+                where=(registration.destination == destination.id)
+                & (registration.active == Literal(True))
+                & (registration.valid_from <= date),
+                group_by=[registration.company])
+            query = base.join(registrations, 'LEFT',
+                condition=registrations.company == base.company)
+            for i, key in enumerate(validity):
+                held[key] = Coalesce(
+                    getattr(registrations, 'held_%s' % i), 0) == 1
 
-        # the requirements as plain values, read once for all the listings
-        rules = []
+        def boolean(condition):
+            "The condition as TRUE or FALSE, never NULL"
+            return Case((condition, Literal(True)), else_=Literal(False))
+
+        applies, items, flags = [], [None], []
         for requirement in requirements:
+            conditions = []
+            covered = categories[requirement.id]
+            if covered is not None:
+                conditions.append(base.category.in_(sorted(covered)))
+            if requirement.hs_code_from:
+                low = requirement.hs_code_from
+                high = requirement.hs_code_to or low
+                conditions.append(
+                    (Substring(digits, 1, len(low)) >= low)
+                    & (Substring(digits, 1, len(high)) <= high))
+            condition = boolean(And(conditions)) if conditions else (
+                Literal(True))
+            applies.append(condition)
             if requirement.kind == 'market_access':
-                check = ('protocol', requirement.protocol_in_force(date))
+                if not requirement.protocol_in_force(date):
+                    items.append(requirement.id)
+                    flags.append(condition)
             elif requirement.vendor_held:
-                check = ('registration', (requirement.kind,
-                        requirement.minimum_remaining_days or 0))
-            else:
-                check = ('consignment', None)
-            low = requirement.hs_code_from
-            rules.append((requirement.id, categories[requirement.id],
-                    low, requirement.hs_code_to or low, check))
+                items.append(requirement.id)
+                flags.append(condition & ~held[(requirement.kind,
+                            requirement.minimum_remaining_days or 0)])
+        no_requirement = (digits == Null) | (digits == '')
+        if applies:
+            no_requirement |= ~Or(applies)
+        flags.insert(0, boolean(no_requirement))
+        return query.select(base.id, *flags), items
 
+    @classmethod
+    def readiness(cls, listings, destination, date=None):
+        """The items each listing misses to be export-ready for the
+        destination on date, computed set-based: a dictionary mapping each
+        listing id to the list of the ids of the requirements it misses
+        (None first for a missing HS code or when no requirement applies),
+        empty when the listing is ready
+
+        listings are records or ids, or None for every listing: one query
+        per destination (per slice of the backend's query parameters for a
+        list of listings)."""
+        cursor = Transaction().connection.cursor()
+        if listings is None:
+            slices = [None]
+        else:
+            slices = grouped_slice(
+                [int(l) for l in listings], backend.MAX_QUERY_PARAMS // 2)
         result = {}
-        # half the parameters for the ids: the sub-queries take some too
-        for sub_ids in grouped_slice(
-                [l.id for l in listings], backend.MAX_QUERY_PARAMS // 2):
-            cursor.execute(*listing.join(product,
-                    condition=listing.product == product.id
-                    ).select(*columns,
-                    where=reduce_ids(listing.id, sub_ids)))
-            for row in cursor:
-                listing_id, _, category_id, code = row[:4]
-                registrations = dict(zip(validity, row[4:]))
-                digits = hs_digits(code)
-                items = []
-                if not code:
-                    items.append((None, None, False))
-                for requirement_id, cats, low, high, (kind, value) in rules:
-                    if cats is not None and category_id not in cats:
-                        continue
-                    if low and not hs_in_range(digits, low, high):
-                        continue
-                    if kind == 'protocol':
-                        items.append((requirement_id, None, value))
-                    elif kind == 'registration':
-                        registration = registrations[value]
-                        items.append((requirement_id, registration,
-                                bool(registration)))
-                    else:
-                        items.append((requirement_id, None, None))
-                if not any(r for r, _, _ in items):
-                    items.append((None, None, False))
-                result[listing_id] = items
-        by_id = {r.id: r for r in requirements}
-        registration_ids = {
-            g for items in result.values() for _, g, _ in items if g}
-        registrations = {
-            g.id: g for g in Registration.browse(list(registration_ids))}
-        return {
-            listing_id: [
-                (by_id.get(r), registrations.get(g), ok)
-                for r, g, ok in items]
-            for listing_id, items in result.items()}
+        decoded = {}
+        for sub_ids in slices:
+            if sub_ids is not None:
+                sub_ids = list(sub_ids)
+            query, items = cls.readiness_query(
+                destination, date=date, listings=sub_ids)
+            cursor.execute(*query)
+            for listing_id, *flags in cursor:
+                flags = tuple(flags)
+                missing = decoded.get(flags)
+                if missing is None:
+                    missing = decoded[flags] = [
+                        i for i, f in zip(items, flags) if f]
+                result[listing_id] = list(missing)
+        return result
 
     @classmethod
     def missing(cls, listings, destination, date=None):
         """The texts of what each listing lacks to be export-ready for the
-        destination: an empty list when it is ready"""
-        checklist = cls.checklist(listings, destination, date=date)
+        destination: an empty list when it is ready (set-based, through
+        readiness)"""
+        readiness = cls.readiness(listings, destination, date=date)
+        requirements = {r.id: r for r in cls.browse(list(
+                    {i for items in readiness.values() for i in items
+                        if i is not None}))}
         return {
-            listing_id: [cls.missing_text(r) for r, _, ok in items
-                if ok is False]
-            for listing_id, items in checklist.items()}
+            listing_id: [cls.missing_text(requirements.get(i)) for i in items]
+            for listing_id, items in readiness.items()}
 
     @classmethod
     def missing_text(cls, requirement):

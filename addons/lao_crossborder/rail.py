@@ -6,20 +6,31 @@ planned and the actual arrival and departure.  The estimated time of each
 stop still to come is its planned time shifted by the delay of the latest
 event recorded (arrival or departure), so one late event moves every later
 estimate; a booking whose delay passes its warning threshold notifies the
-vendor's users once.
+vendor's users once.  A batch of events is recorded set-based: the actual
+times written in one call, the stops of the bookings touched read in one
+query, the estimates that change written back in bulk.
 """
 import datetime as dt
 from collections import defaultdict
+from typing import NamedTuple
 
+from sql import Literal, NullsFirst, Values
+
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import RailEventError
 
+# How many events or bookings are written in one call: ModelStorage checks
+# the ids of each record instantiated against those of the call (quadratic)
+EVENT_SLICE = 200
 # Changing any of them moves the estimates of the booking
 _EVENT_FIELDS = {
     'planned_arrival', 'planned_departure', 'actual_arrival',
@@ -99,56 +110,93 @@ class Booking(ModelSQL, ModelView):
     def record_events(cls, events):
         """Record actual times and recompute the estimates of the bookings
 
-        events is a list of (stop, 'arrival' or 'departure', datetime)."""
+        events is a list of (stop, 'arrival' or 'departure', datetime); the
+        last time given for a stop's arrival or departure wins.  The times
+        are written grouped by value, by slices of EVENT_SLICE, each slice
+        recomputing the bookings it touches set-based
+        (Stop.on_modification)."""
         Stop = Pool().get('lao.rail.stop')
-        to_save = {}
+        times = {}
         for stop, kind, time in events:
             if kind not in {'arrival', 'departure'}:
                 raise RailEventError(gettext(
                         'lao_crossborder.msg_rail_event_kind', kind=kind))
-            setattr(stop, f'actual_{kind}', time)
-            to_save[stop.id] = stop
-        # saving the actual times recomputes the bookings
-        Stop.save(list(to_save.values()))
+            times[(stop.id, f'actual_{kind}')] = time
+        by_value = defaultdict(list)
+        for (stop_id, name), time in times.items():
+            by_value[(name, time)].append(stop_id)
+        args = []
+        for (name, time), stop_ids in by_value.items():
+            for sub_ids in grouped_slice(stop_ids, EVENT_SLICE):
+                args.append((list(sub_ids), {name: time}))
+        # by slices: the records of a call are checked against each other
+        for sub_args in grouped_slice(args, EVENT_SLICE):
+            Stop.write(*(a for ids, values in sub_args
+                    for a in (Stop.browse(ids), values)))
 
     @classmethod
     def recompute(cls, bookings):
         """Shift the estimates of the stops after the latest event of each
-        booking by its delay, and warn of the delays past the threshold"""
+        booking by its delay, and warn of the delays past the threshold
+
+        Set-based: one query reads the stops of the bookings (per slice of
+        the backend's query parameters) with their booking's delay and
+        threshold, the estimates and delays that change are written back
+        with one UPDATE ... FROM (VALUES ...) per slice."""
         pool = Pool()
         Stop = pool.get('lao.rail.stop')
-        bookings = cls.browse([b.id for b in bookings])
-        stops, to_warn = [], []
-        for booking in bookings:
-            delay = booking.latest_delay()
-            for stop in booking.stops:
-                eta = stop.estimate(delay)
-                if eta != stop.eta:
-                    stop.eta = eta
-                    stops.append(stop)
-            booking.delay = delay
-            if (delay is not None and delay > booking.delay_warning
-                    and not booking.delay_warned):
-                booking.delay_warned = True
-                to_warn.append(booking)
-        Stop.save(stops)
-        cls.save(bookings)
-        cls.warn_delays(to_warn)
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        booking = cls.__table__()
+        stop = Stop.__table__()
+        booking_ids = sorted({int(b) for b in bookings})
+
+        stops = defaultdict(list)
+        current = {}
+        for sub_ids in grouped_slice(booking_ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*stop.join(booking,
+                    condition=stop.booking == booking.id
+                    ).select(booking.id, booking.delay,
+                    booking.delay_warning, booking.delay_warned, stop.id,
+                    stop.planned_arrival, stop.planned_departure,
+                    stop.actual_arrival, stop.actual_departure, stop.eta,
+                    where=SQL_OPERATORS['in'](booking.id, list(sub_ids)),
+                    order_by=[booking.id, NullsFirst(stop.sequence),
+                        stop.id]))
+            for (booking_id, delay, warning, warned, *times) in cursor:
+                current[booking_id] = (delay, warning, warned)
+                stops[booking_id].append(StopTimes(*times))
+
+        etas, delays, to_warn = {}, {}, []
+        for booking_id, (old_delay, warning, warned) in current.items():
+            delay = latest_delay(stops[booking_id])
+            for times in stops[booking_id]:
+                eta = estimate(times, delay)
+                if eta != times.eta:
+                    etas[times.id] = eta
+            if delay != old_delay:
+                delays[booking_id] = delay
+            if delay is not None and delay > warning and not warned:
+                to_warn.append(booking_id)
+
+        bulk_update(Stop, 'eta', etas)
+        bulk_update(cls, 'delay', delays)
+        if to_warn:
+            for sub_ids in grouped_slice(to_warn, backend.MAX_QUERY_PARAMS):
+                cursor.execute(*booking.update(
+                        [booking.delay_warned], [Literal(True)],
+                        where=SQL_OPERATORS['in'](booking.id, list(sub_ids))))
+            forget(cls, to_warn)
+        for sub_ids in grouped_slice(to_warn, EVENT_SLICE):
+            cls.warn_delays(cls.browse(list(sub_ids)))
 
     def latest_delay(self):
         "The delay of the latest actual time, or None before any event"
-        latest = None
-        for stop in self.stops:
-            for kind in ['arrival', 'departure']:
-                actual = getattr(stop, f'actual_{kind}')
-                planned = getattr(stop, f'planned_{kind}')
-                if actual and planned:
-                    if latest is None or actual >= latest[0]:
-                        latest = (actual, actual - planned)
-        return latest[1] if latest else None
+        return latest_delay(self.stops)
 
     @classmethod
     def warn_delays(cls, bookings):
+        "Notify the vendor's users of the delays of the bookings"
         pool = Pool()
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
@@ -158,21 +206,27 @@ class Booking(ModelSQL, ModelView):
         for user in User.search([
                     ('companies', 'in', list({b.company.id for b in bookings})),
                     ]):
+            language = user.language.code if user.language else None
             for company in user.companies:
-                users[company.id].append(user)
-        notifications = []
+                users[company.id].append((user.id, language))
+        labels = {}
+        vlist = []
         for booking in bookings:
             hours = round(booking.delay.total_seconds() / 3600, 1)
-            for user in users[booking.company.id]:
-                with Transaction().set_context(language=user.language.code
-                        if user.language else None):
-                    notifications.append(Notification(
-                            user=user,
-                            label=gettext('lao_crossborder.msg_rail_delayed',
-                                booking=booking.rec_name, hours=hours),
-                            model=cls.__name__,
-                            records=str([booking.id])))
-        Notification.save(notifications)
+            for user_id, language in users[booking.company.id]:
+                key = (booking.id, language)
+                if key not in labels:
+                    with Transaction().set_context(language=language):
+                        labels[key] = gettext(
+                            'lao_crossborder.msg_rail_delayed',
+                            booking=booking.rec_name, hours=hours)
+                vlist.append({
+                        'user': user_id,
+                        'label': labels[key],
+                        'model': cls.__name__,
+                        'records': str([booking.id]),
+                        })
+        Notification.create(vlist)
 
     def journey(self):
         """The stops as (station, planned, actual or estimated, is actual)
@@ -247,14 +301,82 @@ class Stop(sequence_ordered(), ModelSQL, ModelView):
             return
         if mode == 'write' and not (field_names & _EVENT_FIELDS):
             return
-        Booking.recompute(list({s.booking for s in stops}))
+        stop = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        booking_ids = set()
+        for sub_ids in grouped_slice(
+                [s.id for s in stops], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*stop.select(stop.booking,
+                    where=SQL_OPERATORS['in'](stop.id, list(sub_ids)),
+                    group_by=[stop.booking]))
+            booking_ids.update(b for b, in cursor)
+        Booking.recompute(sorted(booking_ids))
 
     def estimate(self, delay):
         "The estimated time of the stop given the booking's delay"
-        if self.actual_arrival or self.actual_departure:
-            return self.actual_arrival or self.actual_departure
-        planned = self.planned_arrival or self.planned_departure
-        if planned and delay is not None:
-            return planned + delay
-        return planned
+        return estimate(self, delay)
+
+
+class StopTimes(NamedTuple):
+    "The times of a stop as Booking.recompute reads them"
+    id: int
+    planned_arrival: dt.datetime | None
+    planned_departure: dt.datetime | None
+    actual_arrival: dt.datetime | None
+    actual_departure: dt.datetime | None
+    eta: dt.datetime | None
+
+
+def latest_delay(stops):
+    """The delay of the latest actual time of the stops (in their order, a
+    later stop winning a tie), or None before any event"""
+    latest = None
+    for stop in stops:
+        for actual, planned in [
+                (stop.actual_arrival, stop.planned_arrival),
+                (stop.actual_departure, stop.planned_departure)]:
+            if actual and planned:
+                if latest is None or actual >= latest[0]:
+                    latest = (actual, actual - planned)
+    return latest[1] if latest else None
+
+
+def estimate(stop, delay):
+    "The estimated time of the stop given its booking's delay"
+    if stop.actual_arrival or stop.actual_departure:
+        return stop.actual_arrival or stop.actual_departure
+    planned = stop.planned_arrival or stop.planned_departure
+    if planned and delay is not None:
+        return planned + delay
+    return planned
+
+
+def bulk_update(Model, name, values):
+    """Write the column name of the records of Model: values maps their ids
+    to the new values; one UPDATE ... FROM (VALUES ...) per slice of the
+    backend's query parameters, one UPDATE for the values set to NULL"""
+    cursor = Transaction().connection.cursor()
+    table = Model.__table__()
+    column = getattr(table, name)
+    rows = [(i, v) for i, v in values.items() if v is not None]
+    for sub_rows in grouped_slice(rows, backend.MAX_QUERY_PARAMS // 2):
+        new = Values(list(sub_rows))
+        cursor.execute(*table.update([column], [new.column2],
+                from_=[new], where=table.id == new.column1))
+    nulls = [i for i, v in values.items() if v is None]
+    for sub_ids in grouped_slice(nulls, backend.MAX_QUERY_PARAMS):
+        cursor.execute(*table.update([column], [None],
+                where=SQL_OPERATORS['in'](table.id, list(sub_ids))))
+    forget(Model, values)
+
+
+def forget(Model, ids):
+    """Drop the records of Model from the caches of the transaction after
+    they were written in SQL, as ModelStorage.write does"""
+    transaction = Transaction()
+    transaction.counter += 1
+    for cache in transaction.cache.values():
+        if Model.__name__ in cache:
+            for i in ids:
+                cache[Model.__name__].pop(i, None)
 

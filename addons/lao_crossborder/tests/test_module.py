@@ -179,6 +179,129 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(len(missing()), 1)
 
     @with_transaction()
+    def test_readiness_agrees_with_checklist(self):
+        "The set-based readiness misses what each listing's checklist does"
+        pool = Pool()
+        Requirement = pool.get('lao.export.requirement')
+        Registration = pool.get('lao.export.registration')
+        setup_platform()
+        today = dt.date.today()
+        day = dt.timedelta(days=1)
+        china, thailand = country('CN'), country('TH')
+        # a commodity and an HS range together, an HS range alone with a
+        # first code only, and a protocol that comes in force later
+        Requirement.create([{
+                    'name': "Coffee exporter", 'destination': china.id,
+                    'kind': 'exporter_registration', 'source': "test",
+                    'commodity': category('coffee').id,
+                    'hs_code_from': '0901', 'hs_code_to': '0901',
+                    'minimum_remaining_days': 10,
+                    }, {
+                    'name': "Banana import permit", 'destination': china.id,
+                    'kind': 'import_permit', 'source': "test",
+                    'hs_code_from': '0803',
+                    }, {
+                    'name': "Rubber protocol", 'destination': china.id,
+                    'kind': 'market_access', 'source': "test",
+                    'commodity': category('natural_rubber').id,
+                    'protocol_date': today + 10 * day,
+                    }])
+        goods = [
+            ('coffee_arabica_green', '09011100', None),
+            ('coffee_robusta_roasted', '0901.21.00', None),
+            ('coffee_arabica_green', None, None),
+            ('banana', '08039000', None),
+            ('banana', '0803 90 00', 'TH'),
+            ('durian', '08106000', None),
+            ('cassava_flour', '11062000', None),
+            ('natural_rubber', '40012200', None),
+            ('mango', '08045000', None),
+            ]
+        # kind, valid from, valid to (None: in four years, False: without
+        # end), destination, active
+        registrations = [
+            [],
+            [('cifer_registration', None, None, 'CN', True),
+                ('exporter_registration', None, today + 5 * day, 'CN',
+                    True)],
+            [('cifer_registration', None, today + 29 * day, 'CN', True),
+                ('orchard_registration', None, False, 'CN', True),
+                ('packhouse_registration', None, today - day, 'CN', True),
+                ('import_permit', None, None, 'CN', True)],
+            [('cifer_registration', today + day, None, 'CN', True),
+                ('cifer_registration', None, None, 'TH', True),
+                ('orchard_registration', None, None, 'CN', True),
+                ('packhouse_registration', None, None, 'CN', True)],
+            [('cifer_registration', None, None, 'CN', False),
+                ('orchard_registration', None, None, 'CN', True),
+                ('packhouse_registration', None, None, 'CN', True),
+                ('import_permit', None, None, 'CN', True),
+                ('exporter_registration', None, None, 'CN', True)],
+            ]
+        listings = []
+        for n, held in enumerate(registrations):
+            vendor = create_vendor(f"Cooperative {n}", f'CH-{2001 + n}')
+            for i, (kind, valid_from, valid_to, destination, active) in (
+                    enumerate(held)):
+                registration = create_registration(vendor, kind,
+                    destination=destination, number=f'R-{n}-{i}',
+                    valid_from=valid_from, valid_to=valid_to or None,
+                    active=active)
+                if valid_to is False:
+                    # open-ended
+                    Registration.write([registration], {'valid_to': None})
+            for code, hs_code, tariff_country in goods:
+                product = create_product(code, vendor, category(code))
+                if hs_code:
+                    tariff_code = add_tariff_code(product, hs_code)
+                    if tariff_country:
+                        tariff_code.country = country(tariff_country)
+                        tariff_code.save()
+                listings.append(
+                    create_listing(vendor, product=product, cat=code))
+        self.assertEqual(
+            Registration.search_count([('valid_to', '=', None)]), 1)
+
+        seen = set()
+        for destination in [china, thailand]:
+            for date in [today - day, today, today + 40 * day]:
+                with self.subTest(destination=destination.code, date=date):
+                    checklist = Requirement.checklist(
+                        listings, destination, date)
+                    readiness = Requirement.readiness(
+                        listings, destination, date)
+                    expected = {
+                        l.id: [r.id if r else None
+                            for r, _, ok in checklist[l.id] if ok is False]
+                        for l in listings}
+                    self.assertEqual(readiness, expected)
+                    # every listing at once, in one query
+                    self.assertEqual(
+                        {i: m for i, m in Requirement.readiness(
+                                    None, destination, date).items()
+                            if i in expected},
+                        expected)
+                    missing = Requirement.missing(
+                        listings, destination, date)
+                    self.assertEqual(missing, {
+                            l.id: [Requirement.missing_text(r)
+                                for r, _, ok in checklist[l.id]
+                                if ok is False]
+                            for l in listings})
+                    for items in readiness.values():
+                        seen.update(items)
+                    seen.add(bool([i for i, m in readiness.items()
+                                if not m]))
+        # the data cover each kind of missing item, and ready listings
+        kinds = {Requirement(i).kind if i else None
+            for i in seen if not isinstance(i, bool)}
+        self.assertEqual(kinds, {None, 'market_access',
+                'cifer_registration', 'orchard_registration',
+                'packhouse_registration', 'exporter_registration',
+                'import_permit'})
+        self.assertIn(True, seen)
+
+    @with_transaction()
     def test_cross_border_order_refused(self):
         "A cross-border order of a not-ready listing names what it lacks"
         pool = Pool()
