@@ -3,6 +3,7 @@ JSON answer to a client that asks for JSON, and no stack trace."""
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from trytond import backend
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -15,6 +16,11 @@ MESSAGES = {
     500: _l("Something went wrong on our side. Try again later."),
     503: _l("The service is not available right now. Try again later."),
     }
+BUSY_MESSAGE = _l(
+    "Many people are ordering the same goods right now. "
+    "Wait a moment and send it again.")
+# Seconds a client is asked to wait before trying a busy request again
+BUSY_RETRY_AFTER = 2
 CSRF_MESSAGE = _l(
     "The form has expired or was not sent from this site. "
     "Reload the page and try again.")
@@ -44,6 +50,17 @@ def init_app(app):
         if code == 400 and error.description != type(error).description:
             message = error.description
         return error_page(code, message)
+
+    @app.errorhandler(backend.DatabaseOperationalError)
+    def database_busy(error):
+        # flask-tryton has already retried the transaction database.retry
+        # times: the rows it needs (a listing's stock under concurrent
+        # checkouts) stay locked by other requests
+        app.logger.warning("Database busy on %s: %s", request.path, error)
+        response, code = error_page(503, BUSY_MESSAGE)
+        response = app.make_response((response, code))
+        response.headers['Retry-After'] = str(BUSY_RETRY_AFTER)
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(error):

@@ -166,6 +166,27 @@ def test_500_shows_no_trace(app, database):
     assert b'Something went wrong' in response.data
 
 
+def test_database_busy_is_503(app, database):
+    "Rows still locked after flask-tryton's retries: try again, not a 500"
+    from trytond import backend
+    app = create_app({
+            'TESTING': False, 'TRYTON_DATABASE': database,
+            'SECRET_KEY': 'x', 'PROPAGATE_EXCEPTIONS': False})
+
+    @app.route('/busy')
+    def busy():
+        raise backend.DatabaseOperationalError("could not obtain lock")
+    response = app.test_client().get('/busy', headers={'Accept-Language': 'lo'})
+    assert response.status_code == 503
+    assert response.headers['Retry-After'] == '2'
+    assert b'could not obtain lock' not in response.data
+    assert b'Many people are ordering' not in response.data
+    response = app.test_client().get(
+        '/busy', headers={'Accept': 'application/json'})
+    assert response.status_code == 503
+    assert response.json['message'].startswith('Many people are ordering')
+
+
 def test_templates_autoescape(app):
     with app.test_request_context('/'):
         from flask import render_template_string
