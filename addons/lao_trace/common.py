@@ -12,6 +12,9 @@ class NumberedDocumentMixin:
     __slots__ = ()
     # name of the lao.trace.configuration field holding the sequence
     _number_sequence = None
+    # name of the date field whose year the number carries (${year} of the
+    # sequence): a harvest entered after the season keeps its season's year
+    _number_date = None
 
     number = fields.Char("Number", readonly=True)
     company = fields.Many2One(
@@ -44,7 +47,11 @@ class NumberedDocumentMixin:
         values = super().preprocess_values(mode, values)
         if mode == 'create' and not values.get('number'):
             sequence = getattr(Configuration(1), cls._number_sequence)
-            values['number'] = sequence.get()
+            context = {}
+            if cls._number_date and values.get(cls._number_date):
+                context['date'] = values[cls._number_date]
+            with Transaction().set_context(context):
+                values['number'] = sequence.get()
         return values
 
     @classmethod

@@ -194,6 +194,7 @@ class Harvest(NumberedDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'lao.trace.harvest'
     _rec_name = 'number'
     _number_sequence = 'harvest_sequence'
+    _number_date = 'date'
 
     _states = {'readonly': Eval('state') != 'draft'}
 

@@ -223,6 +223,21 @@ class LaoTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 Lot.by_digital_link('04006381333931', lot.number), lot)
             self.assertIsNone(Lot.by_digital_link('4006381333932', lot.number))
 
+    @with_transaction()
+    def test_harvest_number_year(self):
+        "A harvest's number carries the year of its harvest date"
+        company, chain = self.builder()
+        with set_company(company):
+            _, plot = chain.farm()
+            product = chain.product("Cherry")
+            last_season = chain.today.replace(year=chain.today.year - 1, day=1)
+            lot = chain.harvest(plot, product, 100, date=last_season)
+            self.assertTrue(
+                lot.number.startswith(f'H{last_season.year}-'), lot.number)
+            lot = chain.harvest(plot, product, 100)
+            self.assertTrue(
+                lot.number.startswith(f'H{chain.today.year}-'), lot.number)
+
     def _graph(self, chain):
         """Harvests A and B merge into C; C branches into D and E; D makes F
 
