@@ -18,6 +18,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .catalogue_version import CatalogueVersionMixin
+from .common import state_button
 from .country import Subdivision
 from .exceptions import (
     ApplicationError, DecisionLogAccessError, DocumentError, WebUserError)
@@ -283,37 +284,15 @@ class VendorApplication(
             ('blacklisted', 'approved'),
             }
         cls._buttons.update({
-                'submit': {
-                    'invisible': ~Eval('state').in_(['draft', 'rejected']),
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
-                'approve': {
-                    'invisible': Eval('state') != 'submitted',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
-                'reject_wizard': {
-                    'invisible': Eval('state') != 'submitted',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'suspend_wizard': {
-                    'invisible': Eval('state') != 'approved',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'blacklist_wizard': {
-                    'invisible': ~Eval('state').in_(['approved', 'suspended']),
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'reinstate': {
-                    'invisible': ~Eval('state').in_(
-                        ['suspended', 'blacklisted']),
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
+                'submit': state_button(
+                    ['draft', 'rejected'], 'tryton-forward'),
+                'approve': state_button('submitted', 'tryton-ok'),
+                'reject_wizard': state_button('submitted', 'tryton-cancel'),
+                'suspend_wizard': state_button('approved', 'tryton-cancel'),
+                'blacklist_wizard': state_button(
+                    ['approved', 'suspended'], 'tryton-cancel'),
+                'reinstate': state_button(
+                    ['suspended', 'blacklisted'], 'tryton-ok'),
                 })
 
     @staticmethod
