@@ -19,15 +19,15 @@ It measures:
    batches of station events (Booking.record_events: actual times written,
    the stops of the bookings touched read in one query, the estimates and
    delays that change written in bulk, delays past the threshold
-   notified), at two batch sizes (--events), reported per 1,000 events:
-   equal figures mean linear in events.
+   notified), at several batch sizes (--events), reported per 1,000
+   events: equal figures mean linear in events.
 
 Usage (from the repository root, with the venv):
     python -m bench crossborder [--listings 2000] [--legs 1000]
-        [--events 250 1000]
+        [--events 250 500 1000]
 The figures of the issue:
     python -m bench crossborder --listings 50000 --legs 10000 \\
-        --events 1000 5000
+        --events 1000 2500 5000
 On PostgreSQL (TRYTOND_DATABASE__URI=postgresql://...) the database
 DB_NAME is recreated and dropped at the end unless --keep.
 """
@@ -153,27 +153,35 @@ def copy_listings(seed_ids, vendor_ids, count):
 
 
 RAW_LISTING = '''
-SELECT l.id, l.company, l.category, (
-        SELECT MIN(tc.code) FROM "{product_tariff}" AS pt
-        JOIN customs_tariff_code AS tc ON tc.id = pt.tariff_code
-        WHERE pt.product = {template_ref}
-            AND (tc.country IS NULL OR tc.country = {destination})) AS code
+SELECT l.id, l.company, l.category, c.code
 FROM lao_listing AS l
 JOIN product_product AS p ON p.id = l.product
+JOIN (SELECT pt.product, MIN(tc.code) AS code
+    FROM "{product_tariff}" AS pt
+    JOIN customs_tariff_code AS tc ON tc.id = pt.tariff_code
+    WHERE tc.country IS NULL OR tc.country = {destination}
+    GROUP BY pt.product) AS c ON c.product = {template_ref}
 '''
-RAW_REGISTRATION = '''EXISTS (
-        SELECT 1 FROM lao_export_registration AS g
-        WHERE g.company = b.company AND g.destination = {destination}
-            AND g.kind = '{kind}' AND g.active = {true}
-            AND g.valid_from <= {date}
-            AND (g.valid_to IS NULL OR g.valid_to >= {until}))'''
+# the kinds of registration each vendor holds valid on the day and for the
+# days asked: one row per vendor, joined once
+RAW_REGISTRATIONS = '''
+LEFT JOIN (SELECT g.company, {columns}
+    FROM lao_export_registration AS g
+    WHERE g.destination = {destination} AND g.active = {true}
+        AND g.valid_from <= {date}
+    GROUP BY g.company) AS r ON r.company = b.company
+'''
+RAW_HELD = '''MAX(CASE WHEN g.kind = '{kind}'
+        AND (g.valid_to IS NULL OR g.valid_to >= {until}) THEN 1 END)'''
 
 
 def raw_sql(destination, date):
     """The hand-written SQL answering the ids of the listings export-ready
     for the destination on date: the rules of
     lao.export.requirement.checklist written out for the destination's
-    requirements"""
+    requirements, as one would write them by hand: the HS codes of the
+    templates and the vendors' valid registrations each from one grouped
+    sub-query joined once, the rules in the WHERE clause"""
     pool = Pool()
     Requirement = pool.get('lao.export.requirement')
     ProductTariff = pool.get('product-customs.tariff.code')
@@ -185,7 +193,7 @@ def raw_sql(destination, date):
         return (f"CAST('{day.isoformat()}' AS DATE)" if postgresql
             else f"'{day.isoformat()}'")
     template_ref = ("'product.template,' || CAST(p.template AS VARCHAR)")
-    applies, missing = [], []
+    applies, missing, held = [], [], {}
     for requirement in requirements:
         conditions = []
         if categories[requirement.id] is not None:
@@ -203,18 +211,22 @@ def raw_sql(destination, date):
             if not requirement.protocol_in_force(date):
                 missing.append(condition)
         elif requirement.vendor_held:
-            until = date + dt.timedelta(
-                days=requirement.minimum_remaining_days or 0)
-            missing.append('(%s AND NOT %s)' % (condition,
-                    RAW_REGISTRATION.format(destination=destination.id,
-                        kind=requirement.kind,
-                        true='TRUE' if postgresql else '1',
-                        date=literal(date), until=literal(until))))
+            key = (requirement.kind, requirement.minimum_remaining_days or 0)
+            column = held.setdefault(key, f'r.held_{len(held)}')
+            missing.append(f'({condition} AND {column} IS NULL)')
     listing = RAW_LISTING.format(product_tariff=ProductTariff._table,
         template_ref=template_ref, destination=destination.id)
+    joins = ''
+    if held:
+        joins = RAW_REGISTRATIONS.format(
+            columns=', '.join(RAW_HELD.format(kind=kind,
+                    until=literal(date + dt.timedelta(days=days)))
+                + f' AS held_{i}' for i, (kind, days) in enumerate(held)),
+            destination=destination.id, true='TRUE' if postgresql else '1',
+            date=literal(date))
     where = ['b.code IS NOT NULL', '(%s)' % (' OR '.join(applies) or 'FALSE')]
     where += ['NOT %s' % m for m in missing]
-    return (f'SELECT b.id FROM ({listing}) AS b WHERE '
+    return (f'SELECT b.id FROM ({listing}) AS b {joins} WHERE '
         + ' AND '.join(where))
 
 
@@ -340,8 +352,9 @@ def run(argv=None):
     parser.add_argument('--vendors', type=int, default=20)
     parser.add_argument('--listings', type=int, default=2000)
     parser.add_argument('--legs', type=int, default=1000)
-    parser.add_argument('--events', type=int, nargs=2, default=[250, 1000],
-        metavar=('SMALL', 'LARGE'))
+    parser.add_argument('--events', type=int, nargs='+',
+        default=[250, 500, 1000], metavar='BATCH',
+        help="the sizes of the batches of events, in turn")
     parser.add_argument('--repeat', type=int, default=7)
     parser.add_argument('--keep', action='store_true',
         help="keep the PostgreSQL database")

@@ -291,11 +291,11 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         """The python-sql query of the export readiness of listings for the
         destination on date, and what its columns answer
 
-        The query has a row per listing: its id, then a boolean per item
-        that it may miss, in the order of the returned list: None (no HS
-        code, or no requirement applies), then the ids of the registration
-        requirements and of the protocols not in force.  A listing is ready
-        when it misses none.
+        The query has a row per listing: its id, then an integer whose bit
+        k is set when the listing misses the k-th item of the returned
+        list: None (no HS code, or no requirement applies), then the ids of
+        the registration requirements and of the protocols not in force.
+        A listing is ready when it misses none (0).
         listings is None (every listing), a list of at most
         MAX_QUERY_PARAMS // 2 ids, or a python-sql query of ids.  The same
         rules as checklist, written as SQL: the requirements (a handful)
@@ -320,10 +320,12 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         template_ref = Concat(
             '%s,' % Template.__name__, product.template.cast('VARCHAR'))
         # the first HS code of each template for the destination
+        # (its digits computed once per template, not once per listing)
         hs_codes = product_tariff.join(tariff_code,
             condition=product_tariff.tariff_code == tariff_code.id
             ).select(product_tariff.product.as_('product'),
-            Min(tariff_code.code).as_('code'),
+            Replace(Replace(Min(tariff_code.code), '.', ''), ' ', ''
+                ).as_('digits'),
             where=product_tariff.product.like(Template.__name__ + ',%')
             & ((tariff_code.country == Null)
                 | (tariff_code.country == destination.id)),
@@ -338,7 +340,7 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             condition=hs_codes.product == template_ref
             ).select(listing.id.as_('id'), listing.company.as_('company'),
             listing.category.as_('category'),
-            Replace(Replace(hs_codes.code, '.', ''), ' ', '').as_('digits'),
+            hs_codes.digits.as_('digits'),
             where=where)
         digits = base.digits
 
@@ -399,8 +401,13 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
         no_requirement = (digits == Null) | (digits == '')
         if applies:
             no_requirement |= ~Or(applies)
-        flags.insert(0, boolean(no_requirement))
-        return query.select(base.id, *flags), items
+        flags.insert(0, no_requirement)
+        # one integer per listing rather than a column per item: bit k set
+        # when the listing misses items[k]
+        mask = sum(
+            (Case((f, Literal(1 << k)), else_=Literal(0))
+                for k, f in enumerate(flags)), Literal(0))
+        return query.select(base.id, mask), items
 
     @classmethod
     def readiness(cls, listings, destination, date=None):
@@ -427,13 +434,12 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             query, items = cls.readiness_query(
                 destination, date=date, listings=sub_ids)
             cursor.execute(*query)
-            for listing_id, *flags in cursor:
-                flags = tuple(flags)
-                missing = decoded.get(flags)
+            for listing_id, mask in cursor:
+                missing = decoded.get(mask)
                 if missing is None:
-                    missing = decoded[flags] = [
-                        i for i, f in zip(items, flags) if f]
-                result[listing_id] = list(missing)
+                    missing = decoded[mask] = [
+                        i for k, i in enumerate(items) if mask >> k & 1]
+                result[listing_id] = missing.copy()
         return result
 
     @classmethod

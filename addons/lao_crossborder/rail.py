@@ -15,22 +15,23 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from sql import Literal, NullsFirst, Values
+from sql.aggregate import Max
+from sql.conditionals import Coalesce
+from sql.functions import CurrentTimestamp
 
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.model.exceptions import AccessError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import RailEventError
 
-# How many events or bookings are written in one call: ModelStorage checks
-# the ids of each record instantiated against those of the call (quadratic)
-EVENT_SLICE = 200
 # Changing any of them moves the estimates of the booking
 _EVENT_FIELDS = {
     'planned_arrival', 'planned_departure', 'actual_arrival',
@@ -111,28 +112,38 @@ class Booking(ModelSQL, ModelView):
         """Record actual times and recompute the estimates of the bookings
 
         events is a list of (stop, 'arrival' or 'departure', datetime); the
-        last time given for a stop's arrival or departure wins.  The times
-        are written grouped by value, by slices of EVENT_SLICE, each slice
-        recomputing the bookings it touches set-based
-        (Stop.on_modification)."""
-        Stop = Pool().get('lao.rail.stop')
+        last time given for a stop's arrival or departure wins.  Set-based:
+        the access to the stops is checked as Stop.write does (model, field
+        and record rules), the times are written with one UPDATE ... FROM
+        (VALUES ...) per kind and slice of the backend's query parameters,
+        the bookings touched are read in one query per slice and
+        recomputed together (recompute)."""
+        pool = Pool()
+        Stop = pool.get('lao.rail.stop')
+        cursor = Transaction().connection.cursor()
+        stop = Stop.__table__()
         times = {}
-        for stop, kind, time in events:
+        for record, kind, time in events:
             if kind not in {'arrival', 'departure'}:
                 raise RailEventError(gettext(
                         'lao_crossborder.msg_rail_event_kind', kind=kind))
-            times[(stop.id, f'actual_{kind}')] = time
-        by_value = defaultdict(list)
-        for (stop_id, name), time in times.items():
-            by_value[(name, time)].append(stop_id)
-        args = []
-        for (name, time), stop_ids in by_value.items():
-            for sub_ids in grouped_slice(stop_ids, EVENT_SLICE):
-                args.append((list(sub_ids), {name: time}))
-        # by slices: the records of a call are checked against each other
-        for sub_args in grouped_slice(args, EVENT_SLICE):
-            Stop.write(*(a for ids, values in sub_args
-                    for a in (Stop.browse(ids), values)))
+            times[(int(record), f'actual_{kind}')] = time
+        if not times:
+            return
+        names = sorted({n for _, n in times})
+        stop_ids = sorted({i for i, _ in times})
+        Stop.check_event_access(stop_ids, names)
+        for name in names:
+            bulk_update(Stop, name, {
+                    i: t for (i, n), t in times.items() if n == name},
+                stamp=True)
+        booking_ids = set()
+        for sub_ids in grouped_slice(stop_ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*stop.select(stop.booking,
+                    where=SQL_OPERATORS['in'](stop.id, list(sub_ids)),
+                    group_by=[stop.booking]))
+            booking_ids.update(b for b, in cursor)
+        cls.recompute(sorted(booking_ids))
 
     @classmethod
     def recompute(cls, bookings):
@@ -187,8 +198,7 @@ class Booking(ModelSQL, ModelView):
                         [booking.delay_warned], [Literal(True)],
                         where=SQL_OPERATORS['in'](booking.id, list(sub_ids))))
             forget(cls, to_warn)
-        for sub_ids in grouped_slice(to_warn, EVENT_SLICE):
-            cls.warn_delays(cls.browse(list(sub_ids)))
+        cls.warn_delays(to_warn)
 
     def latest_delay(self):
         "The delay of the latest actual time, or None before any event"
@@ -196,37 +206,90 @@ class Booking(ModelSQL, ModelView):
 
     @classmethod
     def warn_delays(cls, bookings):
-        "Notify the vendor's users of the delays of the bookings"
+        """Notify the active users of each booking's vendor of its delay
+
+        Set-based: one query reads the bookings and the languages of their
+        vendors' users, the label is translated once per booking and
+        language, and one INSERT ... SELECT per slice creates the
+        notifications of every user of the vendor in that language."""
         pool = Pool()
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
-        if not bookings:
+        UserCompany = pool.get('res.user-company.company')
+        Lang = pool.get('ir.lang')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        booking_ids = sorted({int(b) for b in bookings})
+        if not booking_ids:
             return
-        users = defaultdict(list)
-        for user in User.search([
-                    ('companies', 'in', list({b.company.id for b in bookings})),
-                    ]):
-            language = user.language.code if user.language else None
-            for company in user.companies:
-                users[company.id].append((user.id, language))
-        labels = {}
-        vlist = []
-        for booking in bookings:
-            hours = round(booking.delay.total_seconds() / 3600, 1)
-            for user_id, language in users[booking.company.id]:
-                key = (booking.id, language)
-                if key not in labels:
-                    with Transaction().set_context(language=language):
-                        labels[key] = gettext(
-                            'lao_crossborder.msg_rail_delayed',
-                            booking=booking.rec_name, hours=hours)
-                vlist.append({
-                        'user': user_id,
-                        'label': labels[key],
-                        'model': cls.__name__,
-                        'records': str([booking.id]),
-                        })
-        Notification.create(vlist)
+        booking = cls.__table__()
+        user = User.__table__()
+        user_company = UserCompany.__table__()
+        lang = Lang.__table__()
+        notification = Notification.__table__()
+
+        rows = []
+        for sub_ids in grouped_slice(booking_ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*booking.join(user_company,
+                    condition=user_company.company == booking.company
+                    ).join(user, condition=(user.id == user_company.user)
+                    & (user.active == Literal(True))
+                    ).join(lang, 'LEFT', condition=lang.id == user.language
+                    ).select(booking.id, booking.number, booking.delay,
+                    Coalesce(lang.code, ''),
+                    where=SQL_OPERATORS['in'](booking.id, list(sub_ids)),
+                    group_by=[booking.id, booking.number, booking.delay,
+                        lang.code]))
+            rows.extend(cursor)
+        values = []
+        for booking_id, number, delay, language in sorted(rows):
+            hours = round(delay.total_seconds() / 3600, 1)
+            with Transaction().set_context(language=language or None):
+                label = gettext('lao_crossborder.msg_rail_delayed',
+                    booking=number, hours=hours)
+            values.append(
+                (booking_id, language, label, str([booking_id])))
+
+        ids = []
+        returning = transaction.database.has_returning()
+        for sub_values in grouped_slice(values, backend.MAX_QUERY_PARAMS // 4):
+            new = Values(list(sub_values))
+            booking = cls.__table__()
+            user_company = UserCompany.__table__()
+            user = User.__table__()
+            lang = Lang.__table__()
+            query = new.join(booking, condition=booking.id == new.column1
+                ).join(user_company,
+                condition=user_company.company == booking.company
+                ).join(user, condition=(user.id == user_company.user)
+                & (user.active == Literal(True))
+                ).join(lang, 'LEFT', condition=lang.id == user.language
+                ).select(user.id, new.column3, Literal(cls.__name__),
+                new.column4, Literal(True), Literal(transaction.user),
+                CurrentTimestamp(),
+                where=Coalesce(lang.code, '') == new.column2,
+                order_by=[new.column1, user.id])
+            insert = notification.insert([notification.user,
+                    notification.label, notification.model,
+                    notification.records, notification.unread,
+                    notification.create_uid, notification.create_date],
+                query)
+            if returning:
+                insert.returning = [notification.id]
+                cursor.execute(*insert)
+                ids.extend(i for i, in cursor)
+            else:
+                cursor.execute(*notification.select(
+                        Coalesce(Max(notification.id), 0)))
+                last, = cursor.fetchone()
+                cursor.execute(*insert)
+                cursor.execute(*notification.select(notification.id,
+                        where=notification.id > last))
+                ids.extend(i for i, in cursor)
+        if ids:
+            # as ModelSQL.create does: the users' clients are told
+            Notification.on_modification(
+                'create', Notification.browse(sorted(ids)))
 
     def journey(self):
         """The stops as (station, planned, actual or estimated, is actual)
@@ -312,6 +375,44 @@ class Stop(sequence_ordered(), ModelSQL, ModelView):
             booking_ids.update(b for b, in cursor)
         Booking.recompute(sorted(booking_ids))
 
+    @classmethod
+    def check_event_access(cls, ids, names):
+        """Check that the user may write the fields names of the stops ids,
+        as write does before Booking.record_events writes them in SQL: the
+        model and field access, then that the stops exist and that the
+        write rules let them be written, one search per slice"""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        FieldAccess = pool.get('ir.model.field.access')
+        Model = pool.get('ir.model')
+        Rule = pool.get('ir.rule')
+        transaction = Transaction()
+        ModelAccess.check(cls.__name__, 'write')
+        FieldAccess.check(cls.__name__, names, 'write')
+        domain = []
+        if transaction.user and transaction.check_access:
+            domain = Rule.domain_get(cls.__name__, mode='write') or []
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            sub_ids = set(sub_ids)
+            for rule_domain in [[]] + ([domain] if domain else []):
+                with without_check_access():
+                    found = cls.search(
+                        [('id', 'in', list(sub_ids)), rule_domain])
+                wrong = sorted(sub_ids - {s.id for s in found})
+                if not wrong:
+                    continue
+                shown = ', '.join(map(str, wrong[:5])) + (
+                    '...' if len(wrong) > 5 else '')
+                model = Model.get_name(cls.__name__)
+                if not rule_domain:
+                    raise AccessError(gettext('ir.msg_write_error',
+                            ids=shown, model=model))
+                clause, clause_global = Rule.get(cls.__name__, mode='write')
+                rules = list(clause) + list(clause_global)
+                raise AccessError(gettext('ir.msg_write_rule_error',
+                        ids=shown, model=model,
+                        rules='\n'.join(r.name for r in rules)))
+
     def estimate(self, delay):
         "The estimated time of the stop given the booking's delay"
         return estimate(self, delay)
@@ -351,21 +452,30 @@ def estimate(stop, delay):
     return planned
 
 
-def bulk_update(Model, name, values):
+def bulk_update(Model, name, values, stamp=False):
     """Write the column name of the records of Model: values maps their ids
     to the new values; one UPDATE ... FROM (VALUES ...) per slice of the
-    backend's query parameters, one UPDATE for the values set to NULL"""
-    cursor = Transaction().connection.cursor()
+    backend's query parameters, one UPDATE for the values set to NULL;
+    with stamp, the writing user and time too, as write does"""
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
     table = Model.__table__()
+    field = Model._fields[name]
     column = getattr(table, name)
-    rows = [(i, v) for i, v in values.items() if v is not None]
+    columns, stamps = [], []
+    if stamp:
+        columns = [table.write_uid, table.write_date]
+        stamps = [transaction.user, CurrentTimestamp()]
+    rows = [(i, field.sql_format(v)) for i, v in values.items()
+        if v is not None]
     for sub_rows in grouped_slice(rows, backend.MAX_QUERY_PARAMS // 2):
         new = Values(list(sub_rows))
-        cursor.execute(*table.update([column], [new.column2],
+        cursor.execute(*table.update([column] + columns,
+                [new.column2] + stamps,
                 from_=[new], where=table.id == new.column1))
     nulls = [i for i, v in values.items() if v is None]
     for sub_ids in grouped_slice(nulls, backend.MAX_QUERY_PARAMS):
-        cursor.execute(*table.update([column], [None],
+        cursor.execute(*table.update([column] + columns, [None] + stamps,
                 where=SQL_OPERATORS['in'](table.id, list(sub_ids))))
     forget(Model, values)
 

@@ -693,4 +693,124 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(booking.eta, day + 62 * h)
 
 
+    def create_bookings(self, vendor, stations, numbers, day):
+        "Bookings of the numbers from Vientiane South to Kunming South"
+        Booking = Pool().get('lao.rail.booking')
+        h = dt.timedelta(hours=1)
+        return Booking.create([{
+                    'company': vendor.id,
+                    'number': number,
+                    'stops': [('create', [
+                                {'station': stations['VTS'].id,
+                                    'planned_departure': day + 4 * h},
+                                {'station': stations['BTN'].id,
+                                    'planned_arrival': day + 10 * h},
+                                {'station': stations['MHN'].id,
+                                    'planned_arrival': day + 44 * h},
+                                {'station': stations['KMS'].id,
+                                    'planned_arrival': day + 60 * h},
+                                ])],
+                    } for number in numbers])
+
+    @with_transaction()
+    def test_rail_events_batch_as_one_by_one(self):
+        "A batch of events gives the estimates and warnings of one by one"
+        pool = Pool()
+        Booking = pool.get('lao.rail.booking')
+        Station = pool.get('lao.rail.station')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        setup_platform()
+        vendor = create_vendor("Bokeo Bananas", 'BK-1001', province='BK')
+        manager, = User.create([{
+                    'name': "Manager", 'login': 'manager',
+                    'companies': [('add', [vendor.id])],
+                    'company': vendor.id,
+                    }])
+        stations = {s.code: s for s in Station.search([])}
+        day = dt.datetime(2026, 12, 1)
+        h = dt.timedelta(hours=1)
+        numbers = ['ON-TIME', 'LATE', 'LATER', 'EARLY']
+        batch = self.create_bookings(vendor, stations,
+            [f'B-{n}' for n in numbers], day)
+        single = self.create_bookings(vendor, stations,
+            [f'S-{n}' for n in numbers], day)
+
+        def plan(bookings):
+            on_time, late, later, early = [b.stops for b in bookings]
+            return [
+                (on_time[0], 'departure', day + 4 * h),
+                (late[0], 'departure', day + 6 * h),
+                (late[1], 'arrival', day + 15 * h),
+                (later[0], 'departure', day + 9 * h),
+                (early[0], 'departure', day + 3 * h),
+                (early[1], 'arrival', day + 9 * h),
+                ]
+        Booking.record_events(plan(batch))
+        for event in plan(single):
+            Booking.record_events([event])
+
+        def state(bookings):
+            bookings = Booking.browse([b.id for b in bookings])
+            return [(b.delay, b.eta, bool(b.delay_warned),
+                    [(s.actual_arrival, s.actual_departure, s.eta)
+                        for s in b.stops],
+                    Notification.search_count([
+                            ('user', '=', manager.id),
+                            ('records', '=', str([b.id])),
+                            ]))
+                for b in bookings]
+        self.assertEqual(state(batch), state(single))
+        late = state(batch)[1]
+        self.assertEqual(late[:3], (5 * h, day + 65 * h, True))
+        self.assertEqual([s[2] for s in late[3]],
+            [day + 6 * h, day + 15 * h, day + 49 * h, day + 65 * h])
+        self.assertEqual([w for *_, w in state(batch)], [0, 1, 1, 0])
+        self.assertEqual(state(batch)[3][0], -h)
+
+        # the warning is created once, however many late events follow
+        late_stops = Booking(batch[1].id).stops
+        Booking.record_events([
+                (late_stops[2], 'arrival', day + 50 * h),
+                (late_stops[3], 'arrival', day + 67 * h)])
+        notification, = Notification.search([
+                ('user', '=', manager.id),
+                ('records', '=', str([batch[1].id])),
+                ])
+        self.assertIn("B-LATE", notification.label)
+        self.assertIn("5.0", notification.label)
+        self.assertEqual(notification.model, 'lao.rail.booking')
+        self.assertTrue(notification.unread)
+        self.assertEqual(Booking(batch[1].id).eta, day + 67 * h)
+
+        # the last time given for a stop in a batch wins
+        on_time = Booking(batch[0].id).stops
+        Booking.record_events([
+                (on_time[1], 'arrival', day + 12 * h),
+                (on_time[1], 'arrival', day + 11 * h)])
+        self.assertEqual(Booking(batch[0].id).stops[1].actual_arrival,
+            day + 11 * h)
+        self.assertEqual(Booking(batch[0].id).delay, h)
+
+    @with_transaction()
+    def test_rail_events_deleted_stop(self):
+        "An event on a stop that no longer exists is refused"
+        pool = Pool()
+        Booking = pool.get('lao.rail.booking')
+        Station = pool.get('lao.rail.station')
+        Stop = pool.get('lao.rail.stop')
+        setup_platform()
+        vendor = create_vendor("Bokeo Bananas", 'BK-1001', province='BK')
+        stations = {s.code: s for s in Station.search([])}
+        day = dt.datetime(2026, 12, 1)
+        booking, = self.create_bookings(vendor, stations, ['GONE'], day)
+        vts, btn, *_ = booking.stops
+        Stop.delete([btn])
+        with self.assertRaises(UserError):
+            Booking.record_events([
+                    (vts, 'departure', day + dt.timedelta(hours=5)),
+                    (btn, 'arrival', day)])
+        self.assertIsNone(Stop(vts.id).actual_departure)
+
+
 del ModuleTestCase
