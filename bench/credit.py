@@ -506,8 +506,9 @@ def generate(args):
 
 def written_sql():
     "WRITTEN_SQL with the facts of FACTS_SQL and the kernel's formulas"
-    return _sql(WRITTEN_SQL.format(
-            facts_from=FACTS_SQL[FACTS_SQL.index('FROM party_party'):],
+    facts = _sql(FACTS_SQL)
+    return _sql(WRITTEN_SQL,
+            facts_from=facts[facts.index('FROM party_party'):],
             late=_bad_rate('f.shipments', 'f.late', 'late_shipment_rate',
                 'late_shipment_points'),
             cancel=_bad_rate('f.sales', 'f.cancelled', 'cancellation_rate',
@@ -519,7 +520,7 @@ def written_sql():
             rate_late=_rate('s.late', 's.shipments'),
             rate_cancel=_rate('s.cancelled', 's.sales'),
             rate_complaint=_rate('s.upheld', 's.sales'),
-            rate_payment=_rate('s.on_time', 's.due_lines')))
+            rate_payment=_rate('s.on_time', 's.due_lines'))
 
 
 def written_tables(cursor, model):
