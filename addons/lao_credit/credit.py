@@ -8,6 +8,7 @@ gathered for all parties at once by a few set-based queries
 is kept whenever a party's score or grade changes.
 """
 import datetime as dt
+import gc
 import hashlib
 import json
 from collections import namedtuple
@@ -381,6 +382,20 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
     @classmethod
     def _recompute(cls, party_ids, set_based=None):
         "Recompute the parties' profiles and return their ids"
+        # The facts, factors and rows of every party are many small
+        # objects without cycles: the cyclic garbage collector would scan
+        # the whole heap again and again while they are made
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._recompute_scores(party_ids, set_based=set_based)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _recompute_scores(cls, party_ids, set_based=None):
+        "Score the parties, write their scores and return the profile ids"
         pool = Pool()
         ScoringModel = pool.get('lao.credit.scoring_model')
         with without_check_access():
