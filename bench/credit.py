@@ -19,16 +19,25 @@ date, paid late or open and overdue).  Then it times:
 2. ProfileFacts.collect alone (the facts of every party);
 3. one hand-written SQL statement computing the same facts for every party
    at once (a join of per-kind aggregates on the parties);
+4. on PostgreSQL, beside it (not instead): one hand-written statement that
+   computes the same facts, scores them with the kernel's formulas in SQL
+   and writes a profile, its factors and a snapshot for every party into
+   copies of the three tables (their indexes, not their foreign keys),
+   emptied before each turn: what writing the rows costs by hand;
 
 the sides in turns, and prints the medians and the ratios to 3 (goal <= 3
 for 1), and the cost per party.
 
     python -m bench credit [--parties 2000] [--orders 10000]
         [--lines 40000] [--invoices 10000] [--vendors 5] [--repeat 3]
+        [--keep] [--reuse]
+
+--reuse times again on the data of a database kept by --keep (PostgreSQL),
+without generating it.
 
 The issue's scale, on PostgreSQL (the database DB_NAME is recreated, and
 dropped at the end unless --keep):
-    DB_NAME=creditbench_bench \\
+    DB_NAME=creditbench_bench DB_CACHE=postgresql:// \\
     TRYTOND_DATABASE__URI=postgresql://postgres@127.0.0.1:5432/ \\
     nice -n 10 python -m bench credit --parties 100000 --orders 500000 \\
         --lines 2000000 --invoices 500000 --vendors 50
@@ -238,6 +247,150 @@ LEFT JOIN (
 WHERE p.active = %(true)s
 """
 
+# The facts of FACTS_SQL scored and written by one hand-written statement
+# (PostgreSQL): the profiles, their factors and a snapshot each inserted
+# into copies of the three tables (their indexes included), the kernel's
+# formulas in SQL
+WRITTEN_SQL = """
+WITH f AS (
+    SELECT f.*, c.id AS company,
+        f.shipments + f.sales + f.due_lines + f.ratings AS history
+    FROM (
+        SELECT p.id, CAST(%(today)s AS DATE) - CAST(p.create_date AS DATE)
+                AS tenure, ven.verified, ven.unchecked,
+            COALESCE(sh.total, 0) AS shipments, COALESCE(sh.late, 0) AS late,
+            COALESCE(sa.total, 0) AS sales,
+            COALESCE(sa.cancelled, 0) AS cancelled,
+            COALESCE(co.upheld, 0) AS upheld,
+            COALESCE(pay.total, 0) AS due_lines,
+            COALESCE(pay.on_time, 0) AS on_time,
+            COALESCE(pay.days, 0) AS days, COALESCE(pay.open, 0) AS open,
+            COALESCE(pay.amount, 0) AS amount,
+            COALESCE(ra.count, 0) AS ratings, COALESCE(ra.total, 0)
+                AS rating_sum,
+            COALESCE(sn.warnings, 0) AS warnings, sn.worst
+        {facts_from}) AS f
+    LEFT JOIN company_company AS c ON c.party = f.id),
+s AS (
+    SELECT f.*, ven AS vendor, pts.*,
+        base + COALESCE(verification, 0) + tenure_points
+            + COALESCE(late_points, 0) + COALESCE(cancel_points, 0)
+            + COALESCE(complaint_points, 0) + COALESCE(payment_points, 0)
+            + COALESCE(dpd_points, 0) + COALESCE(rating_points, 0)
+            + COALESCE(training_points, 0) + COALESCE(warning_points, 0)
+            + COALESCE(suspension_points, 0) AS total
+    FROM f
+    CROSS JOIN LATERAL (SELECT f.verified IS NOT NULL AS ven) AS v
+    CROSS JOIN LATERAL (SELECT
+        %(base_score)s AS base,
+        CASE WHEN ven THEN CASE
+            WHEN f.verified = 1 AND f.unchecked = 0
+                THEN %(verification_points)s
+            WHEN f.verified = 1 THEN %(verification_points)s / 2
+            ELSE 0 END END AS verification,
+        CAST(ROUND(%(tenure_points)s * LEAST(GREATEST(f.tenure, 0),
+                %(tenure_full_days)s) / %(tenure_full_days)s::numeric)
+            AS INTEGER) AS tenure_points,
+        CASE WHEN f.shipments > 0 OR ven THEN {late} END AS late_points,
+        CASE WHEN f.sales > 0 OR ven THEN {cancel} END AS cancel_points,
+        CASE WHEN f.sales > 0 OR ven THEN {complaint} END
+            AS complaint_points,
+        CASE WHEN f.due_lines > 0 THEN {payment} END AS payment_points,
+        CASE WHEN f.due_lines > 0 THEN -CAST(ROUND(%(days_past_due_points)s
+                * LEAST(1, f.days::numeric / (f.due_lines
+                        + %(prior_weight)s) / %(days_past_due_full)s))
+            AS INTEGER) END AS dpd_points,
+        CASE WHEN f.ratings > 0 OR ven THEN CAST(ROUND(GREATEST(
+                -%(rating_points)s, LEAST(%(rating_points)s,
+                    %(rating_points)s * ((f.rating_sum + %(rating_neutral)s
+                            * %(prior_weight)s) / (f.ratings
+                            + %(prior_weight)s) - %(rating_neutral)s))))
+            AS INTEGER) END AS rating_points,
+        CASE WHEN ven THEN 0 END AS training_points,
+        CASE WHEN f.warnings > 0 THEN -%(warning_points)s * f.warnings END
+            AS warning_points,
+        CASE WHEN f.worst = 1 THEN -%(suspension_points)s END
+            AS suspension_points) AS pts),
+scored AS (
+    SELECT s.*, CASE WHEN s.worst = 2 THEN 0
+        ELSE GREATEST(0, LEAST(1000, s.total)) END AS score
+    FROM s),
+profiles AS (
+    INSERT INTO bench_credit_profile (party, vendor, score, grade,
+        little_history, computed_at, scoring_model, factors_digest,
+        create_uid, create_date)
+    SELECT id, company, score, (SELECT g.code FROM bench_credit_grade AS g
+            WHERE g.minimum <= score ORDER BY g.minimum DESC LIMIT 1),
+        history < %(min_history)s, %(now)s, %(model)s,
+        MD5(CAST(score AS TEXT)), 0, CURRENT_TIMESTAMP
+    FROM scored
+    RETURNING id, party, score, grade),
+snapshots AS (
+    INSERT INTO bench_credit_snapshot (profile, date, score, grade,
+        scoring_model, create_uid, create_date)
+    SELECT id, %(now)s, score, grade, %(model)s, 0, CURRENT_TIMESTAMP
+    FROM profiles)
+INSERT INTO bench_credit_factor (profile, sequence, code, points, message,
+    "values", create_uid, create_date)
+SELECT p.id, x.sequence, x.code, x.points, x.message, x.vals, 0,
+    CURRENT_TIMESTAMP
+FROM profiles AS p JOIN scored AS s ON s.id = p.party
+CROSS JOIN LATERAL (VALUES
+    (0, 'start', s.base, CASE WHEN s.history < %(min_history)s
+            THEN 'msg_factor_start_little_history' ELSE 'msg_factor_start'
+            END, json_build_object('events', s.history,
+            'minimum', %(min_history)s)::text),
+    (1, 'verification', s.verification, 'msg_factor_verified', '{{}}'),
+    (2, 'tenure', s.tenure_points, 'msg_factor_tenure',
+        json_build_object('days', GREATEST(s.tenure, 0))::text),
+    (3, 'late_shipment', s.late_points, 'msg_factor_late_shipment',
+        json_build_object('late', s.late, 'total', s.shipments,
+            'rate', {rate_late})::text),
+    (4, 'cancellation', s.cancel_points, 'msg_factor_cancellation',
+        json_build_object('cancelled', s.cancelled, 'total', s.sales,
+            'rate', {rate_cancel})::text),
+    (5, 'complaint', s.complaint_points, 'msg_factor_complaint',
+        json_build_object('upheld', s.upheld, 'total', s.sales,
+            'rate', {rate_complaint})::text),
+    (6, 'payment', s.payment_points, 'msg_factor_payment',
+        json_build_object('on_time', s.on_time, 'total', s.due_lines,
+            'rate', {rate_payment})::text),
+    (7, 'days_past_due', s.dpd_points, 'msg_factor_days_past_due',
+        json_build_object('days', s.days, 'open', s.open,
+            'amount', s.amount)::text),
+    (8, 'rating', s.rating_points, 'msg_factor_rating',
+        json_build_object('count', s.ratings, 'average', CASE
+                WHEN s.ratings > 0 THEN ROUND(s.rating_sum::numeric
+                    / s.ratings, 1) ELSE 0 END)::text),
+    (9, 'training', s.training_points, 'msg_factor_training',
+        json_build_object('count', 0)::text),
+    (10, 'warning', s.warning_points, 'msg_factor_warning',
+        json_build_object('count', s.warnings)::text),
+    (11, 'suspension', s.suspension_points, 'msg_factor_suspension',
+        '{{}}'),
+    (12, CASE WHEN s.worst = 2 THEN 'blacklist'
+            WHEN s.score <> s.total THEN 'bound' END, s.score - s.total,
+        CASE WHEN s.worst = 2 THEN 'msg_factor_blacklist'
+            ELSE 'msg_factor_bound' END, '{{}}')
+    ) AS x(sequence, code, points, message, vals)
+WHERE x.code IS NOT NULL AND x.points IS NOT NULL
+"""
+
+
+def _bad_rate(events, bad, rate, points):
+    "bad_rate_points of the kernel in SQL"
+    return ("CAST(ROUND(GREATEST(-%(w)s, LEAST(%(w)s, %(w)s * (%(e)s - "
+        "(%(bad)s + %(e)s * %%(prior_weight)s) / (%(events)s "
+        "+ %%(prior_weight)s)) / %(e)s))) AS INTEGER)") % {
+        'w': '%%(%s)s' % points, 'e': '%%(%s)s' % rate, 'bad': bad,
+        'events': events}
+
+
+def _rate(part, whole):
+    "_percent of the kernel in SQL"
+    return ("CASE WHEN %(w)s > 0 THEN TO_CHAR(100.0 * %(p)s / %(w)s, "
+        "'FM990.0') ELSE '0' END") % {'p': part, 'w': whole}
+
 
 def _sql(text, **formats):
     "The statement in the backend's SQL and parameter style"
@@ -351,6 +504,38 @@ def generate(args):
         return time.perf_counter() - start
 
 
+def written_sql():
+    "WRITTEN_SQL with the facts of FACTS_SQL and the kernel's formulas"
+    facts = _sql(FACTS_SQL)
+    return _sql(WRITTEN_SQL,
+            facts_from=facts[facts.index('FROM party_party'):],
+            late=_bad_rate('f.shipments', 'f.late', 'late_shipment_rate',
+                'late_shipment_points'),
+            cancel=_bad_rate('f.sales', 'f.cancelled', 'cancellation_rate',
+                'cancellation_points'),
+            complaint=_bad_rate('f.sales', 'f.upheld', 'complaint_rate',
+                'complaint_points'),
+            payment=_bad_rate('f.due_lines', 'f.due_lines - f.on_time',
+                'late_payment_rate', 'payment_points'),
+            rate_late=_rate('s.late', 's.shipments'),
+            rate_cancel=_rate('s.cancelled', 's.sales'),
+            rate_complaint=_rate('s.upheld', 's.sales'),
+            rate_payment=_rate('s.on_time', 's.due_lines'))
+
+
+def written_tables(cursor, model):
+    """Copies of the profile, factor and snapshot tables with their
+    indexes (not their foreign keys), and the grades of the model"""
+    for name in ['profile', 'factor', 'snapshot']:
+        cursor.execute(f'CREATE TABLE bench_credit_{name} '
+            f'(LIKE lao_credit_{name} INCLUDING ALL)')
+    cursor.execute('CREATE TABLE bench_credit_grade '
+        '(code VARCHAR, minimum INTEGER)')
+    for code, minimum in model.parameters().grades:
+        cursor.execute('INSERT INTO bench_credit_grade VALUES (%s, %s)',
+            (code, minimum))
+
+
 def rescore(ScoringModel):
     """A new version of the active scoring model, one point more at the
     start: every score changes at the next recompute"""
@@ -383,16 +568,29 @@ def main(argv=None):
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--keep', action='store_true',
         help="keep the PostgreSQL database")
+    parser.add_argument('--reuse', action='store_true',
+        help="time on the data of a PostgreSQL database kept before "
+        "(its profiles, factors and snapshots deleted first)")
     args = parser.parse_args(argv)
 
-    if backend.name != 'sqlite':
-        drop_db()
-    activate_module('lao_credit')
-    generated = generate(args)
-    report(f"{backend.name}: {args.parties:,} buyers and {args.vendors} "
-        f"vendors, {args.orders:,} sales with {args.lines:,} lines and "
-        f"their shipments, {args.invoices:,} receivable lines generated "
-        f"in {generated:.1f} s")
+    if args.reuse:
+        args.keep = True
+        Pool(DB_NAME).init()
+        with Transaction().start(DB_NAME, 0, context={}) as transaction:
+            cursor = transaction.connection.cursor()
+            for name in ['snapshot', 'factor', 'profile']:
+                cursor.execute(f'DELETE FROM lao_credit_{name}')
+            transaction.commit()
+        report(f"{backend.name}: the data of {DB_NAME} reused")
+    else:
+        if backend.name != 'sqlite':
+            drop_db()
+        activate_module('lao_credit')
+        generated = generate(args)
+        report(f"{backend.name}: {args.parties:,} buyers and "
+            f"{args.vendors} vendors, {args.orders:,} sales with "
+            f"{args.lines:,} lines and their shipments, {args.invoices:,} "
+            f"receivable lines generated in {generated:.1f} s")
 
     with Transaction().start(DB_NAME, 0, context={}) as transaction:
         from trytond.modules.lao_credit.credit import ProfileFacts
@@ -414,6 +612,27 @@ def main(argv=None):
             Profile.recompute_all()
             transaction.commit()
 
+        # PostgreSQL: the facts scored and written by hand-written SQL
+        written = backend.name == 'postgresql'
+        if written:
+            model = ScoringModel.get_active()
+            written_tables(cursor, model)
+            written_statement = written_sql()
+            written_params = dict(model.parameters().__dict__,
+                today=today, now=dt.datetime.now(), model=model.id,
+                true=True)
+            del written_params['grades']
+            transaction.commit()
+
+        def write():
+            cursor.execute(written_statement, written_params)
+            transaction.commit()
+
+        def unwrite():
+            cursor.execute('TRUNCATE bench_credit_profile, '
+                'bench_credit_factor, bench_credit_snapshot')
+            transaction.commit()
+
         rows, collected = raw(), facts()
         assert len(rows) == len(collected), (len(rows), len(collected))
         # The same counts on both sides
@@ -431,12 +650,17 @@ def main(argv=None):
         # The first recompute inserts every profile, factor and snapshot
         first = timed(recompute)[1]
         check(cursor, parties)
-        sides = {'raw': [], 'facts': [], 'unchanged': [], 'rescored': []}
+        sides = {'raw': [], 'facts': [], 'unchanged': [], 'rescored': [],
+            'written': []}
         for i in range(args.repeat):
-            order = ['raw', 'facts', 'unchanged', 'rescored']
+            order = ['raw', 'facts', 'unchanged', 'rescored'] + (
+                ['written'] if written else [])
             for name in (order if i % 2 == 0 else order[::-1]):
                 if name == 'raw':
                     sides[name].append(timed(raw)[1])
+                elif name == 'written':
+                    unwrite()
+                    sides[name].append(timed(write)[1])
                 elif name == 'facts':
                     sides[name].append(timed(facts)[1])
                 else:
@@ -449,6 +673,16 @@ def main(argv=None):
         factors, = cursor.fetchone()
         cursor.execute('SELECT COUNT(*) FROM lao_credit_snapshot')
         snapshots, = cursor.fetchone()
+        if written:
+            cursor.execute('SELECT (SELECT COUNT(*) FROM '
+                'bench_credit_profile), (SELECT COUNT(*) FROM '
+                'bench_credit_factor)')
+            written_counts = cursor.fetchone()
+            cursor.execute('SELECT COUNT(*) FROM lao_credit_factor')
+            factors_now, = cursor.fetchone()
+            for name in ['profile', 'factor', 'snapshot', 'grade']:
+                cursor.execute(f'DROP TABLE bench_credit_{name}')
+            transaction.commit()
     medians = {k: statistics.median(v) for k, v in sides.items()}
     raw_median = medians['raw']
     lines = [
@@ -465,6 +699,20 @@ def main(argv=None):
         ratio_line("recompute_all, nothing changed", medians['unchanged'],
             raw_median, "hand-written SQL of the facts", goal=3),
         ]
+    if written:
+        written_median = medians['written']
+        lines += [
+            f"hand-written SQL that scores and writes: "
+            f"{written_counts[0]:,} profiles with {written_counts[1]:,} "
+            f"factors (the recompute: {factors_now:,} factors)",
+            ratio_line("recompute_all, first", first, written_median,
+                "hand-written SQL scoring and writing the same rows"),
+            ratio_line("recompute_all, every score changed",
+                medians['rescored'], written_median,
+                "hand-written SQL scoring and writing the same rows"),
+            ratio_line("hand-written SQL scoring and writing",
+                written_median, raw_median, "hand-written SQL of the facts"),
+            ]
     for label, seconds in [('first', first),
             ('every score changed', medians['rescored']),
             ('nothing changed', medians['unchanged'])]:
@@ -472,6 +720,7 @@ def main(argv=None):
             f"{seconds / parties * 1e6:,.1f} us in all, "
             f"{(seconds - medians['facts']) / parties * 1e6:,.1f} us "
             "beyond the facts")
+    lines.append("load average %.1f %.1f %.1f" % os.getloadavg())
     report(*lines)
 
     if backend.name != 'sqlite' and not args.keep:

@@ -8,12 +8,13 @@ gathered for all parties at once by a few set-based queries
 is kept whenever a party's score or grade changes.
 """
 import datetime as dt
+import gc
 import hashlib
 import json
 from collections import namedtuple
 from decimal import Decimal
 
-from sql import Cast, Column, Expression, Literal, Null, Values
+from sql import Cast, Column, Expression, Literal, Null, Table, Values
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case
 from sql.functions import CurrentTimestamp, Function
@@ -381,23 +382,35 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
     @classmethod
     def _recompute(cls, party_ids, set_based=None):
         "Recompute the parties' profiles and return their ids"
+        # The facts, factors and rows of every party are many small
+        # objects without cycles: the cyclic garbage collector would scan
+        # the whole heap again and again while they are made
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._recompute_scores(party_ids, set_based=set_based)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _recompute_scores(cls, party_ids, set_based=None):
+        "Score the parties, write their scores and return the profile ids"
         pool = Pool()
         ScoringModel = pool.get('lao.credit.scoring_model')
         with without_check_access():
             model = ScoringModel.get_active()
             parameters = model.parameters()
             facts = ProfileFacts(party_ids).collect()
+            grades = scoring.ordered_grades(parameters.grades)
+            score, grade = scoring.score, scoring.grade_of
+            minimum = parameters.min_history
             scores = {}
             for party, party_facts in facts.items():
-                value, factors = scoring.score(party_facts, parameters)
+                value, factors = score(party_facts, parameters)
                 scores[party] = _Score(
-                    vendor=party_facts.company,
-                    score=value,
-                    grade=scoring.grade(value, parameters.grades),
-                    little_history=(
-                        party_facts.history < parameters.min_history),
-                    factors=factors,
-                    digest=_digest(factors))
+                    party_facts.company, value, grade(value, grades),
+                    party_facts.history < minimum, factors, _digest(factors))
             if set_based is None:
                 set_based = (party_ids is None
                     or len(scores) >= SET_BASED_MINIMUM)
@@ -518,34 +531,49 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
         def typed(Model, *names):
             return [(n, getattr(Model, n).sql_type().base) for n in names]
 
+        copy = _copies(cursor)
+        if copy:
+            # COPY needs the values: the timestamp CURRENT_TIMESTAMP
+            # stores, and the ids of the new profiles from their sequence
+            cursor.execute('SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP)')
+            timestamp, = cursor.fetchone()
+        else:
+            timestamp = CurrentTimestamp()
+
         # The new profiles, then their ids
+        new_ids = (transaction.database.nextid(
+                transaction.connection, cls._table, len(new))
+            if copy and new else None)
+        if new_ids is not None:
+            if len(new) == 1:
+                new_ids = [new_ids]
+            for party, id_ in zip(new, new_ids):
+                existing[party] = (id_,)
+        profile_columns = ['party', 'vendor', 'score', 'grade',
+            'little_history', 'factors_digest']
         _insert(cursor, profile,
-            typed(cls, 'party', 'vendor', 'score', 'grade', 'little_history',
-                'factors_digest'),
-            [[p, scores[p].vendor, scores[p].score, scores[p].grade,
+            (typed(cls, 'id') if new_ids else []) + typed(cls,
+                *profile_columns),
+            [[*([existing[p][0]] if new_ids else []), p, scores[p].vendor,
+                    scores[p].score, scores[p].grade,
                     scores[p].little_history, scores[p].digest]
                 for p in new],
             [profile.computed_at, profile.scoring_model, profile.create_uid,
                 profile.create_date],
-            [now, model.id, user, CurrentTimestamp()])
-        if everyone and new:
-            read(Literal(True))
-        else:
-            for sub_parties in _slices(new, 1):
-                read(reduce_ids(profile.party, sub_parties))
+            [now, model.id, user, timestamp], copy=copy)
+        if new_ids is None:
+            # read back the ids the database gave
+            if everyone and new:
+                read(Literal(True))
+            else:
+                for sub_parties in _slices(new, 1):
+                    read(reduce_ids(profile.party, sub_parties))
         snapshots += new
         ids = {p: existing[p][0] for p in scores}
         parties = {i: p for p, i in ids.items()}
 
         # The changed profiles from a list of their new values
-        for sub_ids in _slices(changed, 6):
-            values = Values([[
-                        i, scores[parties[i]].vendor,
-                        scores[parties[i]].score, scores[parties[i]].grade,
-                        scores[parties[i]].little_history,
-                        scores[parties[i]].digest]
-                    for i in sub_ids])
-            column = [Column(values, 'column%s' % n) for n in range(1, 7)]
+        def set_changed(values, column):
             cursor.execute(*profile.update([
                         profile.vendor, profile.score, profile.grade,
                         profile.little_history, profile.factors_digest,
@@ -556,16 +584,42 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
                         Cast(column[3], cls.grade.sql_type().base),
                         Cast(column[4], cls.little_history.sql_type().base),
                         Cast(column[5], cls.factors_digest.sql_type().base),
-                        now, model.id, user, CurrentTimestamp()],
+                        now, model.id, user, timestamp],
                     from_=[values],
                     where=profile.id == Cast(
                         column[0], cls.id.sql_type().base)))
+
+        def changed_rows(sub_ids):
+            return [[i, scores[parties[i]].vendor, scores[parties[i]].score,
+                    scores[parties[i]].grade,
+                    scores[parties[i]].little_history,
+                    scores[parties[i]].digest]
+                for i in sub_ids]
+        if copy and changed:
+            # one statement from a temporary table filled by COPY
+            values = Table('lao_credit_profile_recompute')
+            cursor.execute('CREATE TEMPORARY TABLE "%s" (%s)' % (
+                    values._name, ', '.join('"column%s" %s' % (i + 1, t)
+                        for i, (_, t) in enumerate(
+                            typed(cls, 'id', *profile_columns[1:])))))
+            _copy(cursor, values,
+                ['column%s' % n for n in range(1, 7)],
+                changed_rows(changed))
+            cursor.execute('ANALYZE "%s"' % values._name)
+            set_changed(values,
+                [Column(values, 'column%s' % n) for n in range(1, 7)])
+            cursor.execute('DROP TABLE "%s"' % values._name)
+        else:
+            for sub_ids in _slices(changed, 6):
+                values = Values(changed_rows(sub_ids))
+                set_changed(values,
+                    [Column(values, 'column%s' % n) for n in range(1, 7)])
         # Only the date of the computation of the others
         touch = [profile.computed_at, profile.write_uid, profile.write_date]
         if everyone:
             party = Party.__table__()
             cursor.execute(*profile.update(touch,
-                    [now, user, CurrentTimestamp()],
+                    [now, user, timestamp],
                     where=profile.party.in_(party.select(party.id,
                             where=party.active == Literal(True)))
                     & ((profile.computed_at == Null)
@@ -573,7 +627,7 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
         else:
             for sub_ids in _slices(unchanged, 1):
                 cursor.execute(*profile.update(touch,
-                        [now, user, CurrentTimestamp()],
+                        [now, user, timestamp],
                         where=reduce_ids(profile.id, sub_ids)))
 
         # The factors of the new profiles and of those whose factors changed
@@ -597,7 +651,7 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
             typed(Factor, 'profile', 'sequence', 'code', 'points', 'message',
                 'values'),
             rows, [factor.create_uid, factor.create_date],
-            [user, CurrentTimestamp()])
+            [user, timestamp], copy=copy)
 
         # A snapshot of the profiles whose score changed
         _insert(cursor, snapshot,
@@ -605,7 +659,7 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
             [[ids[p], scores[p].score, scores[p].grade] for p in snapshots],
             [snapshot.date, snapshot.scoring_model, snapshot.create_uid,
                 snapshot.create_date],
-            [now, model.id, user, CurrentTimestamp()])
+            [now, model.id, user, timestamp], copy=copy)
 
         # The history of the models that keep one, and what the records
         # of this transaction may hold of the old values
@@ -930,20 +984,33 @@ def _digest(factors):
                 for f in factors]).encode()).hexdigest()
 
 
+# json.dumps(values, default=str) without making an encoder each time
+_encode = json.JSONEncoder(default=str).encode
+
+
 def _factor_rows(factors):
     """The kernel's factors as the rows of lao.credit.factor:
     (sequence, code, points, message, values)"""
     return [(i, f.code, f.points, f.evidence,
-            json.dumps(f.values, default=str))
+            _encode(f.values) if f.values else '{}')
         for i, f in enumerate(factors)]
 
 
-def _insert(cursor, table, columns, rows, extra_columns, extra_values):
+def _insert(cursor, table, columns, rows, extra_columns, extra_values,
+        copy=False):
     """Insert the rows of values of the columns (name, SQL type)
-    set-based, each statement an
-    INSERT ... SELECT of a list of at most backend.MAX_QUERY_PARAMS values
-    cast to the columns' types (a column of NULLs only is no text), with
-    the same extra values (create_uid, create_date) for every row"""
+    set-based, with the same extra values (create_uid, create_date) for
+    every row: with copy (PostgreSQL), one COPY of every row; else each
+    statement an INSERT ... SELECT of a list of at most
+    backend.MAX_QUERY_PARAMS values cast to the columns' types (a column of
+    NULLs only is no text)"""
+    if copy:
+        if rows:
+            extra_values = list(extra_values)
+            _copy(cursor, table,
+                [n for n, _ in columns] + [c.name for c in extra_columns],
+                [[*r, *extra_values] for r in rows])
+        return
     for sub_rows in _slices(rows, len(columns)):
         values = Values(sub_rows)
         cursor.execute(*table.insert(
@@ -953,6 +1020,19 @@ def _insert(cursor, table, columns, rows, extra_columns, extra_values):
                         for i, (_, type_) in enumerate(columns)]
                     + [v if isinstance(v, Expression) else Literal(v)
                         for v in extra_values])))
+
+
+def _copies(cursor):
+    "Whether the cursor writes rows with COPY (psycopg 3 on PostgreSQL)"
+    return backend.name == 'postgresql' and hasattr(cursor, 'copy')
+
+
+def _copy(cursor, table, names, rows):
+    "COPY the rows of values of the columns named into the table"
+    with cursor.copy('COPY "%s" (%s) FROM STDIN' % (
+                table._name, ', '.join('"%s"' % n for n in names))) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 # At most this many parameters in a statement of values: psycopg splits

@@ -218,7 +218,17 @@ def score(facts, parameters):
 
 def grade(value, grades):
     "The best grade whose minimum the score reaches, else the lowest"
-    ordered = sorted(grades, key=lambda g: g[1], reverse=True)
+    return grade_of(value, ordered_grades(grades))
+
+
+def ordered_grades(grades):
+    "The grades (code, minimum), the best first, as grade_of takes them"
+    return sorted(grades, key=lambda g: g[1], reverse=True)
+
+
+def grade_of(value, ordered):
+    """The best grade of the ordered ones (ordered_grades) whose minimum
+    the score reaches, else the lowest"""
     for code, minimum in ordered:
         if value >= minimum:
             return code

@@ -162,28 +162,10 @@ class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
     def test_late_shipments(self):
         "Late dispatches count against the vendor, with their evidence"
         pool = Pool()
-        Shipment = pool.get('stock.shipment.out')
         company = create_vendor("Paksong Coffee", 'CH-0101')
         buyer = create_buyer()
-        today = pool.get('ir.date').today()
-        warehouse = company.vendor_application.warehouse
-        shipments = Shipment.create([{
-                    'company': company.id,
-                    'customer': buyer.id,
-                    'delivery_address': buyer.addresses[0].id,
-                    'warehouse': warehouse.id,
-                    'warehouse_output': warehouse.output_location.id,
-                    'warehouse_storage': warehouse.storage_location.id,
-                    'planned_date': today - dt.timedelta(days=10),
-                    } for _ in range(4)])
-        shipment = Shipment.__table__()
-        cursor = Transaction().connection.cursor()
-        # Done: one on the day, three two days late
-        for i, record in enumerate(shipments):
-            cursor.execute(*shipment.update(
-                    [shipment.state, shipment.effective_date],
-                    ['done', today - dt.timedelta(days=10 if i == 0 else 8)],
-                    where=shipment.id == record.id))
+        # Done: three two days late, one on the day
+        shipments = late_shipments(company, buyer, 4, 3)
         profile = self.profile(company.party)
         late = factor(profile, 'late_shipment')
         self.assertEqual(
