@@ -258,6 +258,7 @@ def add_load_data(buyer_count):
     existing = {u.email for u in WebUser.search(
             [('email', 'in', [b.email for b in buyers])])}
     create_buyers([b for b in buyers if b.email not in existing])
+    orderable_listings(buyer_count)
 
     applications = Application.search([('state', '=', 'approved')],
         order=[('id', 'ASC')], limit=12)
@@ -313,11 +314,52 @@ def trace_chains(application):
         load_chains(company, Listing.company_warehouse(company))
 
 
+def orderable_listings(count):
+    """count published listings of the seed vendor, one per buyer, made
+    when missing (copies of its seed listing, each of its own product):
+    the catalogue bench's generated vendors are copies of rows without a
+    warehouse, accounts or fiscal year, so only the seed vendor can take
+    orders, and buyers' checkouts of one listing would all wait on its row
+    lock (Listing.lock) and measure the generator, not the shop"""
+    from trytond.pool import Pool
+    from scripts.demo.marketplace import create_product
+    from scripts.demo.platform import REVIEWERS
+    from scripts.demo.tryton import acting_as
+    pool = Pool()
+    Listing = pool.get('lao.listing')
+    User = pool.get('res.user')
+    seed, = Listing.search([('title', '=', "Seed arabica"),
+            ('state', '=', 'published'), ('revision_of', '=', None)],
+        order=[('id', 'ASC')], limit=1)
+    company = seed.company
+    made = Listing.search([('company', '=', company.id),
+            ('title', 'like', "Bench cart arabica %"),
+            ('state', '=', 'published')])
+    if len(made) >= count:
+        return
+    manager = company.vendor_application.manager
+    reviewer, = User.search([('login', '=', REVIEWERS[0].login)])
+    names = [f"Bench cart arabica {i}" for i in range(len(made), count)]
+    products = [create_product(company, name, seed.category,
+            company.sales_account_category(), 42000) for name in names]
+    copies = []
+    with acting_as(manager):
+        for name, product in zip(names, products):
+            copies.extend(Listing.copy([seed], default={
+                        'product': product.id, 'title': name,
+                        'declared_quantity': 10 ** 8}))
+        Listing.submit(copies)
+    with acting_as(reviewer):
+        Listing.publish(copies)
+
+
 def cart_listings(count, seed):
     """count listings (repeated if fewer) of the vendors that can take
     orders, those with a warehouse (the catalogue bench's copies have
-    none: only its seed vendor), each at its minimum quantity; their
-    declared quantities raised for the many small orders of the run"""
+    none: only its seed vendor, with a listing per buyer from
+    orderable_listings), each at its minimum quantity, one listing per
+    buyer as far as they go; their declared quantities raised for the many
+    small orders of the run"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
@@ -333,12 +375,13 @@ def cart_listings(count, seed):
             & (listing.availability == 'declared')))
     cursor.execute(*listing.select(listing.id, listing.minimum_quantity,
             where=(listing.state == 'published')
+            & (listing.availability == 'declared')
             & listing.company.in_(sellers),
             order_by=[listing.id]))
     rows = list(cursor)
     assert rows, "no listing of a vendor with a warehouse"
-    rng = random.Random(seed)
-    return [rng.choice(rows) for _ in range(count)]
+    rows = random.Random(seed).sample(rows, len(rows))
+    return [rows[i % len(rows)] for i in range(count)]
 
 
 # HTTP with a cookie jar, for the buyers' sessions

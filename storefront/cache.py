@@ -78,12 +78,21 @@ def shared_visitor():
 
 
 def catalogue_versions():
-    """The version of each area: {area: int}, in a transaction of its own,
-    before the page's"""
+    """The version of each area: {area: text}, read once per request in a
+    transaction of its own, before the page's.
+
+    On PostgreSQL the transaction is in autocommit: its one SELECT sees
+    what was committed when it starts, as the first statement of a
+    repeatable-read transaction would, without the BEGIN and ROLLBACK
+    round trips (a third of a cache hit's time in the database).  SQLite
+    keeps its transaction: its connection is the process's, shared with
+    the page's."""
+    from trytond import backend
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     with Transaction().start(current_app.config['TRYTON_DATABASE'],
-            int(current_app.config['TRYTON_USER']), readonly=True):
+            int(current_app.config['TRYTON_USER']), readonly=True,
+            autocommit=backend.name == 'postgresql'):
         return Pool().get('lao.catalogue.version').versions()
 
 
