@@ -26,6 +26,9 @@ from .marketplace import new_sale_line, new_vendor_sale
 
 logger = logging.getLogger(__name__)
 
+# The length of a trigram (pg_trgm): a shorter text has none to look up
+TEXT_SHORT = 3
+
 
 class CatalogueCard(NamedTuple):
     "What the card of a listing shows on the pages of the catalogue"
@@ -242,8 +245,7 @@ class CatalogueMixin:
             ('company.vendor_state', '=', 'active'),
             ]
         if text and text.strip():
-            pattern = '%' + escape_wildcard(text.strip()) + '%'
-            domain.append(('id', 'in', cls._text_query(pattern)))
+            domain.append(('id', 'in', cls._text_query(text.strip())))
         if category:
             domain.append(('category', 'child_of', [category], 'parent'))
         if province:
@@ -274,56 +276,81 @@ class CatalogueMixin:
                 offset=offset, limit=limit, order=order)
 
     @classmethod
-    def count_catalogue(cls, **filters):
+    def count_catalogue(cls, limit=None, **filters):
+        """The number of listings of the catalogue that match filters, at
+        most limit: a page says "more than" past it, so that a search
+        matching half of the catalogue reads no more than limit rows"""
         with without_check_access():
-            return cls.search_count(cls.catalogue_domain(**filters))
+            return cls.search_count(
+                cls.catalogue_domain(**filters), limit=limit)
 
     @classmethod
-    def _text_query(cls, pattern):
-        """The ids of the listings whose title or description matches
-        pattern, as written or in any translation, or whose commodity is
-        under a commodity whose name matches it in any language ("咖啡",
-        "ກາເຟ" and "coffee" find the listings of every kind of coffee
-        whatever their vendor wrote)
-
-        Not the fields' own ilike: for a language other than the source's,
-        each would join the translations once more to the whole table.  A
-        union of three arms, each of which an index serves: on PostgreSQL
-        the trigram indexes of the titles, descriptions and translations
-        (text_indexes), the index of the commodity."""
+    def _text_commodities(cls, pattern):
+        """The ids of the commodities named as pattern (ILIKE) in any
+        language and of those under them: a few rows of the commodity tree
+        and of its names' translations, read before the listings so that
+        these are filtered by their indexed commodity"""
         pool = Pool()
         Category = pool.get('product.category')
         Translation = pool.get('ir.translation')
-        table = cls.__table__()
-        by_commodity = cls.__table__()
-        translation = Translation.__table__()
         category = Category.__table__()
         child = Category.__table__()
-
-        def translated(names):
-            return translation.select(translation.res_id,
-                where=translation.name.in_(names)
-                & (translation.type == 'model')
-                & ILike(translation.value, pattern, escape='\\'))
-        # The commodities named so and those under them
+        translation = Translation.__table__()
+        cursor = Transaction().connection.cursor()
         commodities = With('id', recursive=True)
         commodities.query = (
             category.select(category.id,
                 where=ILike(category.name, pattern, escape='\\'))
-            | translated([f'{Category.__name__},name'])
+            | translation.select(translation.res_id,
+                where=(translation.name == f'{Category.__name__},name')
+                & (translation.type == 'model')
+                & ILike(translation.value, pattern, escape='\\'))
             | child.join(commodities,
                 condition=child.parent == commodities.id
                 ).select(child.id))
-        query = (table.select(table.id,
-                where=ILike(table.title, pattern, escape='\\')
-                | ILike(table.description, pattern, escape='\\'))
-            | by_commodity.select(by_commodity.id,
-                where=by_commodity.category.in_(
-                    commodities.select(commodities.id)))
-            | translated([
-                    f'{cls.__name__},title', f'{cls.__name__},description']))
-        query.with_ = [commodities]
-        return query
+        cursor.execute(*commodities.select(
+                commodities.id, with_=[commodities]))
+        return sorted(i for i, in cursor)
+
+    @classmethod
+    def _text_query(cls, text):
+        """The ids of the listings whose title or description matches text,
+        as written or in any translation, or whose commodity is under a
+        commodity whose name matches it in any language ("咖啡", "ກາເຟ" and
+        "coffee" find the listings of every kind of coffee whatever their
+        vendor wrote)
+
+        Not the fields' own ilike: for a language other than the source's,
+        each would join the translations once more to the whole table.  One
+        select of the listings with the conditions or-ed, so that the
+        catalogue's query walks its sort index and stops at the page, or
+        takes the indexes of the conditions when they match few: on
+        PostgreSQL the trigram indexes of the titles, descriptions and
+        translations (text_indexes), the index of the commodity, whose
+        matches are looked up first (_text_commodities).
+
+        A text shorter than a trigram (TEXT_SHORT, "茶" or "咖啡": Chinese
+        writes most words in two characters) has no trigram to look up, so
+        it would scan every description: it is looked up in the commodity
+        names and the titles only, which name what a listing sells."""
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        table = cls.__table__()
+        translation = Translation.__table__()
+        pattern = '%' + escape_wildcard(text) + '%'
+        names = [f'{cls.__name__},title']
+        condition = ILike(table.title, pattern, escape='\\')
+        if len(text) >= TEXT_SHORT:
+            names.append(f'{cls.__name__},description')
+            condition |= ILike(table.description, pattern, escape='\\')
+        commodities = cls._text_commodities(pattern)
+        if commodities:
+            condition |= table.category.in_(commodities)
+        condition |= table.id.in_(translation.select(translation.res_id,
+                where=translation.name.in_(names)
+                & (translation.type == 'model')
+                & ILike(translation.value, pattern, escape='\\')))
+        return table.select(table.id, where=condition)
 
     @classmethod
     def _text_index_names(cls):
