@@ -186,13 +186,22 @@ def model_id(module, fs_id):
     return Pool().get('ir.model.data').get_id(module, fs_id)
 
 
+def small_photo():
+    "The bytes of a small PNG photo of one colour"
+    import io
+
+    from PIL import Image
+    data = io.BytesIO()
+    Image.new('RGB', (96, 64), (120, 150, 80)).save(data, 'PNG')
+    return data.getvalue()
+
+
 def seed():
     """One vendor approved as in the demo and one listing of its published
     through the ORM, with a tier, a certification, a photo and Lao and
     Chinese titles; return the listing's id"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    from scripts.demo.files import png
     from scripts.demo.marketplace import create_product
     from scripts.demo.platform import create_platform, create_users
     from scripts.demo.tryton import acting_as, category, uom
@@ -228,7 +237,7 @@ def seed():
                     'number': "GI-LA-0001",
                     'valid_from': today - dt.timedelta(days=200),
                     'valid_to': today + dt.timedelta(days=530)}],
-            photos=[{'image': png((120, 150, 80)), 'caption': "Seed"}])
+            photos=[{'image': small_photo(), 'caption': "Seed"}])
         listing.save()
         for language, (title, description) in {
                 'lo': ("ກາເຟອາຣາບິກາ", "ກາເຟອາຣາບິກາ ປາກຊ່ອງ"),
@@ -668,13 +677,15 @@ def listing_count():
         return None
 
 
-def build(vendor_count, count):
-    "Create the database and fill it"
+def build(vendor_count, count, activate=True):
+    """Create the database (unless not activate: it has the modules but no
+    listing yet) and fill it"""
     from trytond.pool import Pool
     started = time.perf_counter()
-    create_database(DATABASE, ADMIN_PASSWORD)
-    print(f"  {'activate the modules (trytond-admin)':<44} "
-        f"{time.perf_counter() - started:8.2f} s", flush=True)
+    if activate:
+        create_database(DATABASE, ADMIN_PASSWORD)
+        print(f"  {'activate the modules (trytond-admin)':<44} "
+            f"{time.perf_counter() - started:8.2f} s", flush=True)
     Pool(DATABASE).init()
     started = time.perf_counter()
     seed_id = run_in_transaction(DATABASE, seed)
@@ -701,7 +712,9 @@ def prepare(vendor_count, count, reuse=False):
     if existing is not None and existing > count:
         print(f"  reusing {existing} published listings", flush=True)
     else:
-        build(vendor_count, count)
+        # A database activated by an earlier run that stopped before its
+        # listings is filled without activating the modules again
+        build(vendor_count, count, activate=existing != 0)
     return backend
 
 

@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sql import Cast, NullsFirst, With
-from sql.operators import ILike
+from sql.conditionals import Coalesce
+from sql.operators import Concat, ILike
 
 from trytond import backend
 from trytond.config import config
 from trytond.i18n import gettext
+from trytond.model import fields
 from trytond.pool import Pool
 from trytond.tools import escape_wildcard, grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
@@ -69,6 +71,26 @@ class CartLine(NamedTuple):
 
 class CatalogueMixin:
     __slots__ = ()
+    catalogue_text = fields.Function(fields.Text("Catalogue Text",
+            help="The title and the description, as written: what the "
+            "catalogue's text search reads with their translations and "
+            "the commodity's names."))
+
+    @classmethod
+    def column_catalogue_text(cls, tables):
+        table, _ = tables[None]
+        return Concat(
+            Concat(table.title, '\n'), Coalesce(table.description, ''))
+
+    @classmethod
+    def domain_catalogue_text(cls, domain, tables):
+        """The catalogue's text search (_text_condition) of ('catalogue_text',
+        'ilike', text) on the searched table itself, so that the search
+        walks its sort index and stops at the page"""
+        table, _ = tables[None]
+        _, operator, text = domain
+        assert operator == 'ilike'
+        return cls._text_condition(table, text)
 
     @classmethod
     def _price_query(cls, table):
@@ -245,7 +267,7 @@ class CatalogueMixin:
             ('company.vendor_state', '=', 'active'),
             ]
         if text and text.strip():
-            domain.append(('id', 'in', cls._text_query(text.strip())))
+            domain.append(('catalogue_text', 'ilike', text.strip()))
         if category:
             domain.append(('category', 'child_of', [category], 'parent'))
         if province:
@@ -281,8 +303,10 @@ class CatalogueMixin:
         most limit: a page says "more than" past it, so that a search
         matching half of the catalogue reads no more than limit rows"""
         with without_check_access():
-            return cls.search_count(
+            count = cls.search_count(
                 cls.catalogue_domain(**filters), limit=limit)
+        # Tryton counts them all when it estimates fewer rows than limit
+        return count if limit is None else min(count, limit)
 
     @classmethod
     def _text_commodities(cls, pattern):
@@ -313,17 +337,18 @@ class CatalogueMixin:
         return sorted(i for i, in cursor)
 
     @classmethod
-    def _text_query(cls, text):
-        """The ids of the listings whose title or description matches text,
-        as written or in any translation, or whose commodity is under a
+    def _text_condition(cls, table, text):
+        """The condition on table of the listings whose title or
+        description matches text, as written or in any translation, or
+        whose commodity is under a
         commodity whose name matches it in any language ("咖啡", "ກາເຟ" and
         "coffee" find the listings of every kind of coffee whatever their
         vendor wrote)
 
         Not the fields' own ilike: for a language other than the source's,
-        each would join the translations once more to the whole table.  One
-        select of the listings with the conditions or-ed, so that the
-        catalogue's query walks its sort index and stops at the page, or
+        each would join the translations once more to the whole table.  The
+        conditions or-ed on the listing's row, so that the catalogue's
+        query walks its sort index and stops at the page, or
         takes the indexes of the conditions when they match few: on
         PostgreSQL the trigram indexes of the titles, descriptions and
         translations (text_indexes), the index of the commodity, whose
@@ -335,7 +360,6 @@ class CatalogueMixin:
         names and the titles only, which name what a listing sells."""
         pool = Pool()
         Translation = pool.get('ir.translation')
-        table = cls.__table__()
         translation = Translation.__table__()
         pattern = '%' + escape_wildcard(text) + '%'
         names = [f'{cls.__name__},title']
@@ -350,7 +374,7 @@ class CatalogueMixin:
                 where=translation.name.in_(names)
                 & (translation.type == 'model')
                 & ILike(translation.value, pattern, escape='\\')))
-        return table.select(table.id, where=condition)
+        return condition
 
     @classmethod
     def _text_index_names(cls):
