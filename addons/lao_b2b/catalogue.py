@@ -18,6 +18,7 @@ from trytond import backend
 from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.model.fields.field import SQL_OPERATORS
 from trytond.pool import Pool
 from trytond.tools import escape_wildcard, grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
@@ -86,11 +87,15 @@ class CatalogueMixin:
     def domain_catalogue_text(cls, domain, tables):
         """The catalogue's text search (_text_condition) of ('catalogue_text',
         'ilike', text) on the searched table itself, so that the search
-        walks its sort index and stops at the page"""
+        walks its sort index and stops at the page (text is a word, not a
+        pattern)"""
         table, _ = tables[None]
-        _, operator, text = domain
-        assert operator == 'ilike'
-        return cls._text_condition(table, text)
+        _, operator, value = domain
+        if operator != 'ilike':
+            # The other operators on the text as written
+            return SQL_OPERATORS[operator](
+                cls.column_catalogue_text(tables), value)
+        return cls._text_condition(table, value)
 
     @classmethod
     def _price_query(cls, table):
