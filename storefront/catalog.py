@@ -10,7 +10,7 @@ from .cache import cached_page
 from .extensions import tryton
 from .forms import Form, NumberField, at_most, id_or_none
 from .helpers import (
-    form_page, image_response, labels, not_found_on, paginate, provinces,
+    count_bound, form_page, image_response, labels, not_found_on, paginate, provinces,
     sized_photo_response)
 
 bp = Blueprint('catalog', __name__)
@@ -91,15 +91,16 @@ def catalogue():
         price_min=form.price_min.data, price_max=form.price_max.data,
         quantity=(float(form.quantity.data)
             if form.quantity.data is not None else None))
-    count = Listing.count_catalogue(**filters)
-    pager = paginate(count, form.page.data)
+    bound = count_bound()
+    count = Listing.count_catalogue(limit=bound + 1, **filters)
+    pager = paginate(count, form.page.data, bound)
     listings = Listing.search_catalogue(
         offset=pager.offset, limit=pager.limit,
         order=SORTS.get(form.sort.data or 'newest', SORTS['newest']),
         **filters)
     cards = Listing.catalogue_cards(listings)
     return render_template('catalog/catalogue.html', form=form,
-        cards=cards, count=count, pager=pager,
+        cards=cards, count=count, bound=bound, pager=pager,
         grades=Listing.catalogue_grades(cards),
         export=crossborder.listings_view(listings))
 

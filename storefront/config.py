@@ -31,6 +31,10 @@ DEFAULTS = dict(
     RATELIMIT_STORAGE_URI='memory://',
     RATELIMIT_HEADERS_ENABLED=True,
     PAGE_SIZE=24,
+    # A search counts its results up to one more than this, then says "more
+    # than": counting all of a word that half the catalogue holds would
+    # read them all (helpers.count_bound)
+    COUNT_BOUND=1000,
     # Where the footer of every page tells buyers and vendors to write
     CONTACT_EMAIL='contact@lao-rural-market.example',
     # The fingerprinted and compressed copies of static/ (assets.py)

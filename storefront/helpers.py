@@ -120,19 +120,32 @@ class Page(NamedTuple):
     offset: int
     limit: int
     url: Callable[[int], str]
+    # There are more than bound results (count_bound), counted up to one
+    # more: pages is the number of pages up to there, and more follow
+    more: bool = False
 
 
-def paginate(count, page=None):
+def count_bound():
+    """The number of results past which a page says "more than" instead of
+    counting them all (COUNT_BOUND): count at most one more"""
+    return int(current_app.config['COUNT_BOUND'])
+
+
+def paginate(count, page=None, bound=None):
     """The page of number page (the last one when beyond) of count results
-    with PAGE_SIZE a page; its links keep the query string of the request"""
+    with PAGE_SIZE a page; its links keep the query string of the request
+
+    With bound, count was counted up to bound + 1: more than bound results
+    have the pages up to there, and say "or more"."""
     size = int(current_app.config['PAGE_SIZE'])
+    more = bound is not None and count > bound
     pages = max(1, math.ceil(count / size))
     page = min(page or 1, pages)
 
     def url(number):
         return url_for(request.endpoint,
             **{**request.view_args, **request.args.to_dict(), 'page': number})
-    return Page(page, pages, (page - 1) * size, size, url)
+    return Page(page, pages, (page - 1) * size, size, url, more)
 
 
 # A photo's size is served from an address holding its version: it never

@@ -11,11 +11,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sql import Cast, NullsFirst, With
-from sql.operators import ILike
+from sql.conditionals import Coalesce
+from sql.operators import Concat, ILike
 
 from trytond import backend
 from trytond.config import config
 from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.model.fields.field import SQL_OPERATORS
 from trytond.pool import Pool
 from trytond.tools import escape_wildcard, grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
@@ -25,6 +28,9 @@ from .exceptions import WebAccessError
 from .marketplace import new_sale_line, new_vendor_sale
 
 logger = logging.getLogger(__name__)
+
+# The length of a trigram (pg_trgm): a shorter text has none to look up
+TEXT_SHORT = 3
 
 
 class CatalogueCard(NamedTuple):
@@ -66,6 +72,30 @@ class CartLine(NamedTuple):
 
 class CatalogueMixin:
     __slots__ = ()
+    catalogue_text = fields.Function(fields.Text("Catalogue Text",
+            help="The title and the description, as written: what the "
+            "catalogue's text search reads with their translations and "
+            "the commodity's names."))
+
+    @classmethod
+    def column_catalogue_text(cls, tables):
+        table, _ = tables[None]
+        return Concat(
+            Concat(table.title, '\n'), Coalesce(table.description, ''))
+
+    @classmethod
+    def domain_catalogue_text(cls, domain, tables):
+        """The catalogue's text search (_text_condition) of ('catalogue_text',
+        'ilike', text) on the searched table itself, so that the search
+        walks its sort index and stops at the page (text is a word, not a
+        pattern)"""
+        table, _ = tables[None]
+        _, operator, value = domain
+        if operator != 'ilike':
+            # The other operators on the text as written
+            return SQL_OPERATORS[operator](
+                cls.column_catalogue_text(tables), value)
+        return cls._text_condition(table, value)
 
     @classmethod
     def _price_query(cls, table):
@@ -242,8 +272,7 @@ class CatalogueMixin:
             ('company.vendor_state', '=', 'active'),
             ]
         if text and text.strip():
-            pattern = '%' + escape_wildcard(text.strip()) + '%'
-            domain.append(('id', 'in', cls._text_query(pattern)))
+            domain.append(('catalogue_text', 'ilike', text.strip()))
         if category:
             domain.append(('category', 'child_of', [category], 'parent'))
         if province:
@@ -274,56 +303,83 @@ class CatalogueMixin:
                 offset=offset, limit=limit, order=order)
 
     @classmethod
-    def count_catalogue(cls, **filters):
+    def count_catalogue(cls, limit=None, **filters):
+        """The number of listings of the catalogue that match filters, at
+        most limit: a page says "more than" past it, so that a search
+        matching half of the catalogue reads no more than limit rows"""
         with without_check_access():
-            return cls.search_count(cls.catalogue_domain(**filters))
+            count = cls.search_count(
+                cls.catalogue_domain(**filters), limit=limit)
+        # Tryton counts them all when it estimates fewer rows than limit
+        return count if limit is None else min(count, limit)
 
     @classmethod
-    def _text_query(cls, pattern):
-        """The ids of the listings whose title or description matches
-        pattern, as written or in any translation, or whose commodity is
-        under a commodity whose name matches it in any language ("咖啡",
-        "ກາເຟ" and "coffee" find the listings of every kind of coffee
-        whatever their vendor wrote)
-
-        Not the fields' own ilike: for a language other than the source's,
-        each would join the translations once more to the whole table.  A
-        union of three arms, each of which an index serves: on PostgreSQL
-        the trigram indexes of the titles, descriptions and translations
-        (text_indexes), the index of the commodity."""
+    def _text_commodities(cls, pattern):
+        """The ids of the commodities named as pattern (ILIKE) in any
+        language and of those under them: a few rows of the commodity tree
+        and of its names' translations, read before the listings so that
+        these are filtered by their indexed commodity"""
         pool = Pool()
         Category = pool.get('product.category')
         Translation = pool.get('ir.translation')
-        table = cls.__table__()
-        by_commodity = cls.__table__()
-        translation = Translation.__table__()
         category = Category.__table__()
         child = Category.__table__()
-
-        def translated(names):
-            return translation.select(translation.res_id,
-                where=translation.name.in_(names)
-                & (translation.type == 'model')
-                & ILike(translation.value, pattern, escape='\\'))
-        # The commodities named so and those under them
+        translation = Translation.__table__()
+        cursor = Transaction().connection.cursor()
         commodities = With('id', recursive=True)
         commodities.query = (
             category.select(category.id,
                 where=ILike(category.name, pattern, escape='\\'))
-            | translated([f'{Category.__name__},name'])
+            | translation.select(translation.res_id,
+                where=(translation.name == f'{Category.__name__},name')
+                & (translation.type == 'model')
+                & ILike(translation.value, pattern, escape='\\'))
             | child.join(commodities,
                 condition=child.parent == commodities.id
                 ).select(child.id))
-        query = (table.select(table.id,
-                where=ILike(table.title, pattern, escape='\\')
-                | ILike(table.description, pattern, escape='\\'))
-            | by_commodity.select(by_commodity.id,
-                where=by_commodity.category.in_(
-                    commodities.select(commodities.id)))
-            | translated([
-                    f'{cls.__name__},title', f'{cls.__name__},description']))
-        query.with_ = [commodities]
-        return query
+        cursor.execute(*commodities.select(
+                commodities.id, with_=[commodities]))
+        return sorted(i for i, in cursor)
+
+    @classmethod
+    def _text_condition(cls, table, text):
+        """The condition on table of the listings whose title or
+        description matches text, as written or in any translation, or
+        whose commodity is under a
+        commodity whose name matches it in any language ("咖啡", "ກາເຟ" and
+        "coffee" find the listings of every kind of coffee whatever their
+        vendor wrote)
+
+        Not the fields' own ilike: for a language other than the source's,
+        each would join the translations once more to the whole table.  The
+        conditions or-ed on the listing's row, so that the catalogue's
+        query walks its sort index and stops at the page, or
+        takes the indexes of the conditions when they match few: on
+        PostgreSQL the trigram indexes of the titles, descriptions and
+        translations (text_indexes), the index of the commodity, whose
+        matches are looked up first (_text_commodities).
+
+        A text shorter than a trigram (TEXT_SHORT, "茶" or "咖啡": Chinese
+        writes most words in two characters) has no trigram to look up, so
+        it would scan every description: it is looked up in the commodity
+        names and the titles only, which name what a listing sells."""
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        translation = Translation.__table__()
+        pattern = '%' + escape_wildcard(text) + '%'
+        names = [f'{cls.__name__},title']
+        condition = ILike(table.title, pattern, escape='\\')
+        if len(text) >= TEXT_SHORT:
+            names.append(f'{cls.__name__},description')
+            condition |= ILike(table.description, pattern, escape='\\')
+        commodities = cls._text_commodities(pattern)
+        if commodities:
+            condition |= table.category.in_(commodities)
+        condition |= table.id.in_(translation.select(translation.res_id,
+                where=translation.name.in_(names)
+                & (translation.type == 'model')
+                & ILike(translation.value, pattern, escape='\\')))
+        return condition
 
     @classmethod
     def _text_index_names(cls):

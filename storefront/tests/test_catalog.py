@@ -144,6 +144,40 @@ def test_catalogue_pages(client, market, one_per_page):
     assert b'rel="prev"' in second.data
 
 
+@pytest.fixture
+def bound_of_one(app):
+    "Counts bounded at one result, to see more than the bound"
+    bound = app.config['COUNT_BOUND']
+    app.config['COUNT_BOUND'] = 1
+    yield
+    app.config['COUNT_BOUND'] = bound
+
+
+@pytest.mark.parametrize('language, found, page, exact', [
+        ('en', "Listings found: more than 1", "Page 1 of 2 or more",
+            "Listings found: 1<"),
+        ('lo', "ພົບຫຼາຍກວ່າ 1 ລາຍການ", "ໜ້າ 1 ຈາກ 2 ໜ້າ ຫຼື ຫຼາຍກວ່າ",
+            "ພົບ 1 ລາຍການ"),
+        ('zh_CN', "找到超过 1 个商品", "第 1 页，共 2 页或更多", "找到 1 个商品"),
+        ])
+def test_catalogue_count_bounded(client, market, one_per_page, bound_of_one,
+        language, found, page, exact):
+    "Past the bound a search says more than it and counts no further"
+    response = client.get('/catalogue?q=coffee',
+        headers={'Accept-Language': language})
+    text = response.data.decode()
+    assert found in text
+    assert page in text
+    assert len(_ids(response.data)) == 1
+    assert 'rel="next"' in text
+    # Within the bound, the count is exact
+    response = client.get('/catalogue?q=khao+niao',
+        headers={'Accept-Language': language})
+    text = response.data.decode()
+    assert exact in text
+    assert found not in text
+
+
 @pytest.mark.parametrize('language', ['en', 'lo'])
 def test_catalogue_cards_match_records(tryton, market, language):
     "The cards, read set-based, show what the listings' records say"

@@ -301,6 +301,53 @@ class MarketplaceTestCase(TestCase):
         self.assertEqual(Listing.count_catalogue(text="咖啡"), 2)
 
     @with_transaction()
+    def test_catalogue_search_short_words(self):
+        """A text shorter than a trigram ("茶", "咖啡") is looked up in the
+        titles, as written or translated, and the commodity names, not in
+        the descriptions; a longer one in the descriptions too"""
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        company = create_vendor("Short Words Cooperative", 'REG-019')
+        listings = {
+            'titled': create_listing(company, title="Green beans 咖啡"),
+            'described': create_listing(company, cat='rice',
+                title="Sticky rice", description="Not 咖啡 but 咖啡色 rice"),
+            'translated': create_listing(company, cat='rice',
+                title="Jasmine rice", description="Fragrant."),
+            }
+        with Transaction().set_context(language='zh_CN'):
+            Listing.write([Listing(listings['translated'].id)], {
+                    'title': "香米 XQ", 'description': "香米 ZK"})
+        publish(list(listings.values()))
+        ours = {l.id: name for name, l in listings.items()}
+
+        def found(text):
+            return {ours[l.id] for l in Listing.search_catalogue(text=text)
+                if l.id in ours}
+        self.assertEqual(found("咖啡"), {'titled'})
+        self.assertEqual(found("咖啡色"), {'described'})
+        self.assertEqual(found("香米"), {'translated'})
+        self.assertEqual(found("XQ"), {'translated'})
+        self.assertEqual(found("ZK"), set())
+        self.assertEqual(found("香米 ZK"), {'translated'})
+
+    @with_transaction()
+    def test_catalogue_count_bounded(self):
+        "The count of the catalogue stops at its limit"
+        pool = Pool()
+        Listing = pool.get('lao.listing')
+        company = create_vendor("Bounded Count Cooperative", 'REG-020')
+        publish([create_listing(company, title=f"Bounded arabica {i}")
+                for i in range(3)])
+        self.assertEqual(Listing.count_catalogue(text="Bounded arabica"), 3)
+        self.assertEqual(
+            Listing.count_catalogue(limit=2, text="Bounded arabica"), 2)
+        self.assertEqual(
+            Listing.count_catalogue(limit=4, text="Bounded arabica"), 3)
+        self.assertEqual(
+            Listing.count_catalogue(limit=2, text="Bounded arabica 1"), 1)
+
+    @with_transaction()
     def test_listing_vetting(self):
         "A complete listing is submitted, published and priced by tiers"
         pool = Pool()
