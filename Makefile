@@ -73,8 +73,6 @@ TEST_CACHE = $(CURDIR)/var/cache/$(BACKEND)-$(CODE_HASH)
 # autocommit connection: on the in-memory SQLite database that is the
 # connection of the running test, whose writes would then outlive its
 # rollback.  A test run never needs that sync.
-# The groups of tests are handed to the workers in conftest.py's order (the
-# longest first), not by their number of tests (--no-loadscope-reorder).
 test: install
 	mkdir -p var/cache
 	TRYTOND_CACHE__CLEAN_TIMEOUT=$${TRYTOND_CACHE__CLEAN_TIMEOUT:-86400} \
@@ -83,8 +81,7 @@ test: install
 	TEST_CACHE=$${TEST_CACHE:-$(TEST_CACHE)} \
 	DB_CACHE=$${DB_CACHE:-$(if $(findstring postgresql,$(BACKEND)),postgresql://,$(TEST_CACHE))} \
 	TEST_NETWORK=0 \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder \
-		$(PYTEST_ARGS) \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) \
 		tests storefront/tests
 
 test-postgresql:
