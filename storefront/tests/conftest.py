@@ -1,5 +1,6 @@
 """A database with our modules (Tryton's test machinery and its cache) and
 the Flask test client of the storefront running on it."""
+import contextlib
 import os
 import re
 import types
@@ -52,13 +53,26 @@ def _fresh(app, monkeypatch):
     app.config['AUTH_RATE_LIMIT'] = '1000 per minute'
 
 
+@contextlib.contextmanager
+def app_settings(app, **settings):
+    """The app with settings for a test: the pages in the page cache were
+    rendered with others, so they are dropped before and after"""
+    from storefront.cache import cache
+    saved = {name: app.config[name] for name in settings}
+    app.config.update(settings)
+    cache.clear()
+    try:
+        yield
+    finally:
+        app.config.update(saved)
+        cache.clear()
+
+
 @pytest.fixture
 def one_per_page(app):
     "Pages of one record, to see the page links"
-    size = app.config['PAGE_SIZE']
-    app.config['PAGE_SIZE'] = 1
-    yield
-    app.config['PAGE_SIZE'] = size
+    with app_settings(app, PAGE_SIZE=1):
+        yield
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from .conftest import csrf_token, fill_buyer_profile, log_in, make_web_user
+from .conftest import (
+    app_settings, csrf_token, fill_buyer_profile, log_in, make_web_user)
 
 PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 32
 
@@ -147,10 +148,8 @@ def test_catalogue_pages(client, market, one_per_page):
 @pytest.fixture
 def bound_of_one(app):
     "Counts bounded at one result, to see more than the bound"
-    bound = app.config['COUNT_BOUND']
-    app.config['COUNT_BOUND'] = 1
-    yield
-    app.config['COUNT_BOUND'] = bound
+    with app_settings(app, COUNT_BOUND=1):
+        yield
 
 
 @pytest.mark.parametrize('language, found, page, exact', [
