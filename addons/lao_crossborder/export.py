@@ -371,10 +371,9 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
                 held[key] = Coalesce(
                     getattr(registrations, 'held_%s' % i), 0) == 1
 
-        def boolean(condition):
-            "The condition as TRUE or FALSE, never NULL"
-            return Case((condition, Literal(True)), else_=Literal(False))
-
+        # A condition is NULL only for a listing without HS code digits,
+        # which misses the first item whatever the others answer: no
+        # condition needs a CASE to make it TRUE or FALSE
         applies, items, flags = [], [None], []
         for requirement in requirements:
             conditions = []
@@ -387,8 +386,7 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
                 conditions.append(
                     (Substring(digits, 1, len(low)) >= low)
                     & (Substring(digits, 1, len(high)) <= high))
-            condition = boolean(And(conditions)) if conditions else (
-                Literal(True))
+            condition = And(conditions) if conditions else Literal(True)
             applies.append(condition)
             if requirement.kind == 'market_access':
                 if not requirement.protocol_in_force(date):
@@ -413,7 +411,7 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
     def readiness(cls, listings, destination, date=None):
         """The items each listing misses to be export-ready for the
         destination on date, computed set-based: a dictionary mapping each
-        listing id to the list of the ids of the requirements it misses
+        listing id to the tuple of the ids of the requirements it misses
         (None first for a missing HS code or when no requirement applies),
         empty when the listing is ready
 
@@ -427,19 +425,22 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             slices = grouped_slice(
                 [int(l) for l in listings], backend.MAX_QUERY_PARAMS // 2)
         result = {}
-        decoded = {}
         for sub_ids in slices:
             if sub_ids is not None:
                 sub_ids = list(sub_ids)
             query, items = cls.readiness_query(
                 destination, date=date, listings=sub_ids)
             cursor.execute(*query)
-            for listing_id, mask in cursor:
-                missing = decoded.get(mask)
-                if missing is None:
-                    missing = decoded[mask] = [
-                        i for k, i in enumerate(items) if mask >> k & 1]
-                result[listing_id] = missing.copy()
+            masks = dict(cursor)
+            # a tuple per mask, shared by its listings: a list per listing
+            # would cost more than the query (and wake the garbage
+            # collector) at tens of thousands of listings
+            decoded = {
+                mask: tuple(i for k, i in enumerate(items) if mask >> k & 1)
+                for mask in set(masks.values())}
+            result.update(
+                (listing_id, decoded[mask])
+                for listing_id, mask in masks.items())
         return result
 
     @classmethod

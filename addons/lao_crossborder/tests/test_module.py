@@ -271,8 +271,8 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
                     readiness = Requirement.readiness(
                         listings, destination, date)
                     expected = {
-                        l.id: [r.id if r else None
-                            for r, _, ok in checklist[l.id] if ok is False]
+                        l.id: tuple(r.id if r else None
+                            for r, _, ok in checklist[l.id] if ok is False)
                         for l in listings}
                     self.assertEqual(readiness, expected)
                     # every listing at once, in one query
