@@ -58,14 +58,20 @@ def app_settings(app, **settings):
     """The app with settings for a test: the pages in the page cache were
     rendered with others, so they are dropped before and after"""
     from storefront.cache import cache
+
+    def clear():
+        # In the app's own context: the cache of the current app (another
+        # test's app whose context is left pushed, maybe) is another one
+        with app.app_context():
+            cache.clear()
     saved = {name: app.config[name] for name in settings}
     app.config.update(settings)
-    cache.clear()
+    clear()
     try:
         yield
     finally:
         app.config.update(saved)
-        cache.clear()
+        clear()
 
 
 @pytest.fixture
