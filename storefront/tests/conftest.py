@@ -60,8 +60,9 @@ def app_settings(app, **settings):
     from storefront.cache import cache
 
     def clear():
-        # In the app's own context: the cache of the current app (another
-        # test's app whose context is left pushed, maybe) is another one
+        # In the app's own context: out of one, Flask-Caching clears the
+        # cache of the last app it was initialised with (test_app.py
+        # makes several)
         with app.app_context():
             cache.clear()
     saved = {name: app.config[name] for name in settings}
