@@ -321,3 +321,65 @@ def test_back_office_served(translated_database, role, language):
         transaction.rollback()
     assert not problems, (f'{len(problems)} strings not served:\n'
         + '\n'.join(sorted(problems)[:300]))
+
+
+# The reports that web_user renders into the e-mails of the shop's users
+WEB_USER_EMAILS = {
+    'validation': 'web.user.email_validation',
+    'reset': 'web.user.email_reset_password',
+    }
+
+
+def html_part(message):
+    for part in message.walk():
+        if part.get_content_type() == 'text/html':
+            return part.get_content()
+
+
+@pytest.mark.parametrize('language', LANGUAGES)
+@pytest.mark.parametrize('kind', list(WEB_USER_EMAILS))
+def test_web_user_email_served(translated_database, kind, language):
+    """The validation and reset e-mails are written in the language of the
+    visitor who asked for them, though Tryton's queue runs their task
+    without the language of the request"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    with Transaction().start(translated_database, 0) as transaction:
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        Email = pool.get('web.user.email')
+        Translation = pool.get('ir.translation')
+        user = WebUser(email=f'{kind}-{language}@example.com')
+        user.save()
+        with Transaction().set_context(language=language):
+            if kind == 'validation':
+                WebUser.validate_email([user])
+            else:
+                WebUser.reset_password([user])
+            served = {(t.src, t.value if not t.fuzzy else None)
+                for t in Translation.search([
+                        ('lang', '=', language),
+                        ('type', '=', 'report'),
+                        ('name', '=', WEB_USER_EMAILS[kind]),
+                        ])}
+        transaction.tasks.clear()
+        mail, = Email.search([('web_user', '=', user.id)])
+        assert Transaction().language == 'en'
+        message = mail._message()
+        body = html_part(message)
+        transaction.rollback()
+
+    problems = []
+    texts = {}
+    for english, text in served:
+        if LETTERS.search(SERVED_PLACEHOLDER.sub('', english)):
+            check(problems, f'report {english!r}', english, text)
+            texts[english] = text
+    assert not problems, '\n'.join(problems)
+    title = 'Email Validation' if kind == 'validation' else 'Reset Password'
+    assert message['Subject'] == texts[title]
+    for english, text in texts.items():
+        if '[' not in english:  # the sentences with markup are split
+            assert text in body
+            assert english not in body

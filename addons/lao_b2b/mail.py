@@ -16,9 +16,11 @@ from sql import Null
 
 from trytond import config
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.sendmail import send_message
 from trytond.tools.email_ import set_from_header
+from trytond.transaction import Transaction
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +114,10 @@ class WebUserEmail(DeliveryMixin, ModelSQL, ModelView):
     """The validation and password reset e-mails of the web shop's users
 
     The message is written when it is sent, from the user's token of that
-    moment: the token is stored by web_user, not here."""
+    moment: the token is stored by web_user, not here.  It is written in
+    the language of the request that queued it (the shop's language of the
+    visitor), as Tryton's queue runs its tasks without the language of the
+    context, unless the user's party has a language of its own."""
     __string__ = "Web User E-mail"
     __name__ = 'web.user.email'
 
@@ -124,6 +129,9 @@ class WebUserEmail(DeliveryMixin, ModelSQL, ModelView):
             ('reset', "Password Reset"),
             ], "Kind", required=True, readonly=True)
     email = fields.Char("E-Mail", readonly=True)
+    language = fields.Many2One(
+        'ir.lang', "Language", readonly=True, ondelete='SET NULL',
+        help="The language of the shop when the e-mail was asked for.")
     state = fields.Selection(
         MAIL_STATES, "State", required=True, readonly=True)
     sent_at = fields.Timestamp("Sent At", readonly=True)
@@ -148,10 +156,14 @@ class WebUserEmail(DeliveryMixin, ModelSQL, ModelView):
 
     @classmethod
     def queue(cls, users, kind, from_=None):
-        "Queue an e-mail of kind to each user"
-        mails = cls.create([
-                {'web_user': u.id, 'kind': kind, 'email': u.email}
-                for u in users])
+        "Queue an e-mail of kind to each user, in the context's language"
+        language = Pool().get('ir.lang').get()
+        mails = cls.create([{
+                    'web_user': u.id,
+                    'kind': kind,
+                    'email': u.email,
+                    'language': language.id,
+                    } for u in users])
         cls.__queue__.send(mails, from_=from_)
         return mails
 
@@ -189,13 +201,16 @@ class WebUserEmail(DeliveryMixin, ModelSQL, ModelView):
         if self.kind == 'validation':
             if user.email_valid or not user.email_token:
                 return None
-            message, title = user.get_email_validation()
+            render = user.get_email_validation
         else:
             expire = user.reset_password_token_expire
             if (not user.reset_password_token
                     or not expire or expire <= dt.datetime.now()):
                 return None
-            message, title = user.get_email_reset_password()
+            render = user.get_email_reset_password
+        language = self.language.code if self.language else None
+        with Transaction().set_context(language=language):
+            message, title = render()
         sender = config.get('email', 'from')
         set_from_header(message, sender, from_ or sender)
         self.email = user.email
