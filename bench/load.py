@@ -25,8 +25,15 @@ It prints per side the throughput, the latency percentiles (p50, p95,
 p99), the errors (an anonymous answer must be a 2xx, a buyer's a 2xx or the
 checkout's redirection to the order; sockets errors and timeouts count
 too) and the ratio of the throughput to the floor's, then the goals of the
-issue (storefront/README.md, "Speed").  The load average of the machine is
-printed beside, as the figures depend on it.
+issue (storefront/README.md, "Speed").  The load average of the machine as
+each side starts is printed beside, as the figures depend on it.
+
+On PostgreSQL a queue worker (trytond-worker) runs beside gunicorn, as in
+production: a checkout's sale is processed (shipment, invoice) by the
+worker, not in the buyer's request.  Before each side the bench waits
+until the storefront answers at once and the queue is empty, so that a
+side is not measured with the work the one before left (the time the
+buyers' queued tasks took after their run is printed as "settled in").
 
 --backend postgresql runs it on PostgreSQL (the local server, or
 TRYTOND_DATABASE__URI), --backend both on SQLite then PostgreSQL (one
@@ -550,7 +557,10 @@ def gunicorn(application, port, log, options, env=None):
 
 
 def start_storefront(port, log, options):
-    "The storefront on the bench's database, as docker-compose.yml runs it"
+    """The storefront on the bench's database, as docker-compose.yml runs
+    it: on PostgreSQL, its queued tasks (a sale's processing after its
+    checkout) are left to the queue worker (start_worker), as
+    config/trytond-postgresql.conf says"""
     env = dict(os.environ,
         TRYTON_DATABASE=catalogue.DATABASE,
         STOREFRONT_SECRET_KEY=secrets.token_hex(32),
@@ -558,7 +568,55 @@ def start_storefront(port, log, options):
         # The buyers log in before the run
         STOREFRONT_AUTH_RATE_LIMIT='100000 per minute')
     env.pop('TRYTON_CONFIG', None)
+    if catalogue.configure() == 'postgresql':
+        env['TRYTOND_QUEUE__WORKER'] = 'True'
     return gunicorn('storefront:create_app()', port, log, options, env)
+
+
+def start_worker(log):
+    """Tryton's queue worker on the bench's database, as docker-compose.yml
+    runs it (one process per core), or None on SQLite: the embedded
+    default runs the queued tasks after each commit, in the request"""
+    if catalogue.configure() != 'postgresql':
+        return None
+    with open(log, 'w') as file:
+        return subprocess.Popen([
+                os.path.join(os.path.dirname(sys.executable),
+                    'trytond-worker'), '-d', catalogue.DATABASE],
+            cwd=ROOT, stdout=file, stderr=subprocess.STDOUT,
+            env=dict(os.environ, TRYTOND_QUEUE__WORKER='True'))
+
+
+def queued_tasks():
+    """The tasks of the queue that no worker took yet (one that a worker
+    stopped in left dequeued and unfinished, and is never taken again)"""
+    from sql import Null
+    from sql.aggregate import Count
+
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    queue = Pool().get('ir.queue').__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*queue.select(Count(queue.id),
+            where=queue.dequeued_at == Null))
+    return cursor.fetchone()[0]
+
+
+def settle(url, timeout=600):
+    """Wait until the storefront answers its health check at once and the
+    queue is empty, so that what one side left behind (requests still in
+    the workers, the sales its checkouts queued) is not measured with the
+    next: return the seconds it took"""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        before = time.perf_counter()
+        with urllib.request.urlopen(url + '/healthz', timeout=timeout):
+            pass
+        quick = time.perf_counter() - before < 0.05
+        if quick and not run_in_transaction(catalogue.DATABASE, queued_tasks):
+            break
+        time.sleep(0.5)
+    return time.perf_counter() - started
 
 
 def floor_app():
@@ -650,7 +708,9 @@ def fetch_pages(url, paths, languages=LANGUAGES):
 
 
 def run_wrk(url, script, duration, connections, threads=2):
-    "Run wrk and return the summary its script printed"
+    """Run wrk and return the summary its script printed, with the load
+    average of the machine as it starts"""
+    load = load_average()
     output = subprocess.run([
             'wrk', '--latency', '--timeout', '10s',
             '-t', str(min(threads, connections)), '-c', str(connections),
@@ -669,6 +729,7 @@ def run_wrk(url, script, duration, connections, threads=2):
                 'max ms': result['max_us'] / 1000,
                 'errors': result['failed'] + sum(result[k]
                     for k in ['connect', 'read', 'write', 'timeout']),
+                'load': load,
                 }
     raise RuntimeError(f"no summary in wrk's output:\n{output}")
 
@@ -684,7 +745,9 @@ def result_line(side, connections, result, floor=None):
         f"{result['throughput']:8.1f} req/s | p50 {result['p50 ms']:7.1f}"
         f" | p95 {result['p95 ms']:7.1f} | p99 {result['p99 ms']:7.1f} ms"
         f" | errors {result['errors']:5d} of {result['requests']:6d}"
-        f" | /floor {ratio} | load {load_average()}")
+        f" | /floor {ratio} | load {result['load']}"
+        + (f" | settled in {result['settled s']:.1f} s"
+            if 'settled s' in result else ''))
 
 
 def goal_lines(results, backend):
@@ -731,6 +794,7 @@ def measure(options):
     port = free_port()
     url = f'http://127.0.0.1:{port}'
     started = time.perf_counter()
+    worker = start_worker(os.path.join(DIRECTORY, 'load-worker.log'))
     server = start_storefront(port, log, options)
     try:
         wait_until_up(url, server, log)
@@ -756,13 +820,18 @@ def measure(options):
         results = {}
         for connections in options.connections:
             if 'anonymous' in sides:
+                settle(url)
                 results['anonymous', connections] = run_wrk(
                     url, anonymous_script, options.duration, connections)
             if buyer_script:
+                settle(url)
                 results['buyers', connections] = run_wrk(
                     url, buyer_script, options.duration, connections)
+                results['buyers', connections]['settled s'] = settle(url)
     finally:
         stop(server)
+        if worker:
+            stop(worker)
 
     if 'floor' in sides:
         floor = gunicorn('bench.load:floor_app()', port, floor_log, options,

@@ -7,22 +7,24 @@ page read at a version was rendered from data at least as new as that
 version, and a change that commits has bumped it: no page older than the
 data is ever served from the cache.
 
-Each area has SLOTS rows and its version is the sum of their counters.  A
-bump adds one to a random row: under PostgreSQL's repeatable read two
-transactions that update the same row cannot both commit (the second is
-retried), so spreading the bumps lets concurrent checkouts and reviews
-commit side by side; and as every committed bump adds one, a later
-snapshot always sums more.
+The version of an area is the sum of the counters of its rows.  A bump
+inserts a row of one: an INSERT never waits on another transaction nor
+makes a concurrent one fail under PostgreSQL's repeatable read, so
+checkouts, reviews and price changes commit side by side (updating shared
+counter rows instead deadlocked concurrent checkouts, which bump several
+times each); and as every committed bump adds one, a later snapshot always
+sums more.  The cron task compact folds the bumps into the first row of
+their area, in one transaction that sums and deletes the same rows (those
+its snapshot sees), so the sum is the same before and after for every
+reader.
 
 A model joins by mixing CatalogueVersionMixin in, with the areas it shows
 in _catalogue_areas, or _catalogue_bump_areas() for finer rules."""
-import random
-
 from sql import Literal
-from sql.aggregate import Min, Sum
+from sql.aggregate import Max, Min, Sum
 from sql.functions import CurrentTimestamp
 
-from trytond.model import ModelSQL, fields
+from trytond.model import Index, ModelSQL, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -30,7 +32,6 @@ from trytond.transaction import Transaction
 # their credit; home, catalogue, listing and seller pages), what is
 # available (the listing pages), the supply-and-demand board
 AREAS = ['catalogue', 'stock', 'board']
-SLOTS = 8
 
 
 class CatalogueVersion(ModelSQL):
@@ -38,49 +39,80 @@ class CatalogueVersion(ModelSQL):
     __name__ = 'lao.catalogue.version'
 
     area = fields.Char("Area", required=True, readonly=True)
-    slot = fields.Integer("Slot", required=True, readonly=True)
     bumps = fields.Integer("Bumps", required=True, readonly=True)
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(
+                t, (t.area, Index.Equality()), (t.id, Index.Range())))
+
+    @classmethod
     def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
         super().__register__(module)
+        # The slots of the counters that bumps updated before
+        if table_h.column_exist('slot'):
+            table_h.drop_column('slot')
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.area, table.slot))
-        present = set(cursor)
-        missing = [(a, s) for a in AREAS for s in range(SLOTS)
-            if (a, s) not in present]
+        cursor.execute(*table.select(table.area, group_by=[table.area]))
+        present = {area for area, in cursor}
+        missing = [a for a in AREAS if a not in present]
         if missing:
             cursor.execute(*table.insert(
-                    [table.area, table.slot, table.bumps, table.create_uid,
+                    [table.area, table.bumps, table.create_uid,
                         table.create_date],
-                    [[a, s, 0, 0, CurrentTimestamp()] for a, s in missing]))
+                    [[a, 0, 0, CurrentTimestamp()] for a in missing]))
 
     @classmethod
     def bump(cls, areas):
-        "Bump the versions of areas, with one UPDATE"
+        "Bump the versions of areas, with one INSERT"
         areas = sorted(set(areas))
         if not areas:
             return
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.update(
-                [table.bumps], [table.bumps + Literal(1)],
-                where=table.area.in_(areas)
-                & (table.slot == random.randrange(SLOTS))))
+        cursor.execute(*table.insert(
+                [table.area, table.bumps, table.create_uid,
+                    table.create_date],
+                [[a, 1, Transaction().user, CurrentTimestamp()]
+                    for a in areas]))
 
     @classmethod
     def versions(cls):
         """The version of each area, with one query: {area: text}
 
-        The text starts with the time the rows were created: a database
-        made again never reads as the versions of the one before it."""
+        The text starts with the time the area's first row was created: a
+        database made again never reads as the versions of the one before
+        it."""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.area, Min(table.create_date),
                 Sum(table.bumps), group_by=[table.area]))
         return {area: f'{created}/{int(bumps or 0)}'
             for area, created, bumps in cursor}
+
+    @classmethod
+    def compact(cls):
+        """Fold the bumps of each area into its first row (a cron task):
+        the versions read the same, from a few rows"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.area, Min(table.id),
+                group_by=[table.area]))
+        for area, first in list(cursor):
+            bumps = (table.area == area) & (table.id > first)
+            cursor.execute(*table.select(Sum(table.bumps), Max(table.id),
+                    where=bumps))
+            total, last = cursor.fetchone()
+            if not last:
+                continue
+            cursor.execute(*table.delete(where=bumps & (table.id <= last)))
+            cursor.execute(*table.update([table.bumps],
+                    [table.bumps + Literal(int(total))],
+                    where=table.id == first))
 
 
 class CatalogueVersionMixin:

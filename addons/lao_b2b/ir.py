@@ -29,6 +29,8 @@ class Cron(metaclass=PoolMeta):
                     "Retry the Invitations Not Delivered"),
                 ('web.user.email|retry_delivery',
                     "Retry the Web Shop's E-mails Not Delivered"),
+                ('lao.catalogue.version|compact',
+                    "Compact the Catalogue Versions"),
                 ])
 
 

@@ -326,6 +326,63 @@ def test_versions_bumped(tryton, shop):
     assert tryton.run(versions) == before
 
 
+def test_versions_compacted(tryton):
+    """Folding the bumps into the first row of each area (the cron task)
+    leaves every version as it was, then bumps count on from it"""
+    def versions(pool):
+        return pool.get('lao.catalogue.version').versions()
+
+    def bump(pool):
+        pool.get('lao.catalogue.version').bump(['catalogue', 'stock'])
+    for _ in range(3):
+        tryton.run(bump)
+    before = tryton.run(versions)
+
+    def compact(pool):
+        Version = pool.get('lao.catalogue.version')
+        Version.compact()
+        return Version.search_count([])
+    rows = tryton.run(compact)
+    assert tryton.run(versions) == before
+    assert rows == len(before)
+    tryton.run(bump)
+    after = tryton.run(versions)
+    assert after['board'] == before['board']
+    for area in ['catalogue', 'stock']:
+        assert after[area] != before[area]
+
+
+def test_concurrent_bumps_commit(database):
+    """Two transactions that bump the same areas both commit, the second
+    before the first, without waiting on each other: a checkout's bumps
+    never make another checkout fail (PostgreSQL's repeatable read; SQLite
+    has one writer at a time)"""
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    if backend.name != 'postgresql':
+        pytest.skip("SQLite has one writer at a time")
+
+    def total():
+        with Transaction().start(database, 0, readonly=True):
+            return Pool().get('lao.catalogue.version').versions()
+    before = total()
+    with Transaction().start(database, 0) as first:
+        Version = Pool().get('lao.catalogue.version')
+        Version.bump(['catalogue', 'stock'])
+        with Transaction().new_transaction() as second:
+            # with a lock timeout, waiting on the first fails at once
+            second.connection.cursor().execute(
+                "SET LOCAL lock_timeout = '1s'")
+            Version.bump(['stock', 'catalogue'])
+            second.commit()
+        first.commit()
+    after = total()
+    for area in ['catalogue', 'stock']:
+        count = int(after[area].rsplit('/', 1)[1])
+        assert count == int(before[area].rsplit('/', 1)[1]) + 2
+
+
 def test_backend_failure_renders(app, shop, monkeypatch):
     "A cache backend that fails (Redis away) leaves the pages rendered"
     from storefront.cache import cache
