@@ -7,16 +7,16 @@ page read at a version was rendered from data at least as new as that
 version, and a change that commits has bumped it: no page older than the
 data is ever served from the cache.
 
-The version of an area is the sum of the counters of its rows.  A bump
-inserts a row of one: an INSERT never waits on another transaction nor
-makes a concurrent one fail under PostgreSQL's repeatable read, so
-checkouts, reviews and price changes commit side by side (updating shared
-counter rows instead deadlocked concurrent checkouts, which bump several
-times each); and as every committed bump adds one, a later snapshot always
-sums more.  The cron task compact folds the bumps into the first row of
-their area, in one transaction that sums and deletes the same rows (those
-its snapshot sees), so the sum is the same before and after for every
-reader.
+The version of an area is the sum of the counters of its rows.  A
+transaction that changes an area inserts a row of one as it commits, once
+however many changes it made: an INSERT never waits on another transaction
+nor makes a concurrent one fail under PostgreSQL's repeatable read, so
+checkouts, reviews and price changes commit side by side (counter rows
+shared by every transaction deadlocked concurrent checkouts); and as every
+committed bump adds one, a later snapshot always sums more.  The cron task
+compact folds the bumps into the first row of their area, in one
+transaction that sums and deletes the same rows (those its snapshot sees),
+so the sum is the same before and after for every reader.
 
 A model joins by mixing CatalogueVersionMixin in, with the areas it shows
 in _catalogue_areas, or _catalogue_bump_areas() for finer rules."""
@@ -68,17 +68,21 @@ class CatalogueVersion(ModelSQL):
 
     @classmethod
     def bump(cls, areas):
-        "Bump the versions of areas, with one INSERT"
-        areas = sorted(set(areas))
-        if not areas:
-            return
+        """Bump the versions of areas when the transaction commits: once
+        each, however many changes it made"""
+        if areas:
+            Transaction().join(_Bumps()).areas.update(areas)
+
+    @classmethod
+    def _insert_bumps(cls, areas):
+        "A row of one for each area, with one INSERT"
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.insert(
                 [table.area, table.bumps, table.create_uid,
                     table.create_date],
                 [[a, 1, Transaction().user, CurrentTimestamp()]
-                    for a in areas]))
+                    for a in sorted(areas)]))
 
     @classmethod
     def versions(cls):
@@ -113,6 +117,40 @@ class CatalogueVersion(ModelSQL):
             cursor.execute(*table.update([table.bumps],
                     [table.bumps + Literal(int(total))],
                     where=table.id == first))
+
+
+class _Bumps:
+    """The areas that a transaction bumps, inserted as it commits (a data
+    manager of the transaction, as trytond's sendmail has): a version
+    counts the transactions that changed its area, and a change's bump
+    commits with it or not at all"""
+
+    def __init__(self):
+        self.areas = set()
+
+    def __eq__(self, other):
+        # One per transaction (Transaction.join)
+        if not isinstance(other, _Bumps):
+            return NotImplemented
+        return True
+
+    def tpc_begin(self, transaction):
+        pass
+
+    def commit(self, transaction):
+        # before the connection commits; the transaction may go on after
+        if self.areas:
+            Pool().get('lao.catalogue.version')._insert_bumps(self.areas)
+            self.areas.clear()
+
+    def tpc_vote(self, transaction):
+        pass
+
+    def tpc_finish(self, transaction):
+        pass
+
+    def tpc_abort(self, transaction):
+        self.areas.clear()
 
 
 class CatalogueVersionMixin:
