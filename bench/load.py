@@ -57,6 +57,7 @@ import random
 import re
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -579,12 +580,14 @@ def start_worker(log):
     default runs the queued tasks after each commit, in the request"""
     if catalogue.configure() != 'postgresql':
         return None
+    # In a session of its own: its processes are stopped with it (stop)
     with open(log, 'w') as file:
         return subprocess.Popen([
                 os.path.join(os.path.dirname(sys.executable),
                     'trytond-worker'), '-d', catalogue.DATABASE],
             cwd=ROOT, stdout=file, stderr=subprocess.STDOUT,
-            env=dict(os.environ, TRYTOND_QUEUE__WORKER='True'))
+            env=dict(os.environ, TRYTOND_QUEUE__WORKER='True'),
+            start_new_session=True)
 
 
 def queued_tasks():
@@ -660,12 +663,22 @@ def wait_until_up(url, server, log, timeout=300):
 
 
 def stop(server):
-    server.terminate()
+    """Stop the process, and those of its session when it leads one (the
+    queue worker's pool, which outlives its parent)"""
+    group = os.getpgid(server.pid) == server.pid
+    signal_ = (lambda s: os.killpg(server.pid, s)) if group else (
+        server.send_signal)
+    signal_(signal.SIGTERM)
     try:
         server.wait(timeout=60)
     except subprocess.TimeoutExpired:
-        server.kill()
+        signal_(signal.SIGKILL)
         server.wait()
+    if group:
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def kind(path):
