@@ -327,16 +327,26 @@ def test_versions_bumped(tryton, shop):
 
 
 def test_versions_compacted(tryton):
-    """Folding the bumps into the first row of each area (the cron task)
-    leaves every version as it was, then bumps count on from it"""
+    """A transaction bumps an area once; folding the bumps into the first
+    row of each area (the cron task) leaves every version as it was, then
+    bumps count on from it"""
     def versions(pool):
         return pool.get('lao.catalogue.version').versions()
 
     def bump(pool):
-        pool.get('lao.catalogue.version').bump(['catalogue', 'stock'])
+        Version = pool.get('lao.catalogue.version')
+        Version.bump(['catalogue', 'stock'])
+        Version.bump(['stock'])
+
+    def count(versions, area):
+        return int(versions[area].rsplit('/', 1)[1])
+    start = tryton.run(versions)
     for _ in range(3):
         tryton.run(bump)
     before = tryton.run(versions)
+    # once per transaction, however many changes it made
+    for area in ['catalogue', 'stock']:
+        assert count(before, area) == count(start, area) + 3
 
     def compact(pool):
         Version = pool.get('lao.catalogue.version')
