@@ -557,11 +557,11 @@ def gunicorn(application, port, log, options, env=None):
         stderr=subprocess.DEVNULL)
 
 
-def start_storefront(port, log, options):
+def start_storefront(port, log, options, queue_worker=False):
     """The storefront on the bench's database, as docker-compose.yml runs
     it: on PostgreSQL, its queued tasks (a sale's processing after its
-    checkout) are left to the queue worker (start_worker), as
-    config/trytond-postgresql.conf says"""
+    checkout) are left to the queue worker (start_worker) with
+    queue_worker, as config/trytond-postgresql.conf says"""
     env = dict(os.environ,
         TRYTON_DATABASE=catalogue.DATABASE,
         STOREFRONT_SECRET_KEY=secrets.token_hex(32),
@@ -569,18 +569,15 @@ def start_storefront(port, log, options):
         # The buyers log in before the run
         STOREFRONT_AUTH_RATE_LIMIT='100000 per minute')
     env.pop('TRYTON_CONFIG', None)
-    if catalogue.configure() == 'postgresql':
+    if queue_worker:
         env['TRYTOND_QUEUE__WORKER'] = 'True'
     return gunicorn('storefront:create_app()', port, log, options, env)
 
 
 def start_worker(log):
     """Tryton's queue worker on the bench's database, as docker-compose.yml
-    runs it (one process per core), or None on SQLite: the embedded
-    default runs the queued tasks after each commit, in the request"""
-    if catalogue.configure() != 'postgresql':
-        return None
-    # In a session of its own: its processes are stopped with it (stop)
+    runs it (one process per core), in a session of its own: stop(worker,
+    session=True) stops its pool's processes too"""
     with open(log, 'w') as file:
         return subprocess.Popen([
                 os.path.join(os.path.dirname(sys.executable),
@@ -613,8 +610,7 @@ def settle(url, worker, timeout=600):
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         before = time.perf_counter()
-        with urllib.request.urlopen(url + '/healthz', timeout=timeout):
-            pass
+        urllib.request.urlopen(url + '/healthz', timeout=timeout).close()
         quick = time.perf_counter() - before < 0.05
         if quick and not (worker and run_in_transaction(
                     catalogue.DATABASE, queued_tasks)):
@@ -662,23 +658,26 @@ def wait_until_up(url, server, log, timeout=300):
     raise SystemExit(f"gunicorn did not start; see {log}")
 
 
-def stop(server):
-    """Stop the process, and those of its session when it leads one (the
-    queue worker's pool, which outlives its parent)"""
-    group = os.getpgid(server.pid) == server.pid
-    signal_ = (lambda s: os.killpg(server.pid, s)) if group else (
-        server.send_signal)
-    signal_(signal.SIGTERM)
-    try:
-        server.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        signal_(signal.SIGKILL)
-        server.wait()
-    if group:
+def stop(process, session=False):
+    """Stop the process; with session, every process of the session it
+    leads (the queue worker's pool outlives its parent)"""
+    def send(signal_):
         try:
-            os.killpg(server.pid, signal.SIGKILL)
+            if session:
+                os.killpg(process.pid, signal_)
+            else:
+                process.send_signal(signal_)
         except ProcessLookupError:
-            pass
+            # every process of the session had stopped already
+            return
+    send(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait()
+    if session:
+        send(signal.SIGKILL)
 
 
 def kind(path):
@@ -808,8 +807,11 @@ def measure(options):
     port = free_port()
     url = f'http://127.0.0.1:{port}'
     started = time.perf_counter()
-    worker = start_worker(os.path.join(DIRECTORY, 'load-worker.log'))
-    server = start_storefront(port, log, options)
+    # The embedded SQLite default runs the queued tasks after each commit,
+    # in the request: no worker
+    worker = (start_worker(os.path.join(DIRECTORY, 'load-worker.log'))
+        if backend == 'postgresql' else None)
+    server = start_storefront(port, log, options, queue_worker=bool(worker))
     try:
         wait_until_up(url, server, log)
         report(f"  storefront up in {time.perf_counter() - started:.1f} s;"
@@ -846,7 +848,7 @@ def measure(options):
     finally:
         stop(server)
         if worker:
-            stop(worker)
+            stop(worker, session=True)
 
     if 'floor' in sides:
         floor = gunicorn('bench.load:floor_app()', port, floor_log, options,

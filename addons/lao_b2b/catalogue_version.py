@@ -134,6 +134,8 @@ class _Bumps:
             return NotImplemented
         return True
 
+    # Transaction.commit calls each step of the two-phase commit; the bumps
+    # have work only in commit (before the connection commits) and abort
     def tpc_begin(self, transaction):
         pass
 
