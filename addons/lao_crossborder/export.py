@@ -19,9 +19,9 @@ from collections import defaultdict
 
 from sql import Literal, Null
 from sql.aggregate import Max, Min
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Case
 from sql.functions import Function, Substring
-from sql.operators import And, Concat, Or
+from sql.operators import Concat, Or
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -344,12 +344,13 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             where=where)
         digits = base.digits
 
-        # one column per kind and minimum validity asked: whether the vendor
-        # holds a valid registration of that kind
+        # one column per kind and minimum validity asked: 1 when the vendor
+        # holds a valid registration of that kind, else NULL
         validity = sorted({
                 (r.kind, r.minimum_remaining_days or 0)
                 for r in requirements if r.vendor_held})
-        held = {}
+        # whether the vendor lacks a valid registration of the kind
+        unheld = {}
         query = base
         if validity:
             registration = Registration.__table__()
@@ -359,7 +360,7 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
                 columns.append(Max(Case(((registration.kind == kind)
                                 & ((registration.valid_to == Null)
                                     | (registration.valid_to >= until)),
-                                1), else_=0)).as_('held_%s' % i))
+                                1))).as_('held_%s' % i))
             registrations = registration.select(*columns,
                 where=(registration.destination == destination.id)
                 & (registration.active == Literal(True))
@@ -368,43 +369,71 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             query = base.join(registrations, 'LEFT',
                 condition=registrations.company == base.company)
             for i, key in enumerate(validity):
-                held[key] = Coalesce(
-                    getattr(registrations, 'held_%s' % i), 0) == 1
+                unheld[key] = getattr(registrations, 'held_%s' % i) == Null
 
+        # The requirements' category conditions are decided here, once per
+        # group of categories that the same requirements cover, rather than
+        # by each row: the mask is a CASE on the category whose branches
+        # hold only the requirements of their group, without category test.
         # A condition is NULL only for a listing without HS code digits,
         # which misses the first item whatever the others answer: no
         # condition needs a CASE to make it TRUE or FALSE
-        applies, items, flags = [], [None], []
+        items = [None]
+        bits = {}
         for requirement in requirements:
-            conditions = []
-            covered = categories[requirement.id]
-            if covered is not None:
-                conditions.append(base.category.in_(sorted(covered)))
-            if requirement.hs_code_from:
-                low = requirement.hs_code_from
-                high = requirement.hs_code_to or low
-                conditions.append(
-                    (Substring(digits, 1, len(low)) >= low)
-                    & (Substring(digits, 1, len(high)) <= high))
-            condition = And(conditions) if conditions else Literal(True)
-            applies.append(condition)
             if requirement.kind == 'market_access':
                 if not requirement.protocol_in_force(date):
+                    bits[requirement.id] = 1 << len(items)
                     items.append(requirement.id)
-                    flags.append(condition)
             elif requirement.vendor_held:
+                bits[requirement.id] = 1 << len(items)
                 items.append(requirement.id)
-                flags.append(condition & ~held[(requirement.kind,
-                            requirement.minimum_remaining_days or 0)])
-        no_requirement = (digits == Null) | (digits == '')
-        if applies:
-            no_requirement |= ~Or(applies)
-        flags.insert(0, no_requirement)
-        # one integer per listing rather than a column per item: bit k set
-        # when the listing misses items[k]
-        mask = sum(
-            (Case((f, Literal(1 << k)), else_=Literal(0))
-                for k, f in enumerate(flags)), Literal(0))
+
+        def hs_condition(requirement):
+            if not requirement.hs_code_from:
+                return None
+            low = requirement.hs_code_from
+            high = requirement.hs_code_to or low
+            return ((Substring(digits, 1, len(low)) >= low)
+                & (Substring(digits, 1, len(high)) <= high))
+
+        def group_mask(group):
+            "The mask of a listing to which only the group may apply"
+            applies, terms = [], []
+            for requirement in group:
+                condition = hs_condition(requirement)
+                applies.append(
+                    condition if condition is not None else Literal(True))
+                if requirement.id not in bits:
+                    continue
+                bit = Literal(bits[requirement.id])
+                flag = condition
+                if requirement.vendor_held:
+                    lacks = unheld[(requirement.kind,
+                            requirement.minimum_remaining_days or 0)]
+                    flag = lacks if flag is None else flag & lacks
+                terms.append(bit if flag is None
+                    else Case((flag, bit), else_=Literal(0)))
+            no_requirement = (digits == Null) | (digits == '')
+            if applies:
+                no_requirement |= ~Or(applies)
+            return sum(terms,
+                Case((no_requirement, Literal(1)), else_=Literal(0)))
+
+        # the categories grouped by the requirements that may apply to them
+        groups = defaultdict(list)
+        named = set().union(*(c for c in categories.values() if c))
+        for category in sorted(named):
+            groups[tuple(r for r in requirements
+                    if categories[r.id] is None
+                    or category in categories[r.id])].append(category)
+        anywhere = [r for r in requirements if categories[r.id] is None]
+        mask = group_mask(anywhere)
+        if groups:
+            mask = Case(*((base.category.in_(group_categories),
+                        group_mask(group))
+                    for group, group_categories in groups.items()),
+                else_=mask)
         return query.select(base.id, mask), items
 
     @classmethod
@@ -431,16 +460,16 @@ class Requirement(DeactivableMixin, ModelSQL, ModelView):
             query, items = cls.readiness_query(
                 destination, date=date, listings=sub_ids)
             cursor.execute(*query)
-            masks = dict(cursor)
+            # fetchall: iterating psycopg's cursor costs a call per row
+            rows = cursor.fetchall()
             # a tuple per mask, shared by its listings: a list per listing
             # would cost more than the query (and wake the garbage
             # collector) at tens of thousands of listings
             decoded = {
                 mask: tuple(i for k, i in enumerate(items) if mask >> k & 1)
-                for mask in set(masks.values())}
+                for mask in {mask for _, mask in rows}}
             result.update(
-                (listing_id, decoded[mask])
-                for listing_id, mask in masks.items())
+                {listing_id: decoded[mask] for listing_id, mask in rows})
         return result
 
     @classmethod
