@@ -291,6 +291,31 @@ def sao_log_in(page, server, user, password, shot=None, language='en'):
     return marketplace
 
 
+def click_and_confirm(page, button, question, attempts=3):
+    """Click the sao button that asks question first and answer OK.
+
+    sao ignores a click that lands while its screen has no current record
+    (between a view's switch and its display, which a loaded machine
+    stretches): the click is repeated while no dialog shows. A dialog other
+    than the question (a pre-validation warning, an error) fails with its
+    text rather than timing out in silence."""
+    from playwright.sync_api import TimeoutError
+    dialog = page.locator('.modal:visible')
+    for attempt in range(attempts):
+        button.click()
+        try:
+            dialog.first.wait_for(timeout=UI_TIMEOUT / attempts)
+        except TimeoutError:
+            continue
+        break
+    else:
+        raise AssertionError(
+            f"no dialog after {attempts} clicks on {button}")
+    texts = dialog.all_inner_texts()
+    assert any(question in text for text in texts), texts
+    dialog.filter(has_text=question).get_by_role('button', name='OK').click()
+
+
 def menu_path(server, english, language):
     """The names, from the top, of the menu whose path in English is
     english (its names from the top) and of its parents, as sao shows

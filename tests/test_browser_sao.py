@@ -17,9 +17,9 @@ from scripts.demo.platform import REVIEWERS
 from scripts.demo.vendors import VENDORS
 
 from .browser import (
-    CHROMIUM, DATABASE, UI_TIMEOUT, call, chromium, demo_platform,
-    english_labels, free_port, login, menu_path, open_menu, sao_log_in,
-    screenshot, serving)
+    CHROMIUM, DATABASE, UI_TIMEOUT, call, chromium, click_and_confirm,
+    demo_platform, english_labels, free_port, login, menu_path, open_menu,
+    sao_log_in, screenshot, serving)
 
 SUBMITTED_VENDOR = "Savannakhet Sesame Growers Group"
 
@@ -117,10 +117,8 @@ def test_reviewer_approves_in_sao(server):
             expect(form.get_by_role('button', name='Submit', exact=True)
                 ).to_be_hidden()
             screenshot(page, 'sao-4-application')
-            approve.click()
-            confirm = page.locator('.modal:visible', has_text=(
-                    "Approve this vendor and create its company?"))
-            confirm.get_by_role('button', name='OK').click()
+            click_and_confirm(page, approve,
+                "Approve this vendor and create its company?")
             # Approved: the button is gone from the form
             expect(approve).to_be_hidden()
             form.get_by_role('tab', name='Recognition').click()

@@ -31,7 +31,8 @@ from scripts.demo.platform import REVIEWERS
 
 from .browser import (
     CHROMIUM, DATABASE, UI_TIMEOUT, MailCatcher, call, chromium,
-    demo_platform, sao_log_in, screenshot, serving, serving_shop)
+    click_and_confirm, demo_platform, sao_log_in, screenshot, serving,
+    serving_shop)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -257,10 +258,8 @@ def _approve_in_sao(page, platform, reviewer):
     expect(form.get_by_role('button', name='Submit', exact=True)
         ).to_be_hidden()
     screenshot(page, 'journey-vendor-3-sao-application')
-    approve.click()
-    page.locator('.modal:visible', has_text=(
-            "Approve this vendor and create its company?")).get_by_role(
-        'button', name='OK').click()
+    click_and_confirm(page, approve,
+        "Approve this vendor and create its company?")
     expect(approve).to_be_hidden()
 
 
@@ -280,10 +279,8 @@ def _publish_in_sao(page):
     expect(tabs.locator('.form:visible').first.get_by_role(
             'button', name='Submit', exact=True)).to_be_hidden()
     screenshot(page, 'journey-vendor-6-sao-listing')
-    publish.click()
-    page.locator('.modal:visible', has_text=(
-            "Publish this listing on the marketplace?")).get_by_role(
-        'button', name='OK').click()
+    click_and_confirm(page, publish,
+        "Publish this listing on the marketplace?")
     expect(publish).to_be_hidden()
 
 
