@@ -25,6 +25,7 @@ is private, and not stored by the browser for a visitor with per-visitor
 state."""
 import hashlib
 import hmac
+import threading
 import time
 from datetime import date
 from functools import wraps
@@ -78,43 +79,74 @@ def shared_visitor():
 
 
 def catalogue_versions():
-    """The version of each area: {area: text}, read once per request in a
-    transaction of its own, before the page's.
+    """The version of each area: {area: text}, read with one query before
+    the page's transaction, outside any Tryton transaction.
 
-    On PostgreSQL the transaction is in autocommit: its one SELECT sees
-    what was committed when it starts, as the first statement of a
-    repeatable-read transaction would, without the BEGIN and ROLLBACK
-    round trips (a third of a cache hit's time in the database).  SQLite
-    keeps its transaction: its connection is the process's, shared with
-    the page's."""
+    A hit is thus served without one: starting a transaction (on SQLite a
+    new connection with its pragmas for each, on PostgreSQL the pool's check
+    and the synchronisation of trytond's caches) was most of a hit's time.
+    The query runs on a connection of trytond's backend that the thread
+    keeps, alone: on PostgreSQL in autocommit, its one SELECT sees what was
+    committed when it starts, as the first statement of a repeatable-read
+    transaction would; on SQLite a SELECT outside a transaction reads the
+    last commit."""
+    from trytond import backend
+    reader = _version_reader()
+    connection = reader.database.get_connection(readonly=True,
+        autocommit=backend.name == 'postgresql')
+    try:
+        cursor = connection.cursor()
+        cursor.execute(*reader.query)
+        return reader.model.versions_of(cursor)
+    finally:
+        reader.database.put_connection(connection)
+
+
+_reader = threading.local()
+
+
+def _version_reader():
+    """The thread's database (trytond's SQLite backend opens a new
+    connection for each instance; PostgreSQL's share the process's pool),
+    the version model and its query, built once in the backend's flavor"""
+    from sql import Flavor
     from trytond import backend
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    with Transaction().start(current_app.config['TRYTON_DATABASE'],
-            int(current_app.config['TRYTON_USER']), readonly=True,
-            autocommit=backend.name == 'postgresql'):
-        return Pool().get('lao.catalogue.version').versions()
+    name = current_app.config['TRYTON_DATABASE']
+    if getattr(_reader, 'name', None) != name:
+        Flavor.set(backend.Database.flavor)
+        model = Pool(name).get('lao.catalogue.version')
+        query = model.versions_query()
+        database = backend.Database(name).connect()
+        _reader.__dict__.update(name=name, database=database, model=model,
+            query=query)
+    return _reader
 
 
-def page_key(areas, versions):
+def page_key(areas, versions, variant=''):
     "The key of the request's page in the cache"
     query = urlencode(sorted(request.args.items(multi=True)))
     parts = [request.scheme, request.host, request.path, query,
-        select_language(), date.today().isoformat()]
+        select_language(), date.today().isoformat(), variant]
     parts += [f'{a}={versions.get(a, 0)}' for a in areas]
     return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
 
 
-def cached_page(*areas):
+def cached_page(*areas, variant=None, vary=()):
     """Answer anonymous visitors from the shared cache, by the versions of
     areas (lao_b2b.catalogue_version.AREAS); put under @bp.route, over
-    @tryton.transaction()"""
+    @tryton.transaction().
+
+    A page that the request's headers choose among several (content
+    negotiation) names the one chosen with variant() and those headers in
+    vary: each variant is kept under its own key."""
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not shared_visitor():
                 return view(*args, **kwargs)
-            key = page_key(areas, catalogue_versions())
+            key = page_key(areas, catalogue_versions(),
+                variant() if variant else '')
             entry = _backend(cache.get, key)
             state = 'hit'
             if entry is None:
@@ -124,7 +156,7 @@ def cached_page(*areas):
                     response.headers['X-Page-Cache'] = 'off'
                     return response
                 _backend(cache.set, key, entry)
-            return _serve(entry, state)
+            return _serve(entry, state, vary)
         return wrapper
     return decorator
 
@@ -181,7 +213,7 @@ def _etag(entry):
             [entry['digest'], token, str(window)]).encode()).hexdigest()[:32]
 
 
-def _serve(entry, state):
+def _serve(entry, state, vary=()):
     etag = _etag(entry)
     if etag and request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
@@ -201,6 +233,7 @@ def _serve(entry, state):
         response.headers['Cache-Control'] = (
             f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}")
     response.vary.update(VARY)
+    response.vary.update(vary)
     response.headers['X-Page-Cache'] = state
     return response
 

@@ -12,6 +12,7 @@ import json
 from flask import Blueprint, abort, make_response, render_template, request
 from trytond.transaction import Transaction
 
+from .cache import cached_page
 from .extensions import tryton
 
 bp = Blueprint('trace', __name__)
@@ -41,6 +42,7 @@ def traced_lots(listing):
 
 
 @bp.route('/01/<gtin>/10/<lot>')
+@cached_page('trace', variant=negotiated_type, vary=['Accept'])
 @tryton.transaction()
 def lot(gtin, lot):
     Lot = tryton.pool.get('stock.lot')

@@ -30,8 +30,9 @@ from trytond.transaction import Transaction
 
 # What the anonymous pages show: the catalogue (listings, their vendors,
 # their credit; home, catalogue, listing and seller pages), what is
-# available (the listing pages), the supply-and-demand board
-AREAS = ['catalogue', 'stock', 'board']
+# available (the listing pages), the supply-and-demand board, the lots'
+# public trace pages (bumped by lao_trace)
+AREAS = ['catalogue', 'stock', 'board', 'trace']
 
 
 class CatalogueVersion(ModelSQL):
@@ -74,6 +75,11 @@ class CatalogueVersion(ModelSQL):
             Transaction().join(_Bumps()).areas.update(areas)
 
     @classmethod
+    def pending_bumps(cls):
+        "The areas that the transaction bumps as it commits"
+        return set(Transaction().join(_Bumps()).areas)
+
+    @classmethod
     def _insert_bumps(cls, areas):
         "A row of one for each area, with one INSERT"
         table = cls.__table__()
@@ -85,18 +91,31 @@ class CatalogueVersion(ModelSQL):
                     for a in sorted(areas)]))
 
     @classmethod
-    def versions(cls):
-        """The version of each area, with one query: {area: text}
+    def versions(cls, cursor=None):
+        """The version of each area, with one query on cursor (the
+        transaction's by default): {area: text}
 
         The text starts with the time the area's first row was created: a
         database made again never reads as the versions of the one before
         it."""
+        if cursor is None:
+            cursor = Transaction().connection.cursor()
+        cursor.execute(*cls.versions_query())
+        return cls.versions_of(cursor)
+
+    @classmethod
+    def versions_query(cls):
+        """The query of versions, as (SQL, parameters) in the flavor of the
+        thread: the web shop builds it once and runs it on every request"""
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.area, Min(table.create_date),
+        return tuple(table.select(table.area, Min(table.create_date),
                 Sum(table.bumps), group_by=[table.area]))
+
+    @staticmethod
+    def versions_of(rows):
+        "The versions of the rows of versions_query"
         return {area: f'{created}/{int(bumps or 0)}'
-            for area, created, bumps in cursor}
+            for area, created, bumps in rows}
 
     @classmethod
     def compact(cls):

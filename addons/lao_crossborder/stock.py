@@ -1,4 +1,5 @@
 """The railway journey of a lot on its public trace page."""
+from trytond.modules.lao_trace.trace_page import TracePageMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
@@ -15,3 +16,25 @@ class Lot(metaclass=PoolMeta):
                 without_check_access():
             data['railway'] = Booking.lot_journeys([lot])
         return data
+
+
+# The railway part of the trace page reads these: their changes bump the
+# version of the trace pages (lao_trace/trace_page.py)
+class Declaration(TracePageMixin, metaclass=PoolMeta):
+    __name__ = 'lao.customs.declaration'
+
+
+class DeclarationLine(TracePageMixin, metaclass=PoolMeta):
+    __name__ = 'lao.customs.declaration.line'
+
+
+class Station(TracePageMixin, metaclass=PoolMeta):
+    __name__ = 'lao.rail.station'
+
+
+class Booking(TracePageMixin, metaclass=PoolMeta):
+    __name__ = 'lao.rail.booking'
+
+
+class Stop(TracePageMixin, metaclass=PoolMeta):
+    __name__ = 'lao.rail.stop'

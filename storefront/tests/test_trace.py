@@ -7,6 +7,8 @@ import re
 import jsonschema
 import pytest
 
+from storefront.trace import JSON_LD
+
 from .conftest import FARMER, GROWER, PROCESSOR, Tryton, trace_path
 
 
@@ -128,6 +130,39 @@ def test_trace_content_negotiation(client, chains, accept, json_ld):
     else:
         assert response.mimetype == 'text/html'
         assert '<h1>' in response.get_data(as_text=True)
+
+
+def test_trace_page_cached(client, chains, tryton):
+    """The trace page and the EPCIS document come from the shared cache,
+    each under its own key, and a change of what they show leaves the cache
+    at the commit of the change"""
+    path = trace_path(*chains['coffee'])
+    page_headers = {'Accept-Language': 'en'}
+    json_headers = {**page_headers, 'Accept': 'application/ld+json'}
+    for headers, mimetype in [
+            (page_headers, 'text/html'), (json_headers, JSON_LD)]:
+        client.get(path, headers=headers)
+        response = client.get(path, headers=headers)
+        assert response.headers['X-Page-Cache'] == 'hit'
+        assert response.mimetype == mimetype
+        assert 'Accept' in response.headers['Vary']
+
+    def rename(name):
+        def write(pool):
+            Lot = pool.get('stock.lot')
+            lot, = Lot.search([('number', '=', chains['coffee'][1])])
+            lot.product.template.name = name
+            lot.product.template.save()
+        return write
+    tryton.run(rename("Roasted coffee, Bolaven peaberry"), user=1)
+    try:
+        page = client.get(path, headers=page_headers)
+        assert page.headers['X-Page-Cache'] == 'miss'
+        assert "Bolaven peaberry" in page.get_data(as_text=True)
+    finally:
+        tryton.run(rename("Roasted coffee, Bolaven arabica"), user=1)
+    assert "Bolaven arabica" in client.get(
+        path, headers=page_headers).get_data(as_text=True)
 
 
 @pytest.fixture(scope='session')

@@ -7,6 +7,8 @@ import pypdf
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.lao_b2b.tests.cache import (
+    UNVERSIONED, models_of, tables_read)
 from trytond.modules.lao_b2b.tests.test_marketplace import (
     create_buyer, create_listing, create_order, create_product, create_vendor,
     category, publish)
@@ -14,6 +16,7 @@ from trytond.modules.lao_crossborder.exceptions import (
     CrossBorderOrderError, DeclarationError, DutyEstimateError,
     RailEventError, RequirementValidationError)
 from trytond.modules.lao_trace.tests import pdf_objects
+from trytond.modules.lao_trace.trace_page import TracePageMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -711,6 +714,32 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
                                     'planned_arrival': day + 60 * h},
                                 ])],
                     } for number in numbers])
+
+    @with_transaction()
+    def test_trace_page_version(self):
+        """Every model whose table the railway part of a lot's trace page
+        reads (the declaration lines of the lot, their bookings' stops and
+        stations) bumps the version of the trace pages"""
+        pool = Pool()
+        Booking = pool.get('lao.rail.booking')
+        Line = pool.get('lao.customs.declaration.line')
+        Station = pool.get('lao.rail.station')
+        setup_platform()
+        vendor = create_vendor("Bokeo Bananas", 'BK-1001', province='BK')
+        stations = {s.code: s for s in Station.search([])}
+        bookings = self.create_bookings(
+            vendor, stations, ['CLRU1234567'], dt.datetime(2026, 12, 1))
+        # What Booking.lot_journeys reads: the lot's declaration lines,
+        # then its bookings as the pages show them
+        with tables_read() as tables:
+            Line.search([])
+            self.assertTrue(Booking.web_journeys(bookings))
+        models = models_of(tables)
+        self.assertGreaterEqual(models, {
+                'lao.customs.declaration.line', 'lao.rail.booking',
+                'lao.rail.stop', 'lao.rail.station'})
+        self.assertEqual({m for m in models - UNVERSIONED
+                if not issubclass(pool.get(m), TracePageMixin)}, set())
 
     @with_transaction()
     def test_rail_events_batch_as_one_by_one(self):
