@@ -20,7 +20,7 @@ def _profile_choices(form):
     countries = Country.search([('code', 'in', PROFILE_COUNTRIES)])
     countries.sort(key=lambda c: PROFILE_COUNTRIES.index(c.code))
     form.country.choices = [(c.id, c.name) for c in countries]
-    form.subdivision.choices = [(None, '')] + provinces()
+    form.subdivision.choices = [('', '')] + provinces()
 
 
 @bp.route('/profile', methods=['GET', 'POST'])

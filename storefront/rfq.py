@@ -31,7 +31,7 @@ def new_request():
     form = QuotationRequestForm()
     form.category.choices = commodities()
     form.unit.choices = request_units()
-    form.delivery_province.choices = [(None, '')] + provinces()
+    form.delivery_province.choices = [('', '')] + provinces()
     error = None
     if form.validate_on_submit():
         rfq, error = call(tryton.pool.get('lao.rfq').web_request,

@@ -45,7 +45,7 @@ def _form_choices(form, company_id, listing=None):
         form.product.choices = [(None, listing.product.rec_name)]
     form.category.choices = [
         (c.id, c.rec_name) for c in Listing.web_commodities()]
-    form.origin_province.choices = [(None, '')] + provinces()
+    form.origin_province.choices = [('', '')] + provinces()
     form.unit.choices = [(u.id, u.rec_name) for u in Listing.web_units()]
     form.availability.choices = list(labels(Listing, 'availability').items())
     kinds = [('', '')] + list(labels(Certification, 'kind').items())

@@ -1,7 +1,7 @@
 """The buyer's business profile."""
 import pytest
 
-from .conftest import csrf_token
+from .conftest import csrf_token, fill_buyer_profile
 
 
 def _ids(tryton):
@@ -34,6 +34,16 @@ def test_profile_needs_login(client):
     assert response.status_code == 302
     assert response.headers['Location'] == (
         '/account/login?next=/account/profile?')
+
+
+def test_optional_province_blank(client, tryton, buyer):
+    "An optional province offers an empty choice, not the word None"
+    fill_buyer_profile(client, tryton)
+    for path in ['/account/profile', '/rfq/new']:
+        page = client.get(path, headers={'Accept-Language': 'zh-CN'})
+        assert page.status_code == 200
+        assert b'>None</option>' not in page.data, path
+        assert b'value="None"' not in page.data, path
 
 
 def test_profile_create_and_update(client, tryton, buyer):

@@ -159,6 +159,8 @@ def test_create_photo_submit_publish(client, tryton, vendor):
     page = client.get('/vendor/listings/new')
     assert page.status_code == 200
     assert b'A new product named after the title' in page.data
+    # the optional province and certification: empty choices, not None
+    assert b'>None</option>' not in page.data
 
     response = _create(client, tryton, company_id)
     assert response.status_code == 302, response.data
