@@ -1,7 +1,9 @@
 """The buyer's orders: its marketplace orders and its other sales (accepted
 quotes), each vendor's part with its state, amounts and taxes, shipments
 and posted invoices, whose PDF the buyer downloads."""
-from flask import Blueprint, make_response, render_template
+import io
+
+from flask import Blueprint, render_template, send_file
 
 from . import crossborder
 from .extensions import tryton
@@ -54,12 +56,13 @@ def invoice(invoice_id):
     format_, data, filename = not_found_on(
         tryton.pool.get('account.invoice').web_buyer_report,
         current_user(), invoice_id)
-    response = make_response(bytes(data))
-    response.headers['Content-Type'] = (
-        'application/pdf' if format_ == 'pdf'
-        else 'application/octet-stream')
-    response.headers['Content-Disposition'] = (
-        f'attachment; filename="{filename}"')
+    # send_file names the file in the header as RFC 6266 asks: an ASCII
+    # name, and the translated one in filename* (a header holds latin-1)
+    response = send_file(io.BytesIO(bytes(data)),
+        mimetype=('application/pdf' if format_ == 'pdf'
+            else 'application/octet-stream'),
+        as_attachment=True, download_name=filename,
+        conditional=False, etag=False)
     response.headers['Cache-Control'] = 'private, no-store'
     response.headers['X-Content-Type-Options'] = 'nosniff'
     return response

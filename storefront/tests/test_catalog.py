@@ -487,6 +487,24 @@ def vat_listing(database):
     return Tryton(database).run(build, user=1)
 
 
+@pytest.mark.parametrize('filename', ['发票-INV20261.pdf', 'ໃບແຈ້ງໜີ້-INV20261.pdf'])
+def test_invoice_file_name_translated(client, buyer, monkeypatch, filename):
+    """The invoice's file, named in the buyer's language, is sent with a
+    header a WSGI server sends (latin-1: gunicorn refused the Chinese name
+    with a 500), the translated name in filename* (RFC 6266)"""
+    from storefront import orders
+    monkeypatch.setattr(orders, 'not_found_on',
+        lambda *args: ('pdf', b'%PDF-1.7', filename))
+    response = client.get('/orders/invoice/1.pdf')
+    assert response.status_code == 200
+    assert response.data == b'%PDF-1.7'
+    disposition = response.headers['Content-Disposition']
+    assert re.fullmatch(r'[ \t\x21-\x7e]*', disposition), disposition
+    assert disposition.startswith('attachment; ')
+    assert "filename*=UTF-8''%" in disposition
+    assert response.headers['Cache-Control'] == 'private, no-store'
+
+
 def test_order_taxes_shipments_and_invoice(client, market, vat_listing,
         buyer, tryton, app):
     """The cart, the checkout and the order show each vendor's untaxed
