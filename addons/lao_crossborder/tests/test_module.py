@@ -644,25 +644,11 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
                     'companies': [('add', [vendor.id])],
                     'company': vendor.id,
                     }])
-        stations = {s.code: s for s in Station.search([])}
-        self.assertEqual(len(stations), 11)
+        self.assertEqual(Station.search_count([]), 11)
         day = dt.datetime(2026, 12, 1)
         h = dt.timedelta(hours=1)
-        booking, = Booking.create([{
-                    'company': vendor.id,
-                    'number': 'CLRU1234567',
-                    'seals': 'LA-000123, LA-000124',
-                    'stops': [('create', [
-                                {'station': stations['VTS'].id,
-                                    'planned_departure': day + 4 * h},
-                                {'station': stations['BTN'].id,
-                                    'planned_arrival': day + 10 * h},
-                                {'station': stations['MHN'].id,
-                                    'planned_arrival': day + 44 * h},
-                                {'station': stations['KMS'].id,
-                                    'planned_arrival': day + 60 * h},
-                                ])],
-                    }])
+        booking, = self.create_bookings(vendor, ['CLRU1234567'], day,
+            seals='LA-000123, LA-000124')
         vts, btn, mhn, kms = booking.stops
         self.assertIsNone(booking.latest_delay())
 
@@ -696,13 +682,17 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(booking.eta, day + 62 * h)
 
 
-    def create_bookings(self, vendor, stations, numbers, day):
+    def create_bookings(self, vendor, numbers, day, seals=None):
         "Bookings of the numbers from Vientiane South to Kunming South"
-        Booking = Pool().get('lao.rail.booking')
+        pool = Pool()
+        Booking = pool.get('lao.rail.booking')
+        Station = pool.get('lao.rail.station')
+        stations = {s.code: s for s in Station.search([])}
         h = dt.timedelta(hours=1)
         return Booking.create([{
                     'company': vendor.id,
                     'number': number,
+                    'seals': seals,
                     'stops': [('create', [
                                 {'station': stations['VTS'].id,
                                     'planned_departure': day + 4 * h},
@@ -723,12 +713,10 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Booking = pool.get('lao.rail.booking')
         Line = pool.get('lao.customs.declaration.line')
-        Station = pool.get('lao.rail.station')
         setup_platform()
         vendor = create_vendor("Bokeo Bananas", 'BK-1001', province='BK')
-        stations = {s.code: s for s in Station.search([])}
         bookings = self.create_bookings(
-            vendor, stations, ['CLRU1234567'], dt.datetime(2026, 12, 1))
+            vendor, ['CLRU1234567'], dt.datetime(2026, 12, 1))
         # What Booking.lot_journeys reads: the lot's declaration lines,
         # then its bookings as the pages show them
         with tables_read() as tables:
@@ -746,7 +734,6 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         "A batch of events gives the estimates and warnings of one by one"
         pool = Pool()
         Booking = pool.get('lao.rail.booking')
-        Station = pool.get('lao.rail.station')
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
         setup_platform()
@@ -756,14 +743,12 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
                     'companies': [('add', [vendor.id])],
                     'company': vendor.id,
                     }])
-        stations = {s.code: s for s in Station.search([])}
         day = dt.datetime(2026, 12, 1)
         h = dt.timedelta(hours=1)
         numbers = ['ON-TIME', 'LATE', 'LATER', 'EARLY']
-        batch = self.create_bookings(vendor, stations,
-            [f'B-{n}' for n in numbers], day)
-        single = self.create_bookings(vendor, stations,
-            [f'S-{n}' for n in numbers], day)
+        batch = self.create_bookings(vendor, [f'B-{n}' for n in numbers], day)
+        single = self.create_bookings(
+            vendor, [f'S-{n}' for n in numbers], day)
 
         def plan(bookings):
             on_time, late, later, early = [b.stops for b in bookings]
@@ -826,13 +811,11 @@ class LaoCrossborderTestCase(CompanyTestMixin, ModuleTestCase):
         "An event on a stop that no longer exists is refused"
         pool = Pool()
         Booking = pool.get('lao.rail.booking')
-        Station = pool.get('lao.rail.station')
         Stop = pool.get('lao.rail.stop')
         setup_platform()
         vendor = create_vendor("Bokeo Bananas", 'BK-1001', province='BK')
-        stations = {s.code: s for s in Station.search([])}
         day = dt.datetime(2026, 12, 1)
-        booking, = self.create_bookings(vendor, stations, ['GONE'], day)
+        booking, = self.create_bookings(vendor, ['GONE'], day)
         vts, btn, *_ = booking.stops
         Stop.delete([btn])
         with self.assertRaises(UserError):
