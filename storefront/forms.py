@@ -382,6 +382,7 @@ class QuotationRequestForm(Form):
         validators=[Optional(), positive()])
     expiry_date = DateField(
         _l("Quotes accepted until"), validators=[required()])
+    payment_method = SelectField(_l("Payment"), validators=[required()])
     description = TextAreaField(
         _l("Details (grade, packing, terms)"),
         validators=[Optional(), at_most(2000)])
@@ -397,6 +398,7 @@ class QuotationRequestForm(Form):
             'border_point': (self.border_point.data or '').strip() or None,
             'target_price': self.target_price.data,
             'expiry_date': self.expiry_date.data,
+            'payment_method': self.payment_method.data,
             'description': self.description.data or None,
             }
 

@@ -32,6 +32,8 @@ def new_request():
     form.category.choices = commodities()
     form.unit.choices = request_units()
     form.delivery_province.choices = [('', '')] + provinces()
+    form.payment_method.choices = list(
+        labels(tryton.pool.get('lao.rfq'), 'payment_method').items())
     error = None
     if form.validate_on_submit():
         rfq, error = call(tryton.pool.get('lao.rfq').web_request,
@@ -47,6 +49,7 @@ def _rfq_page(rfq, error=None):
     Quote = tryton.pool.get('lao.rfq.quote')
     return render_template('rfq/request.html', rfq=rfq, form=EmptyForm(),
         error=error, states=_states(),
+        payment_methods=labels(tryton.pool.get('lao.rfq'), 'payment_method'),
         quote_states=labels(Quote, 'state')), 400 if error else 200
 
 

@@ -21,7 +21,7 @@ from .common import as_vendor_system, state_button
 from .company import TIMEZONE
 from .country import Subdivision
 from .exceptions import QuotationRequestError, WebUserError
-from .marketplace import new_sale_line, new_vendor_sale
+from .marketplace import PAYMENT_METHODS, new_sale_line, new_vendor_sale
 
 REQUEST_STATES = [
     ('draft', "Draft"),
@@ -52,7 +52,8 @@ REQUEST_UNITS = [
 # buyer or the state
 REQUEST_FIELDS = [
     'title', 'category', 'description', 'quantity', 'unit', 'wanted_date',
-    'delivery_province', 'border_point', 'target_price', 'expiry_date']
+    'delivery_province', 'border_point', 'target_price', 'expiry_date',
+    'payment_method']
 
 
 def today(company=None):
@@ -109,6 +110,9 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
             ])
     currency = fields.Many2One(
         'currency.currency', "Currency", required=True, states=_states)
+    payment_method = fields.Selection(
+        PAYMENT_METHODS, "Payment Method", required=True, states=_states,
+        help="How the buyer pays the vendor whose quote it accepts.")
     expiry_date = fields.Date(
         "Expiry Date", required=True, states=_states,
         help="The request closes at the end of this day.")
@@ -152,6 +156,10 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_unit(cls):
         return Pool().get('ir.model.data').get_id('product', 'uom_kilogram')
+
+    @classmethod
+    def default_payment_method(cls):
+        return 'bank_transfer'
 
     def get_sale(self, name):
         for quote in self.quotes:
@@ -304,6 +312,8 @@ class QuotationRequest(Workflow, ModelSQL, ModelView):
         buyer party and open it to the vendors"""
         user.check_buyer()
         values = web_values(values, REQUEST_FIELDS)
+        if values['payment_method'] is None:
+            values['payment_method'] = cls.default_payment_method()
         cls.check_web_unit(values['unit'])
         request = cls(buyer=user.party, **values)
         request.currency = cls.default_currency()
@@ -577,7 +587,8 @@ class Quote(Workflow, ModelSQL, ModelView):
     def get_sale(self):
         "The sale of the quote, in the vendor's company"
         request = self.request
-        sale = new_vendor_sale(self.company, request.buyer, request.title)
+        sale = new_vendor_sale(self.company, request.buyer, request.title,
+            payment_method=request.payment_method)
         sale.origin = self
         line = new_sale_line(
             sale, self.product, request.unit, self.quantity, self.unit_price)

@@ -1,6 +1,7 @@
 """The supply-and-demand board and the buyer's requests for quotation, with
 quotes of vendors approved through the real vetting of lao_b2b."""
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -48,6 +49,8 @@ def _rfq_data(refs, **values):
         'quantity': '20', 'unit': refs['tonne'], 'wanted_date': _iso(30),
         'delivery_province': '', 'border_point': 'Boten',
         'target_price': '2500000', 'expiry_date': _iso(7),
+        # a buyer new to the platform pays such an order on delivery
+        'payment_method': 'cash_on_delivery',
         'description': 'Dry, max 13% moisture.'}
     data.update(values)
     return data
@@ -163,12 +166,14 @@ def test_rfq_create_list_and_page(client, tryton, refs, profiled):
         r = pool.get('lao.rfq')(request_id)
         return (r.quantity, r.unit.symbol, r.border_point,
             r.delivery_province, r.target_price, r.currency.code,
-            r.expiry_date, r.wanted_date)
+            r.expiry_date, r.wanted_date, r.payment_method)
     assert tryton.run(saved) == (
         20, 't', 'Boten', None, Decimal('2500000'), 'LAK',
-        TODAY + dt.timedelta(days=7), TODAY + dt.timedelta(days=30))
+        TODAY + dt.timedelta(days=7), TODAY + dt.timedelta(days=30),
+        'cash_on_delivery')
     page = client.get(f'/rfq/{request_id}').data.decode()
     assert 'Cassava chips for Kunming' in page
+    assert 'Cash on Delivery' in page
     assert 'Boten' in page and 'No quote yet' in page
     assert f'/rfq/{request_id}' in client.get('/rfq').data.decode()
 
@@ -230,6 +235,8 @@ def test_rfq_numbers_as_readers_write_them(client, tryton, refs, profiled):
         {'expiry_date': 'tomorrow'},
         {'target_price': '-5'},
         {'delivery_province': 'abc'},
+        {'payment_method': 'credit'},
+        {'payment_method': None},
         {'title': 'x' * 101},
         # refused by the models
         {'expiry_date': _iso(-1)},
@@ -323,6 +330,26 @@ def test_rfq_accept_quote_creates_sale(client, tryton, refs, open_request,
     assert b'can no longer be accepted' in response.data
     assert _states(tryton, 'lao.rfq.quote', [savan, bokeo]) == [
         'accepted', 'declined']
+
+
+def test_rfq_on_credit_above_limit(client, tryton, refs, profiled):
+    """A request paid by bank transfer gives 14 days to pay: a buyer new to
+    the platform cannot accept a quote above its credit limit, and is told
+    why and how to pay instead; nothing is written"""
+    response = _post_rfq(client, refs, payment_method='bank_transfer')
+    assert response.status_code == 302, response.data
+    (request_id, _, _), = _requests(tryton, profiled[1])
+    assert 'Bank Transfer' in client.get(f'/rfq/{request_id}').data.decode()
+    quote = _quote(tryton, request_id, refs['savan'], '2400000')
+    response = client.post(f'/rfq/quote/{quote}/accept', data={
+            'csrf_token': csrf_token(client, f'/rfq/{request_id}')})
+    assert response.status_code == 400
+    page = html.unescape(response.data.decode())
+    assert 'Credit limit of "Vientiane Roasters" reached: ₭1,000,000' in page
+    assert 'not been scored yet' in page
+    assert 'pay this order on delivery' in page
+    assert _states(tryton, 'lao.rfq.quote', [quote]) == ['submitted']
+    assert _states(tryton, 'lao.rfq', [request_id]) == ['open']
 
 
 def test_rfq_accept_without_csrf(client, tryton, refs, open_request):

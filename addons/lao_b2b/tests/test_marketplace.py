@@ -911,6 +911,26 @@ class QuotationTestCase(TestCase):
         self.assertEqual(Quote(quote_b.id).state, 'declined')
         self.assertEqual(Request(request.id).state, 'closed')
         self.assertEqual(Request(request.id).sale, sale)
+        # Paid as the request says: by bank transfer unless told otherwise
+        self.assertEqual(request.payment_method, 'bank_transfer')
+        self.assertEqual(sale.invoice_method, 'order')
+        self.assertEqual(sale.payment_term.lines[0].relativedeltas[0].days, 14)
+
+    @with_transaction()
+    def test_rfq_paid_on_delivery(self):
+        "The sale of a request paid on delivery is invoiced on shipment"
+        Quote = Pool().get('lao.rfq.quote')
+        Request = Pool().get('lao.rfq')
+        request = create_request(create_buyer("Yunnan Starch Importer"),
+            payment_method='cash_on_delivery')
+        Request.publish([request])
+        quote = create_quote(request,
+            create_vendor("Savannakhet Cassava Group", 'REG-201', 'SV'),
+            Decimal('2400000'))
+        Quote.submit([quote])
+        Quote.accept([quote])
+        self.assertEqual(quote.sale.invoice_method, 'fulfillment')
+        self.assertEqual(quote.sale.payment_term.rec_name, "Cash on delivery")
 
     @with_transaction()
     def test_rfq_notifies_matching_vendors(self):
