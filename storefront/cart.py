@@ -144,8 +144,14 @@ def _cart_page(error=None, status=200):
 
 def _checkout_page(error=None, status=200, checkout_form=None):
     """The checkout: the order summary per vendor, the delivery and payment
-    fields and the button that places the order"""
-    return render_template('cart/checkout.html', error=error,
+    fields with the buyer's credit limit and the button that places the
+    order"""
+    user = current_user()
+    credit = None
+    if user and user.party:
+        credit = tryton.pool.get('lao.credit.profile').credit_limit(
+            user.party)
+    return render_template('cart/checkout.html', error=error, credit=credit,
         **_cart_values(checkout_form or _checkout_form())), status
 
 

@@ -7,7 +7,8 @@ them.
    its guest cart, fills its business profile, puts a second vendor's
    listing in its cart, is stopped below that listing's minimum, corrects
    it, goes to the checkout page, where each vendor's part is summed up,
-   places the order and sees it split between the two vendors.
+   chooses to pay on delivery (new to the platform, it has little
+   credit), places the order and sees it split between the two vendors.
 2. A tea cooperative applies on the web shop with its documents, a
    government reviewer approves it in the back office (sao), its manager
    opens the invitation e-mail in the mail catcher, chooses a password and
@@ -196,6 +197,11 @@ def test_buyer_journey(platform, browser):
         expect(page.locator('h1')).to_have_text("Checkout")
         expect(page.locator('section.vendor-part')).to_have_count(2)
         page.fill('#reference', "Kitchen order 1")
+        # New to the platform, it may owe a vendor little: it pays on
+        # delivery, as the checkout tells it
+        expect(page.locator('form.place')).to_contain_text(
+            "not been scored yet. Above it, pay on delivery.")
+        page.select_option('#payment_method', 'cash_on_delivery')
         shots(page, 'journey-buyer-3-checkout')
         page.get_by_role('button', name="Place the order").click()
 

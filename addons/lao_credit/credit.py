@@ -694,24 +694,36 @@ class Profile(CatalogueVersionMixin, ModelSQL, ModelView):
         return None, None
 
     @classmethod
+    def _unscored_policy(cls, new_field):
+        """The amount of the policy for a party not scored yet and the
+        reason for it: the one of parties with too little history in the
+        active scoring model (the kernel's default before the first
+        scoring)"""
+        ScoringModel = Pool().get('lao.credit.scoring_model')
+        models = ScoringModel.search([('state', '=', 'active')], limit=1)
+        if models:
+            amount = getattr(models[0], new_field)
+        else:
+            amount = getattr(ScoringModel, 'default_' + new_field)()
+        return amount, gettext('lao_credit.msg_policy_not_scored')
+
+    @classmethod
     def credit_limit(cls, party):
-        """The credit limit of the party as a buyer and why, or (None,
-        None) without a profile"""
+        "The credit limit of the party as a buyer and why"
         with without_check_access():
             profiles = cls.search([('party', '=', party.id)], limit=1)
             if not profiles:
-                return None, None
+                return cls._unscored_policy('new_party_credit_limit')
             return profiles[0]._policy(
                 'credit_limit', 'new_party_credit_limit')
 
     @classmethod
     def protected_amount(cls, party):
-        """The protected order amount of the party as a vendor and why, or
-        (None, None) without a profile"""
+        "The protected order amount of the party as a vendor and why"
         with without_check_access():
             profiles = cls.search([('party', '=', party.id)], limit=1)
             if not profiles:
-                return None, None
+                return cls._unscored_policy('new_party_protected_amount')
             return profiles[0]._policy(
                 'protected_amount', 'new_party_protected_amount')
 

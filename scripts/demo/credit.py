@@ -1,8 +1,8 @@
 """Credit demo data: every vendor's and buyer's profile computed, a vendor
 rated by its buyer, the vendor's appeal of a rating decided, a warning in
-force, and the Vientiane buyer refused a new order on credit while it owes
-its delivered one (the explanation the checkout gives is printed with its
-log-in).
+force, and the Vientiane buyer refused a new order on credit (by bank
+transfer) while it owes its delivered ones (the explanation the checkout
+gives is printed with its log-in).
 
 Run by load.py inside its transaction after the marketplace, through the
 model methods the users' buttons call: the buyer rates its delivered
@@ -73,20 +73,26 @@ def load(applications, operator, reviewers):
 
 
 def blocked_buyer(buyer, party, sales):
-    """The explanation of the refusal of one more delivered order of the
-    buyer on credit, as its confirmation would give it"""
+    """The explanation of the refusal of one more order like its first
+    delivered one, paid by bank transfer (on credit), as its confirmation
+    would give it"""
     from trytond.exceptions import UserError
     from trytond.pool import Pool
+    from trytond.transaction import Transaction
     if not sales:
         return []
-    Party = Pool().get('party.party')
+    pool = Pool()
+    Party = pool.get('party.party')
+    Sale = pool.get('sale.sale')
+    Configuration = pool.get('lao.b2b.configuration')
     sale = sales[0]
-    from trytond.transaction import Transaction
+    term, _ = Configuration(1).payment_terms('bank_transfer')
+    order = Sale(party=party, company=sale.company, payment_term=term)
     try:
         # The receivable counted is the one in the vendor's company
         with Transaction().set_context(company=sale.company.id):
             Party(party.id).check_credit_limit(
-                sale.total_amount or Decimal(0), sale.company, origin=sale)
+                sale.total_amount or Decimal(0), sale.company, origin=order)
     except UserError as error:
         return [("storefront buyer blocked by its credit limit",
                 buyer.email, buyer.password, error.message)]

@@ -59,7 +59,8 @@ IMPORTER = marketplace.BUYERS[1]
 # The day's currency rates against prices.py's base
 RATES = [('LAK', Decimal(1000000)), ('CNY', Decimal('337.96'))]
 
-# (vendor, listing title, quantity, incoterm, place, reference, lot number)
+# (vendor, listing title, quantity, incoterm, place, reference, lot number),
+# paid on delivery as marketplace.ORDERS are
 ORDERS = [
     # 600 kg (₭27,720,000 with VAT): within the ₭30,000,000 that the
     # platform guarantees for the coffee vendor's grade (lao_credit)
@@ -215,6 +216,7 @@ def place_orders(listings):
         for _, title, quantity, incoterm, place, reference, _ in ORDERS:
             orders.append(Order.web_place(WebUser(user.id),
                     [(listings[title].id, quantity)], reference,
+                    payment_method='cash_on_delivery',
                     incoterm=incoterms[incoterm], incoterm_location=place))
     return orders
 

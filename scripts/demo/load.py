@@ -48,8 +48,7 @@ def load(vendor_list=vendors.VENDORS, small=False):
         # the Bokeo grower's banana chain, now that it is approved
         logins += trace.logins(trace.load_bananas())
         # Last, as the nightly recompute would: the profiles count every
-        # order, course and shipment above (the importer's orders on credit
-        # came before it had a profile with a limit)
+        # order, course and shipment above
         logins += credit.load(trading, operator, (decider, second))
     return logins
 

@@ -149,10 +149,13 @@ BUYERS = [
 # Past orders: buyer e-mail, [(listing title, quantity)], reference
 # The Kunming importer's come with its vendors' export registrations
 # (crossborder.py): lao_crossborder refuses a cross-border order for a
-# listing that is not export-ready
+# listing that is not export-ready.  They are paid on delivery: a buyer new
+# to the platform has lao_credit's credit limit of parties with too little
+# history, below these orders, and 1,000 kg of coffee (₭42,900,000 with
+# VAT) is within the order amount the platform guarantees for a new vendor
 ORDERS = [
     (BUYERS[0].email, [
-            ("Bolaven Plateau washed arabica, green beans", 1500),
+            ("Bolaven Plateau washed arabica, green beans", 1000),
             ("Cassava flour, food grade", 2000)], "PO-VFP-2026-014"),
     (BUYERS[0].email, [
             ("Organic sticky rice from Luang Prabang", 1000)],
@@ -327,7 +330,8 @@ def place_orders(web_users, listings):
                 continue
             user = WebUser(web_users[email].id)
             orders.append(Order.web_place(user,
-                    [(listings[t].id, q) for t, q in items], reference))
+                    [(listings[t].id, q) for t, q in items], reference,
+                    payment_method='cash_on_delivery'))
     return orders
 
 
@@ -419,13 +423,17 @@ def create_rfqs(operator, applications, products, buyers):
     with acting_as(operator):
         requests = Request.create([{
                     'buyer': vte.id,
-                    'title': "Green arabica for roasting, 3 t",
+                    # 1 t: within the order amount the platform
+                    # guarantees for a vendor new to it (lao_credit)
+                    'title': "Green arabica for roasting, 1 t",
                     'category': category('coffee_arabica_green').id,
                     'description': "Washed arabica, screen 15+, for our "
                     "roasting line; delivered to our Vientiane plant.",
-                    'quantity': 3, 'unit': tonne.id,
+                    'quantity': 1, 'unit': tonne.id,
                     'delivery_province': vientiane.id,
                     'target_price': Decimal(39500000),
+                    # on delivery, as its orders (ORDERS)
+                    'payment_method': 'cash_on_delivery',
                     'wanted_date': today + dt.timedelta(days=30),
                     'expiry_date': today + dt.timedelta(days=14),
                     }, {

@@ -404,10 +404,15 @@ def test_guest_placing_order_logs_in_and_comes_back(client, ordered, tryton):
     assert _cart_values(client) == {ordered: '2000'}
 
     fill_buyer_profile(client, tryton)
+    # A buyer not scored yet has little credit, and is told so; it pays
+    # this order on delivery
+    page = _text(client.get('/checkout'))
+    assert 'on credit: up to ₭1,000,000 owed to each vendor' in page
+    assert 'not been scored yet. Above it, pay on delivery.' in page
     response = client.post('/checkout', data={
             'csrf_token': csrf_token(client, '/checkout'),
             'delivery_method': 'delivery',
-            'payment_method': 'bank_transfer'})
+            'payment_method': 'cash_on_delivery'})
     assert response.status_code == 302, _text(response)
     assert response.headers['Location'].startswith('/orders/')
     assert _orders(tryton, user_id) == [[(ordered, 2000)]]

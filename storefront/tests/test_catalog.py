@@ -401,11 +401,12 @@ def _orders(tryton, user_id):
 
 
 def _checkout(client, **fields):
-    "Place the cart with the checkout form's defaults unless fields say"
+    """Place the cart delivered and paid on delivery (as a buyer new to the
+    platform pays above its credit limit) unless fields say"""
     data = {
         'csrf_token': csrf_token(client, '/cart'),
         'delivery_method': 'delivery',
-        'payment_method': 'bank_transfer',
+        'payment_method': 'cash_on_delivery',
         }
     data.update(fields)
     return client.post('/checkout', data=data)
@@ -437,8 +438,7 @@ def test_checkout_places_one_sale_per_vendor(client, market, buyer, tryton,
     assert 'Cash on Delivery' in page
     address = page[page.find('name="shipment_address"'):]
     assert 'vientiane' in address[:address.find('</select>')].lower()
-    response = _checkout(client, reference='PO-77',
-        payment_method='cash_on_delivery')
+    response = _checkout(client, reference='PO-77')
     assert response.status_code == 302, response.data
     (order_id, state, sales), = _orders(tryton, buyer[1])
     assert (state, sales) == ('placed', 2)
@@ -540,13 +540,21 @@ def test_order_taxes_shipments_and_invoice(client, market, vat_listing,
         Order = pool.get('lao.marketplace.order')
         Sale = pool.get('sale.sale')
         Invoice = pool.get('account.invoice')
+        Shipment = pool.get('stock.shipment.out')
         sale, = [s for s in Order(order_id).sales
             if s.company.rec_name == "Bolaven VAT Cooperative"]
         with as_vendor_system(sale.company):
             Sale.process([sale])
+            # paid on delivery: invoiced when the goods are shipped
+            shipment, = Sale(sale.id).shipments
+            Shipment.assign_force([shipment])
+            Shipment.pick([shipment])
+            Shipment.pack([shipment])
+            Shipment.ship([shipment])
+            Shipment.do([shipment])
+            Sale.process([sale])
             invoice, = Sale(sale.id).invoices
             Invoice.post([invoice])
-            shipment, = Sale(sale.id).shipments
             return invoice.id, invoice.number, shipment.number
     invoice_id, number, shipment = tryton.run(ship_and_invoice)
     page = client.get(f'/orders/{order_id}').data.decode()

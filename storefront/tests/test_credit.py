@@ -122,6 +122,11 @@ def test_credit_story(client, tryton, vendors):
     client.post('/cart/add', data={
             'csrf_token': csrf_token(client, f'/listing/{good_listing}'),
             'listing': good_listing, 'quantity': '1,500'})
+    # The checkout says how much it may owe by bank transfer, and why
+    page = _text(client.get('/checkout'))
+    assert ('By bank transfer you pay later, on credit: up to ₭1,000,000 '
+        'owed to each vendor. The amount is the one of parties with too '
+        'little history yet') in page
     response = _checkout(client, 'cash_on_delivery')
     assert response.status_code == 400
     page = _text(response)

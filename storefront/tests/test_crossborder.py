@@ -87,7 +87,8 @@ def _checkout(client, incoterm, location, headers=None):
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data)
     return client.post('/checkout', headers=headers, data={
             'csrf_token': token.group(1).decode(),
-            'delivery_method': 'delivery', 'payment_method': 'bank_transfer',
+            'delivery_method': 'delivery',
+            'payment_method': 'cash_on_delivery',
             'incoterm': incoterm, 'incoterm_location': location})
 
 

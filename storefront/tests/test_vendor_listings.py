@@ -590,7 +590,8 @@ def test_orders_and_requests(client, tryton, vendor, vendors, app):
         buyer = create_buyer("Luang Prabang Roasters")
         WebUser.write([WebUser(buyer_id)], {'party': buyer.id})
         order = pool.get('lao.marketplace.order').web_place(
-            WebUser(buyer_id), [(listing_id, 150)])
+            WebUser(buyer_id), [(listing_id, 150)],
+            payment_method='cash_on_delivery')
         request = create_request(buyer, title="Arabica for our roastery",
             expiry_date=dt.date.today() + dt.timedelta(days=10))
         pool.get('lao.rfq').publish([request])

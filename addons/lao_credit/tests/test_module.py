@@ -309,7 +309,12 @@ class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
         Party = pool.get('party.party')
         company = create_vendor("Paksong Coffee", 'CH-0101')
         buyer = create_buyer()
+        # Not scored yet: the limit of parties with too little history
         Party.check_credit_limit(buyer, Decimal(900_000), company)
+        with self.assertRaises(UserError) as cm:
+            Party.check_credit_limit(buyer, Decimal(1_500_000), company)
+        self.assertIn("not been scored yet", cm.exception.message)
+        self.assertIn("1,000,000", cm.exception.message)
         self.profile(buyer)
         buyer = Party(buyer.id)
         Party.check_credit_limit(buyer, Decimal(900_000), company)
@@ -317,11 +322,34 @@ class LaoCreditTestCase(CompanyTestMixin, ModuleTestCase):
             Party.check_credit_limit(buyer, Decimal(1_500_000), company)
         message = cm.exception.message
         self.assertIn("too little history", message)
+        self.assertNotIn("not been scored yet", message)
         self.assertIn("1,500,000", message)
         self.assertIn("1,000,000", message)
+
+    @with_transaction()
+    def test_unscored_policy_of_active_model(self):
+        """A party not scored yet has the amounts of parties with too little
+        history of the active scoring model, the kernel's before any"""
+        pool = Pool()
         Profile = pool.get('lao.credit.profile')
+        ScoringModel = pool.get('lao.credit.scoring_model')
+        company = create_vendor("Paksong Coffee", 'CH-0101')
+        buyer = create_buyer()
+        self.assertEqual(
+            Profile.protected_amount(company.party)[0], Decimal(50_000_000))
+        self.assertEqual(Profile.credit_limit(buyer)[0], Decimal(1_000_000))
+        model = ScoringModel.get_active()
+        new, = ScoringModel.copy([model], default={
+                'new_party_credit_limit': Decimal(3_000_000),
+                'new_party_protected_amount': Decimal(80_000_000),
+                })
+        ScoringModel.activate([new])
+        limit, reason = Profile.credit_limit(buyer)
+        self.assertEqual(limit, Decimal(3_000_000))
+        self.assertIn("not been scored yet", reason)
         amount, reason = Profile.protected_amount(company.party)
-        self.assertEqual(amount, None)
+        self.assertEqual(amount, Decimal(80_000_000))
+        self.assertIn("not been scored yet", reason)
 
     @with_transaction()
     def test_protected_amount(self):
