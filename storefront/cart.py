@@ -145,14 +145,20 @@ def _cart_page(error=None, status=200):
 def _checkout_page(error=None, status=200, checkout_form=None):
     """The checkout: the order summary per vendor, the delivery and payment
     fields with the buyer's credit limit and the button that places the
-    order"""
+    order; payment on delivery is chosen first when a vendor's part is
+    above that limit"""
     user = current_user()
     credit = None
     if user and user.party:
         credit = tryton.pool.get('lao.credit.profile').credit_limit(
             user.party)
+    values = _cart_values(checkout_form or _checkout_form())
+    limit = credit[0] if credit else None
+    if (checkout_form is None and limit is not None
+            and any(a.total > limit for _, a in values['vendors'])):
+        values['checkout_form'].payment_method.data = 'cash_on_delivery'
     return render_template('cart/checkout.html', error=error, credit=credit,
-        **_cart_values(checkout_form or _checkout_form())), status
+        **values), status
 
 
 @bp.route('/cart')

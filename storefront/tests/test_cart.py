@@ -409,6 +409,8 @@ def test_guest_placing_order_logs_in_and_comes_back(client, ordered, tryton):
     page = _text(client.get('/checkout'))
     assert 'on credit: up to ₭1,000,000 owed to each vendor' in page
     assert 'not been scored yet. Above it, pay on delivery.' in page
+    # the vendor's part is above it: paying on delivery comes first
+    assert re.search(r'<option selected value="cash_on_delivery">', page)
     response = client.post('/checkout', data={
             'csrf_token': csrf_token(client, '/checkout'),
             'delivery_method': 'delivery',
