@@ -212,6 +212,17 @@ def build_tenants():
     listing_a = create_listing(vendor_a)
     listing_b = create_listing(vendor_b)
     publish([listing_a, listing_b])
+    try:
+        ScoringModel = pool.get('lao.credit.scoring_model')
+    except KeyError:
+        ScoringModel = None
+    if ScoringModel:
+        # The platform's credit policy lets a buyer not scored yet owe
+        # these orders on deferred payment, whose sales are invoiced at once
+        model, = ScoringModel.copy([ScoringModel.get_active()], default={
+                'new_party_credit_limit': Decimal(100_000_000),
+                })
+        ScoringModel.activate([model])
     # An order shared by both vendors, and one of B's own buyer
     shared = create_order(buyer_a, [(listing_a, 200), (listing_b, 300)])
     own_b = create_order(buyer_b, [(listing_b, 150)])
