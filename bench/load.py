@@ -19,7 +19,9 @@ default), each side for --duration seconds:
   logged in over HTTP): their cart, their orders, one of their orders, and
   the checkout of a small order (the cart of one listing at its minimum
   quantity, kept in the signed session cookie: each POST places a new
-  order, with the CSRF token of the session).
+  order, with the CSRF token of the session, paid as the checkout page
+  chose first: on delivery, as the buyers are not scored and the order is
+  above lao_credit's credit limit of a party with too little history).
 
 It prints per side the throughput, the latency percentiles (p50, p95,
 p99), the errors (an anonymous answer must be a 2xx, a buyer's a 2xx or the
@@ -29,8 +31,9 @@ issue (storefront/README.md, "Speed").  The load average of the machine as
 each side starts is printed beside, as the figures depend on it.
 
 On PostgreSQL a queue worker (trytond-worker) runs beside gunicorn, as in
-production: a checkout's sale is processed (shipment, invoice) by the
-worker, not in the buyer's request.  Before each side the bench waits
+production: a checkout's sale is processed (its shipment; paid on
+delivery, its invoice comes when it ships) by the worker, not in the
+buyer's request.  Before each side the bench waits
 until the storefront answers at once and the queue is empty, so that a
 side is not measured with the work the one before left (the time the
 buyers' queued tasks took after their run is printed as "settled in").
