@@ -15,6 +15,10 @@ def _states():
     return labels(tryton.pool.get('lao.rfq'), 'state')
 
 
+def _payment_methods():
+    return labels(tryton.pool.get('lao.rfq'), 'payment_method')
+
+
 @bp.route('')
 @tryton.transaction()
 @login_required
@@ -32,8 +36,7 @@ def new_request():
     form.category.choices = commodities()
     form.unit.choices = request_units()
     form.delivery_province.choices = [('', '')] + provinces()
-    form.payment_method.choices = list(
-        labels(tryton.pool.get('lao.rfq'), 'payment_method').items())
+    form.payment_method.choices = list(_payment_methods().items())
     error = None
     if form.validate_on_submit():
         rfq, error = call(tryton.pool.get('lao.rfq').web_request,
@@ -49,7 +52,7 @@ def _rfq_page(rfq, error=None):
     Quote = tryton.pool.get('lao.rfq.quote')
     return render_template('rfq/request.html', rfq=rfq, form=EmptyForm(),
         error=error, states=_states(),
-        payment_methods=labels(tryton.pool.get('lao.rfq'), 'payment_method'),
+        payment_methods=_payment_methods(),
         quote_states=labels(Quote, 'state')), 400 if error else 200
 
 
